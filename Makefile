@@ -1,0 +1,104 @@
+# Top-level build. Sources are found by wildcard so that adding a file needs
+# no Makefile edit: usr/core (internal library shared by everything),
+# usr/adm (iscsiadm), usr/daemon (iscsid), libopeniscsiusr (public library).
+# The file holding main() in usr/adm and usr/daemon is called main.c so the
+# test programs can link every other object.
+
+PREFIX      ?= /usr
+SBINDIR     ?= $(PREFIX)/sbin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+PKGCONFDIR  ?= $(LIBDIR)/pkgconfig
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= /lib/systemd/system
+# Where records, iscsid.conf and initiatorname.iscsi live (open-iscsi: /etc/iscsi).
+ISCSI_ETC   ?= $(SYSCONFDIR)/iscsi
+VERSION     := 0.1.0
+LIBSONAME   := libopeniscsiusr.so.0
+
+CC      ?= gcc
+WARN    := -Wall -Wextra -Werror
+DEFS    := -D_GNU_SOURCE -DISCSI_ETC_DEFAULT='"$(ISCSI_ETC)"' -DPROJECT_VERSION='"$(VERSION)"'
+INCS    := -Iusr/core -Ilibopeniscsiusr
+CFLAGS  ?= -O2 -g
+BASEFLAGS := -std=c11 $(WARN) $(DEFS) $(INCS) -fPIC
+SANFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+CORE_SRC   := $(wildcard usr/core/*.c)
+ADM_SRC    := $(filter-out usr/adm/main.c,$(wildcard usr/adm/*.c))
+DAEMON_SRC := $(filter-out usr/daemon/main.c,$(wildcard usr/daemon/*.c))
+LIB_SRC    := $(wildcard libopeniscsiusr/*.c)
+TEST_SRC   := $(wildcard usr/tests/test_*.c)
+
+rel  = $(patsubst %.c,build/rel/%.o,$(1))
+asan = $(patsubst %.c,build/asan/%.o,$(1))
+
+HAVE_DAEMON := $(wildcard usr/daemon/main.c)
+BINS := usr/iscsiadm $(if $(HAVE_DAEMON),usr/iscsid)
+TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
+
+.PHONY: all check check-c check-sh check-go e2e demo bench bench-harness install clean
+all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+build/rel/libcore.a: $(call rel,$(CORE_SRC))
+	@rm -f $@; ar rcs $@ $^
+build/asan/libcore.a: $(call asan,$(CORE_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+usr/iscsiadm: $(call rel,usr/adm/main.c $(ADM_SRC) $(LIB_SRC)) build/rel/libcore.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+usr/iscsid: $(call rel,usr/daemon/main.c $(DAEMON_SRC) $(LIB_SRC)) build/rel/libcore.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) -o $@ $^
+	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so
+libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# Each usr/tests/test_X.c is a program of its own, built with ASan/UBSan and
+# linked against everything but the two main.c files.
+build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC)) build/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -Iusr/tests -o $@ $^ $(LDLIBS)
+
+check: check-c check-sh check-go
+check-c: $(TESTS)
+	@sh usr/tests/run-c.sh $(TESTS)
+check-sh: all
+	@sh usr/tests/run-sh.sh
+check-go:
+	@if [ -f harness/go.mod ]; then cd harness && go vet ./... && go test -race -count=1 ./...; fi
+
+# Kernel lab (qemu guest); needs root and the packages .ci/deps installs.
+e2e: all
+	cd harness && go test -count=1 -timeout 30m -tags e2e ./e2e/...
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(PKGCONFDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(ISCSI_ETC) $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	install -m 0755 libopeniscsiusr/$(LIBSONAME) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIBSONAME) $(DESTDIR)$(LIBDIR)/libopeniscsiusr.so
+	install -m 0644 libopeniscsiusr/libopeniscsiusr/*.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 libopeniscsiusr/libopeniscsiusr.pc $(DESTDIR)$(PKGCONFDIR)/
+	@# never overwrite an operator's configuration
+	[ -e $(DESTDIR)$(ISCSI_ETC)/iscsid.conf ] || install -m 0600 etc/iscsid.conf $(DESTDIR)$(ISCSI_ETC)/iscsid.conf
+	for f in doc/*.8; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man8/ || true; done
+	for f in doc/*.5; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man5/ || true; done
+	for f in etc/systemd/*.service etc/systemd/*.socket; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(UNITDIR)/ || true; done
+
+clean:
+	rm -rf build usr/iscsiadm usr/iscsid libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
+
+-include $(shell find build -name '*.d' 2>/dev/null)
