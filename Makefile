@@ -38,7 +38,10 @@ HAVE_DAEMON := $(wildcard usr/daemon/main.c)
 BINS := usr/iscsiadm $(if $(HAVE_DAEMON),usr/iscsid)
 TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 
-.PHONY: all check check-c check-sh check-go e2e demo bench bench-harness install clean
+# Go lives in /usr/local/go on the project's machines.
+export PATH := /usr/local/go/bin:$(PATH)
+
+.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
 
 build/rel/%.o: %.c
@@ -70,6 +73,16 @@ libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefi
 build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC)) build/asan/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(SANFLAGS) -Iusr/tests -o $@ $^ $(LDLIBS)
+
+# The README's test command (and CI's): install what is missing, build,
+# run every unit and command test, then the kernel lab scenarios.
+test: deps
+	$(MAKE) all
+	$(MAKE) check
+	$(MAKE) e2e
+
+deps:
+	sh .ci/deps.sh
 
 check: check-c check-sh check-go
 check-c: $(TESTS)

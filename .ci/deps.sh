@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs what a fresh Debian 12 machine lacks for building, the unit tests
+# and the kernel lab. Idempotent: packages already present are not fetched.
+set -eu
+PKGS="gcc make libc6-dev pkg-config python3 python3-os-brick util-linux procps
+iproute2 kmod cpio busybox-static qemu-system-x86 linux-image-amd64
+tgt open-iscsi libiscsi-bin tshark tcpdump libpcap-dev e2fsprogs ca-certificates"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+	missing="$missing golang-go"
+fi
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing packages:$missing (run as root to install them)" >&2
+		exit 1
+	fi
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "deps: all present"
