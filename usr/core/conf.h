@@ -1,0 +1,55 @@
+/* iscsid.conf and initiatorname.iscsi. Parsing is pure (text in, struct
+ * out); conf_load/conf_initiator_load are the thin file edges. node.* and
+ * discovery.* keys are defaults for new records; other known keys
+ * (iscsid.*, isns.*) are kept as text for whoever needs them. */
+#ifndef CORE_CONF_H
+#define CORE_CONF_H
+#include <stddef.h>
+#include "rec.h"
+
+struct conf_ent {
+	char *ce_key;
+	char *ce_val;
+	int ce_line;
+};
+
+struct conf {
+	struct conf_ent *c_ents;	/* every key = value, file order */
+	size_t c_n;
+	struct rec *c_node;		/* node.* / iface.* defaults (REC_NODE) */
+	struct rec *c_disc;		/* discovery.* defaults (REC_DISC) */
+};
+
+/* name is used in messages ("iscsid.conf line 12: ..."). Unknown keys warn
+ * (log_warn) and are kept; a line that is not "key = value" is a syntax
+ * error: RC_INVAL, message logged naming the line. */
+int conf_parse(const char *text, const char *name, struct conf **out);
+/* Reads <etc>/iscsid.conf (path NULL) or path. A missing file yields an
+ * empty conf (stock tolerates it) and RC_OK. */
+int conf_load(const char *path, struct conf **out);
+/* An empty configuration: built-in defaults only. */
+struct conf *conf_new(void);
+void conf_free(struct conf *c);
+
+/* Last value given for key, or NULL. */
+const char *conf_get(const struct conf *c, const char *key);
+/* Fills unset keys of a new node / discovery record from the defaults
+ * (autoscan_en included, when iscsid.conf sets it). */
+void conf_apply_node(const struct conf *c, struct rec *node);
+void conf_apply_disc(const struct conf *c, struct rec *disc);
+/* node.session.autoscan_en as a boolean: iscsid.conf value, else 1 (Yes,
+ * the kernel's historic behaviour). */
+int conf_autoscan_default(const struct conf *c);
+/* Effective autoscan for a record: its own value if set, else conf's. */
+int conf_autoscan_for(const struct conf *c, const struct rec *node);
+
+/* "InitiatorName=iqn..." text -> malloc'd name. RC_INVAL if absent. */
+int conf_initiator_parse(const char *text, char **name);
+/* Reads <etc>/initiatorname.iscsi (path NULL) or path; a missing file is
+ * RC_IDBM with a clear message. */
+int conf_initiator_load(const char *path, char **name);
+
+/* malloc'd "<etc dir>/<file>". */
+char *conf_etc_path(const char *file);
+
+#endif

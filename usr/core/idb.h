@@ -1,0 +1,84 @@
+/* Record database on disk, open-iscsi's layout under the etc directory:
+ *   nodes/<target>/<addr>,<port>,<tpgt>/<iface>   node records
+ *   nodes/<target>/<addr>,<port>                  old flat layout (tpgt -1)
+ *   send_targets/<addr>,<port>/st_config          SendTargets discovery record
+ *   send_targets/<addr>,<port>/<target>,<addr>,<port>,<tpgt>,<iface> -> node dir
+ *   static/<target>,<addr>,<port>,<tpgt>,<iface>  links for static records
+ *   ifaces/<name>                                 iface records
+ * Writes are atomic (tmp, fsync, rename, fsync dir), files 0600; a flock on
+ * <etc>/lock serialises writers across processes. */
+#ifndef CORE_IDB_H
+#define CORE_IDB_H
+#include <stddef.h>
+#include "rec.h"
+
+struct idb {
+	char *db_root;		/* etc directory, e.g. /etc/iscsi */
+	int db_lockfd;		/* -1 when not locked */
+	int db_locks;		/* nesting depth */
+};
+
+/* Directory in use: $ISCSI_ETC_DIR, else ISCSI_ETC_DEFAULT. */
+const char *idb_default_root(void);
+/* root NULL = idb_default_root(). Does not create anything yet. */
+int idb_open(const char *root, struct idb **out);
+void idb_close(struct idb *db);
+/* Exclusive lock (nests); every write function takes it itself too. */
+int idb_lock(struct idb *db);
+void idb_unlock(struct idb *db);
+
+/* Portal text as iscsiadm takes it: "1.2.3.4", "1.2.3.4:3260",
+ * "1.2.3.4:3260,1", "[fe80::1]:3260", "host:port". port -1 when absent
+ * (caller picks 3260), tpgt -1 when absent. RC_INVAL if malformed. */
+int idb_portal_parse(const char *text, char *addr, size_t addrlen, int *port, int *tpgt);
+
+/* Selects node records; NULL / -1 fields match anything. */
+struct idb_match {
+	const char *m_target;
+	const char *m_addr;
+	int m_port;
+	int m_tpgt;
+	const char *m_iface;
+};
+#define IDB_MATCH_ANY { NULL, NULL, -1, -1, NULL }
+
+/* Callback per node record; return non-zero to stop (returned as is). */
+typedef int (*idb_node_fn)(struct rec *r, void *arg);
+/* Visits matching node records in stable (sorted) order. RC_OK even when
+ * nothing matched; *nfound (may be NULL) gets the count visited. */
+int idb_node_foreach(struct idb *db, const struct idb_match *m,
+		     idb_node_fn fn, void *arg, size_t *nfound);
+/* Collects matching records into a malloc'd array (free with
+ * idb_recs_free). RC_NO_OBJS_FOUND when none match. */
+int idb_node_find(struct idb *db, const struct idb_match *m, struct rec ***out, size_t *n);
+void idb_recs_free(struct rec **recs, size_t n);
+/* Writes a node record (identity from node.name, node.conn[0].address/port,
+ * node.tpgt, iface.iscsi_ifacename), replacing any existing one. */
+int idb_node_write(struct idb *db, const struct rec *r);
+/* Deletes the record file and its links; empty directories are removed. */
+int idb_node_delete(struct idb *db, const struct rec *r);
+int idb_node_exists(struct idb *db, const struct rec *r);
+/* Adds the send_targets/<portal>/ link for a discovered node record. */
+int idb_node_link_discovery(struct idb *db, const struct rec *node, const char *daddr, int dport);
+
+/* SendTargets discovery records. */
+int idb_disc_read(struct idb *db, const char *addr, int port, struct rec **out);
+int idb_disc_write(struct idb *db, const struct rec *r);
+int idb_disc_delete(struct idb *db, const char *addr, int port);
+typedef int (*idb_rec_fn)(struct rec *r, void *arg);
+int idb_disc_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound);
+/* Node records discovered through this portal (link directory entries). */
+int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out, size_t *n);
+
+/* Iface records. "default" (tcp) and "iser" are built in, never on disk. */
+int idb_iface_read(struct idb *db, const char *name, struct rec **out);
+int idb_iface_write(struct idb *db, const struct rec *r);
+int idb_iface_delete(struct idb *db, const char *name);
+/* Built-ins first, then ifaces/ in sorted order. */
+int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound);
+
+/* Path helpers (malloc'd), exposed for tests and the library. */
+char *idb_node_path(const struct idb *db, const struct rec *r);
+char *idb_disc_path(const struct idb *db, const char *addr, int port);
+
+#endif

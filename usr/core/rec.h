@@ -1,0 +1,62 @@
+/* One record type for node, discovery and iface records. Values are indexed
+ * by key-table row; a NULL value means "unset" (never given by a file, a
+ * default or the operator), which matters for node.session.autoscan_en:
+ * iscsid resolves an unset value from iscsid.conf when the event happens. */
+#ifndef CORE_REC_H
+#define CORE_REC_H
+#include <stddef.h>
+#include "keys.h"
+
+enum rec_kind { REC_NODE = KEY_NODE, REC_DISC = KEY_DISC, REC_IFACE = KEY_IFACE };
+
+struct rec {
+	enum rec_kind r_kind;
+	char **r_val;		/* keys_count() entries, NULL = unset */
+};
+
+/* An empty record (all unset). NULL on out of memory. */
+struct rec *rec_new(enum rec_kind kind);
+/* A record with every key of its kind set to the key-table default, except
+ * node.session.autoscan_en which stays unset. */
+struct rec *rec_new_default(enum rec_kind kind);
+struct rec *rec_dup(const struct rec *r);
+void rec_free(struct rec *r);
+
+/* Validating setter: unknown key (for this kind) or invalid value ->
+ * RC_INVAL, message logged through log_error as stock words it, record
+ * unchanged. val NULL unsets the key. */
+int rec_set(struct rec *r, const char *key, const char *val);
+/* Same, without logging: message into msg. */
+int rec_set_msg(struct rec *r, const char *key, const char *val, char *msg, size_t msglen);
+/* Effective value: the set value, else the key-table default, else NULL for
+ * unknown keys. Unset autoscan_en returns NULL (ask conf). */
+const char *rec_get(const struct rec *r, const char *key);
+/* The stored value or NULL when unset. */
+const char *rec_get_raw(const struct rec *r, const char *key);
+int rec_is_set(const struct rec *r, const char *key);
+/* Typed getters on the effective value: RC_OK, or RC_INVAL when unknown,
+ * unset without default, or not of that type. */
+int rec_get_int(const struct rec *r, const char *key, long long *out);
+int rec_get_bool(const struct rec *r, const char *key, int *out);
+
+/* Fill every unset key of the record's kind from src (same kind), e.g.
+ * iscsid.conf defaults or an iface record into a node record. */
+void rec_merge_unset(struct rec *r, const struct rec *src);
+
+/* Parses "key = value" lines (a record file or show output). Comments and
+ * blank lines ignored; "<empty>" means empty. Unknown keys are skipped with
+ * a warning (stock tolerates them); invalid values -> RC_INVAL. */
+int rec_parse(struct rec *r, const char *text);
+
+enum rec_fmt {
+	REC_FMT_SHOW    = 0,		/* all keys, <empty>, masked secrets */
+	REC_FMT_SECRETS = 1 << 0,	/* show passwords (-S) */
+	REC_FMT_FILE    = 1 << 1	/* on-disk: skip empty/unset, clear text */
+};
+/* Whole record "# BEGIN RECORD 2.1.8 ... # END RECORD\n", malloc'd. */
+char *rec_format(const struct rec *r, unsigned fmt);
+
+#define REC_VERSION_LINE "# BEGIN RECORD 2.1.8"
+#define REC_END_LINE "# END RECORD"
+
+#endif
