@@ -1,0 +1,84 @@
+/* Logging: "prog: message" on stderr, or syslog for the daemon. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+#include "log.h"
+
+/* The project's only mutable globals: set once at start-up from -d/-f. */
+static const char *log_prog = "iscsiadm";
+static int log_level;
+static int log_syslog;
+
+void log_set_prog(const char *name) { log_prog = name; }
+const char *log_get_prog(void) { return log_prog; }
+void log_set_level(int level) { log_level = level; }
+int log_get_level(void) { return log_level; }
+
+void log_set_syslog(int on)
+{
+	log_syslog = on;
+	if (on)
+		openlog(log_prog, LOG_PID, LOG_DAEMON);
+}
+
+static void log_emit(int prio, const char *fmt, va_list ap)
+{
+	if (log_syslog) {
+		vsyslog(prio, fmt, ap);
+		return;
+	}
+	fprintf(stderr, "%s: ", log_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_LVL_INFO)
+		return;
+	va_start(ap, fmt);
+	log_emit(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_LVL_DEBUG)
+		return;
+	va_start(ap, fmt);
+	log_emit(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void log_debugn(int lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < lvl)
+		return;
+	va_start(ap, fmt);
+	log_emit(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
