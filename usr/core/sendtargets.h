@@ -1,0 +1,54 @@
+/* SendTargets discovery (RFC 7143 appendix C): a discovery session (login
+ * with SessionType=Discovery and optional CHAP, "SendTargets=All" text
+ * exchange continued over as many PDUs as the target needs, logout) and the
+ * pure parser of its answer. */
+#ifndef CORE_SENDTARGETS_H
+#define CORE_SENDTARGETS_H
+#include <stdint.h>
+#include <stddef.h>
+#include "login.h"
+#include "text.h"
+
+#define ST_TPGT_UNKNOWN (-1)
+
+struct st_portal {
+	char sp_host[LOGIN_ADDR_MAX];   /* IPv4, IPv6 (no brackets) or a name */
+	uint16_t sp_port;
+	int sp_tpgt;                    /* ST_TPGT_UNKNOWN if not given */
+};
+
+struct st_target {
+	char stt_name[LOGIN_NAME_MAX];
+	struct st_portal *stt_portals;
+	size_t stt_n;
+};
+
+struct st_result {
+	struct st_target *sr_targets;
+	size_t sr_n;
+};
+
+void st_result_free(struct st_result *r);
+
+/* "ip:port,tpgt", "[v6]:port,tpgt", "ip", "name:port" ... 0 / -EINVAL. */
+int st_parse_address(const char *val, uint16_t default_port, struct st_portal *out);
+/* Turns the response keys into targets; a TargetName with no address gets
+ * the discovery portal (def). Keys other than TargetName/TargetAddress are
+ * ignored. 0, -EBADMSG (address before any name, bad address), -ENOMEM. */
+int st_parse_response(const struct text_list *kv, const struct st_portal *def,
+		      struct st_result *out);
+
+struct st_request {
+	const char *sq_host;            /* discovery portal */
+	uint16_t sq_port;
+	int sq_conn_timeout_ms;         /* connect */
+	int sq_reply_timeout_ms;        /* SendTargets answer and logout */
+	struct login_params sq_login;   /* lp_discovery is forced on */
+};
+
+/* Runs the whole discovery. Returns an enum iscsi_rc; res (login outcome)
+ * is filled whenever a login was attempted, err gets a one-line reason. */
+int st_discover(const struct st_request *rq, struct st_result *out,
+		struct login_result *res, char *err, size_t errcap);
+
+#endif
