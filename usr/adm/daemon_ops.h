@@ -16,10 +16,11 @@
 struct adm_opts;
 struct rec;
 
-/* -m node [-T -p -I] --login: recs[0..n) are the matching records. */
-int adm_node_login(const struct adm_opts *o, const struct rec *recs, size_t n);
+/* -m node [-T -p -I] --login: recs[0..n) are the matching records (the
+ * array idb_node_find returns). */
+int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n);
 /* -m node [-T -p -I] --logout: sessions matching any of recs. */
-int adm_node_logout(const struct adm_opts *o, const struct rec *recs, size_t n);
+int adm_node_logout(const struct adm_opts *o, struct rec *const *recs, size_t n);
 /* -m node -L all|manual|automatic|onboot */
 int adm_login_all(const struct adm_opts *o);
 /* -m node -U all|manual|automatic */
