@@ -1,0 +1,448 @@
+/* iscsiadm operations that iscsid carries out (see daemon_ops.h). Lines and
+ * exit codes follow stock iscsiadm 2.1.8. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon_ops.h"
+#include "daemon_req.h"
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+#include "opts.h"
+#include "rec.h"
+
+/* Sessions iscsid knows, without stock's "not running" noise when it is
+ * down: those paths report through the request that follows. */
+static int ops_sessions_quiet(struct adm_sess **v, size_t *n)
+{
+	int fd = ipc_client_connect();
+
+	*v = NULL;
+	*n = 0;
+	if (fd < 0)
+		return RC_ISCSID_NOTCONN;
+	close(fd);
+	return adm_req_sessions(-1, v, n);
+}
+
+static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)
+{
+	const char *target, *addr, *iface;
+	int port;
+
+	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
+	       s->as_port == port && !strcmp(s->as_iface, iface);
+}
+
+static const struct adm_sess *sess_find(const struct adm_sess *v, size_t n,
+					const struct rec *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sess_matches_rec(&v[i], r))
+			return &v[i];
+	return NULL;
+}
+
+static void login_msg(const struct rec *r, int rc)
+{
+	const char *target, *addr, *iface;
+	int port;
+
+	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	if (rc) {
+		log_error("Could not login to [iface: %s, target: %s, portal: %s,%d].",
+			  iface, target, addr, port);
+		adm_req_report(rc);
+	} else {
+		printf("Login to [iface: %s, target: %s, portal: %s,%d] successful.\n",
+		       iface, target, addr, port);
+	}
+	fflush(stdout);
+}
+
+/* Sends one login; *fd is left open for the answer, or -1. */
+static int login_start(const struct rec *r, int *fd)
+{
+	struct ipc_msg *m = malloc(sizeof(*m));
+	const char *target, *addr, *iface;
+	int port, rc;
+
+	*fd = -1;
+	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	printf("Logging in to [iface: %s, target: %s, portal: %s,%d]\n",
+	       iface, target, addr, port);
+	fflush(stdout);
+	if (!m)
+		return RC_NOMEM;
+	rc = adm_req_login_msg(r, m);
+	if (!rc)
+		rc = adm_req_start(m, fd);
+	free(m);
+	if (rc)
+		login_msg(r, rc);
+	return rc;
+}
+
+/* quiet_exists: -L skips present sessions silently; --login warns and
+ * answers 15 as stock does. */
+static int login_recs(struct rec *const *recs, size_t n, int quiet_exists)
+{
+	struct adm_sess *sv;
+	size_t ns;
+	int *fds = calloc(n ? n : 1, sizeof(int));
+	int ret = RC_OK, failed = 0;
+
+	if (!fds)
+		return RC_NOMEM;
+	ops_sessions_quiet(&sv, &ns);
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		fds[i] = -1;
+		if (sess_find(sv, ns, recs[i])) {
+			if (!quiet_exists) {
+				log_warn("%s: 1 session requested, but 1 already present.",
+					 rec_get(recs[i], "iface.iscsi_ifacename") ?
+					 rec_get(recs[i], "iface.iscsi_ifacename") : "default");
+				ret = ret ? ret : RC_SESS_EXISTS;
+			}
+			continue;
+		}
+		rc = login_start(recs[i], &fds[i]);
+		if (rc && rc != RC_SESS_EXISTS) {
+			failed = 1;
+			ret = (ret && ret != RC_SESS_EXISTS) ? ret : rc;
+		}
+	}
+	/* every request is in flight: iscsid logs them in in parallel */
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (fds[i] < 0)
+			continue;
+		rc = adm_req_wait(fds[i], IPC_OP_LOGIN, NULL);
+		if (rc == RC_SESS_EXISTS)
+			continue;
+		login_msg(recs[i], rc);
+		if (rc) {
+			failed = 1;
+			ret = (ret && ret != RC_SESS_EXISTS) ? ret : rc;
+		}
+	}
+	if (failed)
+		log_error("Could not log into all portals");
+	free(fds);
+	free(sv);
+	return ret;
+}
+
+int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n)
+{
+	(void)o;
+	if (n == 0) {
+		log_error("No records found");
+		return RC_NO_OBJS_FOUND;
+	}
+	return login_recs(recs, n, 0);
+}
+
+/* node.startup (or the first connection's) against -L / -U's mode. */
+static int startup_matches(const struct rec *r, const char *mode)
+{
+	const char *s = rec_get(r, "node.startup");
+	const char *c = rec_get(r, "node.conn[0].startup");
+
+	s = s ? s : "manual";
+	if (!strcmp(mode, "onboot"))
+		return !strcmp(s, "onboot");
+	if (!strcmp(s, "onboot"))
+		return 0;
+	if (!strcmp(mode, "all"))
+		return 1;
+	return !strcmp(s, mode) || (c && !strcmp(c, mode));
+}
+
+static int mode_valid(const char *mode, int allow_onboot)
+{
+	return mode && (!strcmp(mode, "all") || !strcmp(mode, "manual") ||
+			!strcmp(mode, "automatic") ||
+			(allow_onboot && !strcmp(mode, "onboot")));
+}
+
+int adm_login_all(const struct adm_opts *o)
+{
+	struct idb_match any = IDB_MATCH_ANY;
+	struct rec **all = NULL, **sel;
+	size_t n = 0, k = 0;
+	struct idb *db;
+	int rc;
+
+	if (!mode_valid(o->o_loginall, 1)) {
+		log_error("Invalid loginall option %s.", o->o_loginall ? o->o_loginall : "");
+		return RC_INVAL;
+	}
+	rc = idb_open(NULL, &db);
+	if (rc)
+		return rc;
+	rc = idb_node_find(db, &any, &all, &n);
+	idb_close(db);
+	sel = calloc(n ? n : 1, sizeof(*sel));
+	if (!sel) {
+		idb_recs_free(all, n);
+		return RC_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (startup_matches(all[i], o->o_loginall))
+			sel[k++] = all[i];
+	if (k == 0) {
+		log_error("No records found");
+		rc = RC_NO_OBJS_FOUND;
+	} else {
+		rc = login_recs(sel, k, 1);
+	}
+	free(sel);
+	idb_recs_free(all, n);
+	return rc;
+}
+
+static void logout_msg(const struct adm_sess *s, int rc)
+{
+	if (rc) {
+		log_error("Could not logout of [sid: %d, target: %s, portal: %s,%d].",
+			  s->as_sid, s->as_target, s->as_addr, s->as_port);
+		adm_req_report(rc);
+	} else {
+		printf("Logout of [sid: %d, target: %s, portal: %s,%d] successful.\n",
+		       s->as_sid, s->as_target, s->as_addr, s->as_port);
+	}
+	fflush(stdout);
+}
+
+static int logout_start(const struct adm_sess *s, int *fd)
+{
+	struct ipc_msg *m = malloc(sizeof(*m));
+	int rc;
+
+	*fd = -1;
+	printf("Logging out of session [sid: %d, target: %s, portal: %s,%d]\n",
+	       s->as_sid, s->as_target, s->as_addr, s->as_port);
+	fflush(stdout);
+	if (!m)
+		return RC_NOMEM;
+	ipc_msg_init(m, IPC_OP_LOGOUT);
+	rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->as_sid);
+	if (!rc)
+		rc = adm_req_start(m, fd);
+	free(m);
+	if (rc)
+		logout_msg(s, rc);
+	return rc;
+}
+
+/* Logs out of the sessions whose pick[] is set, all requests in flight at
+ * once; a session that vanished meanwhile is not an error. */
+static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
+{
+	int *fds = calloc(n ? n : 1, sizeof(int));
+	int ret = RC_OK;
+
+	if (!fds)
+		return RC_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		fds[i] = -1;
+		if (!pick[i])
+			continue;
+		rc = logout_start(&v[i], &fds[i]);
+		if (rc && rc != RC_SESS_NOT_FOUND)
+			ret = ret ? ret : rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (fds[i] < 0)
+			continue;
+		rc = adm_req_wait(fds[i], IPC_OP_LOGOUT, NULL);
+		logout_msg(&v[i], rc == RC_SESS_NOT_FOUND ? 0 : rc);
+		if (rc && rc != RC_SESS_NOT_FOUND)
+			ret = ret ? ret : rc;
+	}
+	if (ret)
+		log_error("Could not logout of all requested sessions");
+	free(fds);
+	return ret;
+}
+
+/* Picks sessions with match(), then logs them out; none -> stock's 21. */
+static int logout_where(int (*match)(const struct adm_sess *, const void *),
+			const void *arg)
+{
+	struct adm_sess *v;
+	size_t n, k = 0;
+	char *pick;
+	int rc;
+
+	rc = ops_sessions_quiet(&v, &n);
+	if (rc && rc != RC_ISCSID_NOTCONN)
+		return rc;
+	pick = calloc(n ? n : 1, 1);
+	if (!pick) {
+		free(v);
+		return RC_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (match(&v[i], arg))
+			pick[i] = 1, k++;
+	if (k == 0) {
+		log_error("No matching sessions found");
+		rc = RC_NO_OBJS_FOUND;
+	} else {
+		rc = logout_picked(v, pick, n);
+	}
+	free(pick);
+	free(v);
+	return rc;
+}
+
+struct recs_arg {
+	struct rec *const *ra_recs;
+	size_t ra_n;
+};
+
+static int match_recs(const struct adm_sess *s, const void *arg)
+{
+	const struct recs_arg *a = arg;
+
+	for (size_t i = 0; i < a->ra_n; i++)
+		if (sess_matches_rec(s, a->ra_recs[i]))
+			return 1;
+	return 0;
+}
+
+int adm_node_logout(const struct adm_opts *o, struct rec *const *recs, size_t n)
+{
+	struct recs_arg a = { recs, n };
+
+	(void)o;
+	return logout_where(match_recs, &a);
+}
+
+/* -U: the session's record decides by its startup mode; sessions without a
+ * record are left alone, as stock does. */
+static int match_startup(const struct adm_sess *s, const void *arg)
+{
+	struct idb_match m = { s->as_target, s->as_addr, s->as_port, -1, NULL };
+	struct rec **recs = NULL;
+	struct idb *db;
+	size_t n = 0;
+	int hit = 0;
+
+	if (idb_open(NULL, &db))
+		return 0;
+	if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+		hit = startup_matches(recs[0], arg);
+	idb_recs_free(recs, n);
+	idb_close(db);
+	return hit;
+}
+
+int adm_logout_all(const struct adm_opts *o)
+{
+	if (!mode_valid(o->o_logoutall, 0)) {
+		log_error("Invalid logoutall option %s.",
+			  o->o_logoutall ? o->o_logoutall : "");
+		return RC_INVAL;
+	}
+	return logout_where(match_startup, o->o_logoutall);
+}
+
+/* The one session -r names; stock's wording when it does not exist. */
+static int session_by_sid(int sid, struct adm_sess *out)
+{
+	struct adm_sess *v = NULL;
+	size_t n = 0;
+	int rc = ops_sessions_quiet(&v, &n);
+
+	for (size_t i = 0; rc == RC_OK && i < n; i++) {
+		if (v[i].as_sid == sid) {
+			*out = v[i];
+			free(v);
+			return RC_OK;
+		}
+	}
+	free(v);
+	log_error("could not read session targetname: %d", 5);
+	log_error("Could not get session info for sid %d", sid);
+	return RC_SYSFS_LOOKUP;
+}
+
+static int match_sid(const struct adm_sess *s, const void *arg)
+{
+	return s->as_sid == *(const int *)arg;
+}
+
+int adm_session_logout(const struct adm_opts *o)
+{
+	struct adm_sess s;
+	int rc = session_by_sid(o->o_sid, &s);
+
+	if (rc)
+		return rc;
+	return logout_where(match_sid, &o->o_sid);
+}
+
+static int rescan_one(const struct adm_sess *s, int lun)
+{
+	struct ipc_msg *m = malloc(sizeof(*m));
+	int rc;
+
+	printf("Rescanning session [sid: %d, target: %s, portal: %s,%d]\n",
+	       s->as_sid, s->as_target, s->as_addr, s->as_port);
+	fflush(stdout);
+	if (!m)
+		return RC_NOMEM;
+	ipc_msg_init(m, IPC_OP_RESCAN);
+	rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->as_sid);
+	if (!rc && lun >= 0)
+		rc = ipc_put_u32(m, IPC_T_LUN, (uint32_t)lun);
+	if (!rc)
+		rc = adm_req_call(m, NULL);
+	free(m);
+	if (rc) {
+		log_error("Could not rescan session sid %d.", s->as_sid);
+		adm_req_report(rc);
+	}
+	return rc;
+}
+
+int adm_session_rescan(const struct adm_opts *o)
+{
+	struct adm_sess *v = NULL, one;
+	size_t n = 0;
+	int rc, ret = RC_OK;
+
+	if (o->o_sid >= 0) {
+		rc = session_by_sid(o->o_sid, &one);
+		return rc ? rc : rescan_one(&one, o->o_lun);
+	}
+	rc = ops_sessions_quiet(&v, &n);
+	if (rc == RC_OK && n == 0) {
+		log_error("No session found.");
+		rc = RC_NO_OBJS_FOUND;
+	}
+	for (size_t i = 0; rc == RC_OK && i < n; i++) {
+		int r = rescan_one(&v[i], o->o_lun);
+
+		ret = ret ? ret : r;
+	}
+	if (rc == RC_ISCSID_NOTCONN) {
+		log_error("No session found.");
+		rc = RC_NO_OBJS_FOUND;
+	}
+	free(v);
+	return rc ? rc : ret;
+}

@@ -1,0 +1,226 @@
+/* iscsiadm's client side of the iscsid protocol (see daemon_req.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "daemon_req.h"
+#include "err.h"
+#include "log.h"
+#include "rec.h"
+
+/* Stock runs iscsid.startup (e.g. "systemctl start iscsid.socket") when
+ * nobody listens, and explains itself when it cannot. */
+static void req_startup(void)
+{
+	char *path = conf_etc_path("iscsid.conf");
+	struct conf *c = NULL;
+	const char *cmd = NULL;
+
+	if (path && access(path, R_OK) != 0)
+		log_error("can't open iscsid.startup configuration file %s", path);
+	else if (path && conf_load(path, &c) == RC_OK)
+		cmd = conf_get(c, "iscsid.startup");
+	if (!cmd || !*cmd)
+		log_error("iscsid is not running. Could not start it up "
+			  "automatically using the startup command in the "
+			  "iscsid.conf iscsid.startup setting. Please check "
+			  "that the file exists or that your init scripts "
+			  "have started iscsid.");
+	else if (system(cmd) < 0)
+		log_error("Could not execute '%s' (err %d)", cmd, errno);
+	conf_free(c);
+	free(path);
+}
+
+int adm_req_connect(void)
+{
+	int fd = ipc_client_connect();
+
+	if (fd >= 0)
+		return fd;
+	if (fd == -ECONNREFUSED) {
+		req_startup();
+		sleep(1);
+		fd = ipc_client_connect();
+		if (fd >= 0)
+			return fd;
+	}
+	log_error("can not connect to iSCSI daemon (%d)!", -fd);
+	return -RC_ISCSID_NOTCONN;
+}
+
+int adm_req_start(const struct ipc_msg *req, int *fd)
+{
+	int rc;
+
+	*fd = adm_req_connect();
+	if (*fd < 0)
+		return -*fd;
+	rc = ipc_send(*fd, req);
+	if (rc) {
+		log_error("got write error on cmd %s, daemon died?",
+			  ipc_op_name(req->im_op));
+		close(*fd);
+		*fd = -1;
+		return RC_ISCSID_COMM_ERR;
+	}
+	return RC_OK;
+}
+
+int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp)
+{
+	struct ipc_msg *m = rsp ? rsp : malloc(sizeof(*m));
+	int rc;
+
+	if (!m) {
+		close(fd);
+		return RC_NOMEM;
+	}
+	rc = ipc_recv(fd, m, -1);
+	close(fd);
+	if (rc == RC_INVALID_MGMT_REQ || (!rc && m->im_op != op))
+		rc = RC_ISCSID_COMM_ERR;
+	if (!rc)
+		rc = m->im_rc;
+	if (!rsp)
+		free(m);
+	return rc;
+}
+
+int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp)
+{
+	int fd, rc = adm_req_start(req, &fd);
+
+	if (rc)
+		return rc;
+	return adm_req_wait(fd, req->im_op, rsp);
+}
+
+void adm_req_report(int rc)
+{
+	log_error("initiator reported error (%d - %s)", rc, rc_str(rc));
+}
+
+void adm_req_rec_id(const struct rec *r, const char **target,
+		    const char **addr, int *port, const char **iface)
+{
+	long long p = 3260;
+	const char *s;
+
+	s = rec_get(r, "node.name");
+	*target = s ? s : "";
+	s = rec_get(r, "node.conn[0].address");
+	*addr = s ? s : "";
+	rec_get_int(r, "node.conn[0].port", &p);
+	*port = (int)p;
+	s = rec_get(r, "iface.iscsi_ifacename");
+	*iface = (s && *s) ? s : "default";
+}
+
+int adm_req_login_msg(const struct rec *r, struct ipc_msg *m)
+{
+	const char *target, *addr, *iface;
+	long long tpgt = -1;
+	char *text;
+	int port, rc;
+
+	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	rec_get_int(r, "node.tpgt", &tpgt);
+	ipc_msg_init(m, IPC_OP_LOGIN);
+	rc = ipc_put_str(m, IPC_T_TARGET, target);
+	rc = rc ? rc : ipc_put_str(m, IPC_T_ADDR, addr);
+	rc = rc ? rc : ipc_put_u32(m, IPC_T_PORT, (uint32_t)port);
+	rc = rc ? rc : ipc_put_u32(m, IPC_T_TPGT, (uint32_t)tpgt);
+	rc = rc ? rc : ipc_put_str(m, IPC_T_IFACE, iface);
+	text = rec_format(r, REC_FMT_FILE | REC_FMT_SECRETS);
+	if (!text)
+		return RC_NOMEM;
+	rc = rc ? rc : ipc_put_str(m, IPC_T_REC, text);
+	free(text);
+	return rc;
+}
+
+static void sess_field(struct adm_sess *s, const struct ipc_field *f)
+{
+	char *dst = NULL;
+	size_t cap = 0;
+
+	switch (f->if_tag) {
+	case IPC_T_TARGET: dst = s->as_target; cap = sizeof(s->as_target); break;
+	case IPC_T_ADDR:   dst = s->as_addr;   cap = sizeof(s->as_addr);   break;
+	case IPC_T_IFACE:  dst = s->as_iface;  cap = sizeof(s->as_iface);  break;
+	case IPC_T_STATE:  dst = s->as_state;  cap = sizeof(s->as_state);  break;
+	case IPC_T_PORT:
+	case IPC_T_TPGT: {
+		const uint8_t *v = f->if_val;
+		int x = (int)(((uint32_t)v[0] << 24) | ((uint32_t)v[1] << 16) |
+			      ((uint32_t)v[2] << 8) | v[3]);
+
+		if (f->if_tag == IPC_T_PORT)
+			s->as_port = x;
+		else
+			s->as_tpgt = x;
+		return;
+	}
+	default:
+		return;
+	}
+	if (f->if_len < cap) {
+		memcpy(dst, f->if_val, f->if_len);
+		dst[f->if_len] = '\0';
+	}
+}
+
+/* A SID field opens a new session; the fields after it describe it. */
+int adm_sess_decode(const struct ipc_msg *m, struct adm_sess **out, size_t *n)
+{
+	struct adm_sess *v = NULL, *s = NULL;
+	struct ipc_field f;
+	size_t pos = 0, cnt = 0;
+	int r;
+
+	while ((r = ipc_field_next(m, &pos, &f)) == 1) {
+		if (f.if_tag == IPC_T_SID && f.if_len == 4) {
+			struct adm_sess *nv = realloc(v, (cnt + 1) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return RC_NOMEM;
+			}
+			v = nv;
+			s = &v[cnt++];
+			memset(s, 0, sizeof(*s));
+			s->as_sid = (int)(((uint32_t)f.if_val[0] << 24) |
+					  ((uint32_t)f.if_val[1] << 16) |
+					  ((uint32_t)f.if_val[2] << 8) | f.if_val[3]);
+		} else if (s) {
+			sess_field(s, &f);
+		}
+	}
+	*out = v;
+	*n = cnt;
+	return r < 0 ? RC_ISCSID_COMM_ERR : RC_OK;
+}
+
+int adm_req_sessions(int sid, struct adm_sess **out, size_t *n)
+{
+	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+	int rc = RC_NOMEM;
+
+	*out = NULL;
+	*n = 0;
+	if (req && rsp) {
+		ipc_msg_init(req, IPC_OP_SESSION_INFO);
+		if (sid >= 0)
+			ipc_put_u32(req, IPC_T_SID, (uint32_t)sid);
+		rc = adm_req_call(req, rsp);
+		if (rc == RC_OK)
+			rc = adm_sess_decode(rsp, out, n);
+	}
+	free(req);
+	free(rsp);
+	return rc;
+}
