@@ -19,7 +19,8 @@ enum key_type {
 	KT_INT,		/* integer in [k_min, k_max] */
 	KT_BOOL,	/* "Yes" | "No" */
 	KT_ENUM,	/* one of k_enum */
-	KT_PASSWD	/* text, printed as ******** unless secrets are shown */
+	KT_PASSWD,	/* text, printed as ******** unless secrets are shown */
+	KT_LIST		/* comma-separated items, each one of k_enum */
 };
 
 struct key_def {
@@ -28,13 +29,15 @@ struct key_def {
 	enum key_type k_type;
 	long long k_min, k_max;		/* KT_INT only */
 	const char *const *k_enum;	/* KT_ENUM only, NULL terminated */
-	const char *k_def;		/* default as text; "" = empty */
+	const char *k_def;		/* default as text; "" = empty; NULL = none
+					 * (autoscan_en: resolved from iscsid.conf) */
 	unsigned k_flags;		/* KF_* */
 };
 
 /* k_flags */
 #define KF_RO       (1u << 0)	/* identity keys: not settable with -o update */
 #define KF_NOSTOCK  (1u << 1)	/* ours only (autoscan_en): stock never wrote it */
+#define KF_IFACE_MODE (1u << 2)	/* in node mode only settable through -m iface */
 
 #define KEY_AUTOSCAN_EN "node.session.autoscan_en"
 #define KEY_SCAN        "node.session.scan"

@@ -43,9 +43,10 @@ int rec_get_bool(const struct rec *r, const char *key, int *out);
  * iscsid.conf defaults or an iface record into a node record. */
 void rec_merge_unset(struct rec *r, const struct rec *src);
 
-/* Parses "key = value" lines (a record file or show output). Comments and
- * blank lines ignored; "<empty>" means empty. Unknown keys are skipped with
- * a warning (stock tolerates them); invalid values -> RC_INVAL. */
+/* Parses "key = value" lines (a record file or show output) into r.
+ * Comments and blank lines ignored; "<empty>" means empty. Unknown keys and
+ * invalid values are skipped (debug note), as stock tolerates them, so a
+ * record from another version still loads. RC_OK or RC_NOMEM. */
 int rec_parse(struct rec *r, const char *text);
 
 enum rec_fmt {
