@@ -1,0 +1,75 @@
+// Command labrun boots the lab's qemu guest, runs one shell script in it
+// and powers it off. It is the by-hand door into the kernel lab:
+//
+//	go run ./cmd/labrun [-initiator stock|project] [-pcap FILE -port N] -- 'script'
+//
+// The script's stdout and stderr are printed and its exit code becomes
+// labrun's. With -pcap, host loopback traffic on -port is captured for the
+// whole run. A target on the host at 127.0.0.1:PORT is 10.0.2.2:PORT for
+// the guest.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"autoscan/harness/lab"
+)
+
+func main() {
+	initiator := flag.String("initiator", "stock", "initiator on PATH in the guest: stock or project")
+	pcap := flag.String("pcap", "", "capture host loopback traffic of -port into this pcap file")
+	port := flag.Int("port", 0, "TCP port to capture (the target's port)")
+	timeout := flag.Duration("timeout", 5*time.Minute, "limit for the guest script")
+	console := flag.String("console", "", "keep the guest console log in this file")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: labrun [flags] -- 'guest shell script'\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	script := strings.Join(flag.Args(), " ")
+	if script == "" || (*pcap != "" && *port == 0) {
+		flag.Usage()
+		os.Exit(2)
+	}
+	os.Exit(run(*initiator, *pcap, *port, *timeout, *console, script))
+}
+
+func run(initiator, pcap string, port int, timeout time.Duration, console, script string) int {
+	img, err := lab.Build(lab.BuildOptions{})
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "labrun: initramfs %s (cached %v, project binaries %v)\n", img.Initrd, img.Cached, img.Project)
+	var capt *lab.Capture
+	if pcap != "" {
+		if capt, err = lab.StartCapture(pcap, port); err != nil {
+			return fail(err)
+		}
+		defer capt.Stop()
+	}
+	g, err := lab.Boot(lab.BootOptions{Image: img, Initiator: initiator, ConsoleLog: console})
+	if err != nil {
+		return fail(err)
+	}
+	defer g.Shutdown()
+	fmt.Fprintf(os.Stderr, "labrun: guest ready in %.1f s (console %s, initiator %s)\n", g.BootSeconds, g.ConsoleLog, initiator)
+	res, err := g.Run(script, timeout)
+	if err != nil {
+		return fail(err)
+	}
+	os.Stdout.WriteString(res.Stdout)
+	os.Stderr.WriteString(res.Stderr)
+	if res.TimedOut {
+		fmt.Fprintf(os.Stderr, "labrun: script timed out after %v\n", timeout)
+	}
+	return res.Exit
+}
+
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "labrun:", err)
+	return 1
+}

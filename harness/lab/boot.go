@@ -1,0 +1,174 @@
+package lab
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"autoscan/harness/lab/agentproto"
+)
+
+// BootOptions says how to run the guest.
+type BootOptions struct {
+	Image      *Image
+	ConsoleLog string        // default: <cache>/console-<pid>.log
+	MemoryMB   int           // default 512
+	KVM        bool          // also set by LAB_KVM=1; TCG otherwise
+	Timeout    time.Duration // until the agent answers; default 180 s
+	Initiator  string        // "stock" (default) or "project"
+}
+
+// Guest is a running qemu guest with its agent connection.
+type Guest struct {
+	*Client
+	ConsoleLog  string
+	AgentPort   int     // host loopback port forwarded to the agent
+	BootSeconds float64 // qemu start until the agent answered
+	Initiator   string
+	cmd         *exec.Cmd
+	exited      chan error
+}
+
+// FreePort asks the kernel for an unused loopback TCP port. Another
+// process may take it before we bind, which is rare enough for tests.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Boot starts qemu and waits until the agent inside answers a ping.
+func Boot(o BootOptions) (*Guest, error) {
+	if o.Image == nil {
+		return nil, fmt.Errorf("lab: Boot needs an Image")
+	}
+	o.defaults()
+	if o.Initiator == "project" && !o.Image.Project {
+		return nil, fmt.Errorf("lab: project initiator asked for but usr/iscsid and usr/iscsiadm are not built")
+	}
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	g := &Guest{ConsoleLog: o.ConsoleLog, AgentPort: port, Initiator: o.Initiator,
+		exited: make(chan error, 1)}
+	g.cmd = exec.Command("qemu-system-x86_64", qemuArgs(o, port)...)
+	g.cmd.Stdout, g.cmd.Stderr = os.Stderr, os.Stderr
+	start := time.Now()
+	if err := g.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("lab: qemu: %v", err)
+	}
+	go func() { g.exited <- g.cmd.Wait() }()
+	c, err := g.waitAgent(start.Add(o.Timeout))
+	if err != nil {
+		g.kill()
+		return nil, fmt.Errorf("%v; console tail:\n%s", err, g.ConsoleTail(30))
+	}
+	g.Client = c
+	g.Client.path = initiatorPath(o.Initiator)
+	g.BootSeconds = time.Since(start).Seconds()
+	return g, nil
+}
+
+func (o *BootOptions) defaults() {
+	if o.ConsoleLog == "" {
+		o.ConsoleLog = filepath.Join(filepath.Dir(o.Image.Initrd),
+			fmt.Sprintf("console-%d.log", os.Getpid()))
+	}
+	if o.MemoryMB == 0 {
+		o.MemoryMB = 512
+	}
+	if os.Getenv("LAB_KVM") == "1" {
+		o.KVM = true
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 180 * time.Second
+	}
+	if o.Initiator == "" {
+		o.Initiator = "stock"
+	}
+}
+
+func qemuArgs(o BootOptions, port int) []string {
+	accel := "tcg"
+	if o.KVM {
+		accel = "kvm"
+	}
+	fwd := fmt.Sprintf("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", port, agentproto.GuestPort)
+	return []string{
+		"-accel", accel, "-m", strconv.Itoa(o.MemoryMB), "-smp", "1",
+		"-display", "none", "-monitor", "none", "-no-reboot",
+		"-serial", "file:" + o.ConsoleLog,
+		"-kernel", o.Image.Kernel, "-initrd", o.Image.Initrd,
+		"-append", "console=ttyS0 quiet panic=-1 rdinit=/sbin/init",
+		"-netdev", fwd, "-device", "virtio-net-pci,netdev=n0",
+	}
+}
+
+// initiatorPath puts the selected initiator's sbin first on PATH.
+func initiatorPath(which string) string {
+	return "/" + which + "/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
+}
+
+// waitAgent retries a ping until the deadline. qemu's hostfwd accepts a
+// connection even before the guest listens, so only an answer counts.
+func (g *Guest) waitAgent(deadline time.Time) (*Client, error) {
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-g.exited:
+			g.exited <- err
+			return nil, fmt.Errorf("lab: qemu exited during boot: %v", err)
+		default:
+		}
+		c, err := Dial(fmt.Sprintf("127.0.0.1:%d", g.AgentPort))
+		if err == nil {
+			if _, err = c.do(agentproto.Request{Op: agentproto.OpPing}, 3*time.Second); err == nil {
+				return c, nil
+			}
+			c.Close()
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("lab: agent did not answer on port %d in time", g.AgentPort)
+}
+
+// Shutdown powers the guest off and waits for qemu; it kills qemu if the
+// guest does not stop within 30 s.
+func (g *Guest) Shutdown() error {
+	if g.Client != nil {
+		_, _ = g.Client.do(agentproto.Request{Op: agentproto.OpPoweroff}, 5*time.Second)
+		g.Client.Close()
+	}
+	select {
+	case err := <-g.exited:
+		g.exited <- err
+		return nil
+	case <-time.After(30 * time.Second):
+		g.kill()
+		return fmt.Errorf("lab: guest did not power off; killed qemu")
+	}
+}
+
+func (g *Guest) kill() {
+	if g.cmd != nil && g.cmd.Process != nil {
+		_ = g.cmd.Process.Kill()
+	}
+}
+
+// ConsoleTail returns the last n lines of the console log.
+func (g *Guest) ConsoleTail(n int) string {
+	b, _ := os.ReadFile(g.ConsoleLog)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,74 @@
+package lab
+
+import (
+	"bufio"
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Capture records the host's loopback traffic of one TCP port into a pcap
+// file with tcpdump. (It can move to H4's capture code in harness/audit
+// once that exists; the file format stays pcap.)
+type Capture struct {
+	File string
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// StartCapture returns once tcpdump reports it is listening, so no packet
+// of the scenario that follows is missed.
+func StartCapture(file string, port int) (*Capture, error) {
+	cmd := exec.Command("tcpdump", "-i", "lo", "-U", "-n", "-s", "0", "-w", file,
+		"tcp", "port", fmt.Sprint(port))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("lab: tcpdump: %v", err)
+	}
+	c := &Capture{File: file, cmd: cmd, done: make(chan error, 1)}
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		var seen []string
+		for sc.Scan() {
+			seen = append(seen, sc.Text())
+			if strings.Contains(sc.Text(), "listening on") {
+				ready <- ""
+			}
+		}
+		select { // only if tcpdump died before it was listening
+		case ready <- "tcpdump exited: " + strings.Join(seen, "\n"):
+		default:
+		}
+		c.done <- cmd.Wait()
+	}()
+	select {
+	case msg := <-ready:
+		if msg != "" {
+			return nil, fmt.Errorf("lab: tcpdump did not start: %s", msg)
+		}
+		return c, nil
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, fmt.Errorf("lab: tcpdump not listening after 10 s")
+	}
+}
+
+// Stop ends the capture; the file is complete when Stop returns.
+func (c *Capture) Stop() error {
+	// A moment for the last packets of the scenario to reach the file.
+	time.Sleep(200 * time.Millisecond)
+	_ = c.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+		return nil
+	case <-time.After(10 * time.Second):
+		_ = c.cmd.Process.Kill()
+		return fmt.Errorf("lab: tcpdump did not stop")
+	}
+}
