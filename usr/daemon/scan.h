@@ -3,6 +3,7 @@
  * functions return the scan is finished and the devices exist. */
 #ifndef DAEMON_SCAN_H
 #define DAEMON_SCAN_H
+#include <stddef.h>
 #include <stdint.h>
 #include "scan_policy.h"
 
