@@ -68,7 +68,7 @@ __DLL_EXPORT void iscsi_session_free(struct iscsi_session *se);
 /* Makes sure <etc>/ifaces exists. Offload cards are not supported by this
  * project, so no per-card iface file is ever written. */
 __DLL_EXPORT int iscsi_default_iface_setup(struct iscsi_context *ctx);
-/* Built-in ifaces ("default", "iser") then <etc>/ifaces/* sorted by name;
+/* Built-in ifaces ("default", "iser") then the files of <etc>/ifaces sorted by name;
  * unreadable files are skipped with a warning. */
 __DLL_EXPORT int iscsi_ifaces_get(struct iscsi_context *ctx,
 				  struct iscsi_iface ***ifaces,

@@ -59,7 +59,8 @@ __DLL_EXPORT const char *iscsi_session_conn_state_get
 /* SCSI host number N of /sys/class/scsi_host/hostN. */
 __DLL_EXPORT uint32_t iscsi_session_host_no_get(struct iscsi_session *se);
 /* Pid of the process that created the session, -1 when the kernel or
- * firmware created it (a "flash" session). */
+ * firmware created it (a "flash" session), 0 when the kernel does not
+ * say. */
 __DLL_EXPORT int32_t iscsi_session_creator_get(struct iscsi_session *se);
 
 /* Values negotiated at login, as the kernel reports them. */
