@@ -95,7 +95,10 @@ func plausibleFields(op Opcode, b []byte) bool {
 	final := b[1]&FlagFinal != 0
 	switch op {
 	case OpSCSICommand:
-		return zero(b[2:4])
+		// Reserved bits 3-4 and task attributes 5-7 are unused; without
+		// F the command must be a write followed by unsolicited data.
+		f := b[1]
+		return zero(b[2:4]) && f&0x18 == 0 && f&7 <= 4 && (final || f&FlagWrite != 0)
 	case OpDataOut:
 		return zero(b[2:4]) && zero(b[24:28]) && zero(b[44:48])
 	case OpNOPOut:
@@ -130,26 +133,13 @@ func plausibleFields(op Opcode, b []byte) bool {
 	return false
 }
 
-// Resync returns the offset of the first position in buf where a plausible
-// header starts and, when the buffer holds enough bytes to tell, the PDU
-// that follows it starts plausibly too. It returns -1 when none is found;
-// the caller keeps the last BHSLen-1 bytes and retries with more data.
+// Resync returns the offset of the first plausible header in buf whose
+// successor is plausible too, with known digest settings, or -1.
 func Resync(buf []byte, fromTarget, headerDigest, dataDigest bool) int {
-	for i := 0; i+BHSLen <= len(buf); i++ {
-		if !Plausible(buf[i:], fromTarget) {
-			continue
-		}
-		if headerDigest {
-			h := BHSLen + int(buf[i+4])*4
-			if i+h+DigestLen <= len(buf) && getDigest(buf[i+h:]) != CRC32C(buf[i:i+h]) {
-				continue
-			}
-		}
-		next := i + WireLen(buf[i:], headerDigest, dataDigest)
-		if next+BHSLen <= len(buf) && !Plausible(buf[next:], fromTarget) {
-			continue
-		}
-		return i
+	f := Framer{FromTarget: fromTarget, HeaderDigest: headerDigest, DataDigest: dataDigest, DigestsKnown: true, buf: buf}
+	off, _, _, found := f.find()
+	if !found {
+		return -1
 	}
-	return -1
+	return off
 }

@@ -1,0 +1,254 @@
+package iscsi
+
+// Framer cuts one direction of a TCP byte stream into PDUs. It is fed the
+// reassembled bytes in any chunking, keeps only what it needs (the header,
+// and the data segment of PDUs whose data matters), and so uses memory
+// bounded by MaxKeep however long the stream is.
+//
+// A Framer that starts mid-connection, or is told that bytes were lost,
+// looks for the next plausible header (see Plausible) whose successor is
+// plausible too before it emits anything again.
+type Framer struct {
+	FromTarget   bool // direction: PDUs sent by the target
+	HeaderDigest bool
+	DataDigest   bool
+	// DigestsKnown is set once the login told us the digests; until then a
+	// resynchronising framer guesses them from the header digest.
+	DigestsKnown bool
+	// KeepData says whose data segment to keep (nil: all). Others are
+	// skipped without being stored.
+	KeepData func(Opcode) bool
+	// MaxKeep bounds a kept data segment; longer ones are skipped.
+	MaxKeep int
+
+	Synced  bool
+	Resyncs int   // times the framer lost its footing
+	Skipped int64 // bytes discarded while looking for a header
+	BadCRC  int   // PDUs whose header or data digest did not match
+
+	buf   []byte // header (+ kept data) being assembled, or resync window
+	need  int    // len(buf) at which the current part is complete
+	skip  int    // data bytes still to drop for the current PDU
+	phase int
+	pdu   PDU
+}
+
+const (
+	phaseHeader = iota
+	phaseData
+	phaseSkip
+)
+
+// resyncWindow bounds the bytes held while looking for a header.
+const resyncWindow = 1 << 20
+
+// DefaultMaxKeep is the data segment size kept when MaxKeep is 0.
+const DefaultMaxKeep = 1 << 16
+
+// Lost tells the framer that bytes are missing before the next Feed.
+func (f *Framer) Lost() {
+	if f.Synced {
+		f.Resyncs++
+	}
+	f.Synced = false
+	f.buf = f.buf[:0]
+}
+
+// Feed consumes b, calling emit for each complete PDU. The PDU passed to
+// emit (and its AHS and Data) is only valid during the call.
+func (f *Framer) Feed(b []byte, emit func(*PDU)) {
+	for len(b) > 0 {
+		if !f.Synced {
+			b = f.feedUnsynced(b)
+			continue
+		}
+		switch f.phase {
+		case phaseHeader, phaseData:
+			b = f.fill(b, emit)
+		case phaseSkip:
+			n := min(f.skip, len(b))
+			f.skip -= n
+			b = b[n:]
+			if f.skip == 0 {
+				f.finish(emit)
+			}
+		}
+	}
+}
+
+func (f *Framer) startPDU() {
+	f.phase, f.need, f.buf = phaseHeader, BHSLen, f.buf[:0]
+}
+
+// fill appends to buf until the current header or kept data is complete.
+func (f *Framer) fill(b []byte, emit func(*PDU)) []byte {
+	n := min(f.need-len(f.buf), len(b))
+	f.buf = append(f.buf, b[:n]...)
+	b = b[n:]
+	if len(f.buf) < f.need {
+		return b
+	}
+	if f.phase == phaseData {
+		f.finish(emit)
+		return b
+	}
+	if len(f.buf) == BHSLen {
+		if !Plausible(f.buf, f.FromTarget) {
+			return f.desync(b)
+		}
+		f.need = headerLen(f.buf, f.HeaderDigest)
+		if len(f.buf) < f.need {
+			return b
+		}
+	}
+	if f.HeaderDigest && !headerCRCOK(f.buf) {
+		return f.desync(b)
+	}
+	f.afterHeader()
+	if f.phase == phaseHeader { // no data segment at all
+		f.finish(emit)
+	}
+	return b
+}
+
+func headerLen(b []byte, hd bool) int {
+	n := BHSLen + int(b[4])*4
+	if hd {
+		n += DigestLen
+	}
+	return n
+}
+
+func headerCRCOK(b []byte) bool {
+	h := BHSLen + int(b[4])*4
+	return getDigest(b[h:]) == CRC32C(b[:h])
+}
+
+// afterHeader decides whether the data segment is kept or skipped.
+func (f *Framer) afterHeader() {
+	dsl := dsl(f.buf)
+	if dsl == 0 {
+		return
+	}
+	rest := pad4(dsl)
+	if f.DataDigest {
+		rest += DigestLen
+	}
+	maxKeep := f.MaxKeep
+	if maxKeep == 0 {
+		maxKeep = DefaultMaxKeep
+	}
+	op := Opcode(f.buf[0] & 0x3f)
+	if dsl <= maxKeep && (f.KeepData == nil || f.KeepData(op)) {
+		f.phase, f.need = phaseData, len(f.buf)+rest
+		return
+	}
+	f.phase, f.skip = phaseSkip, rest
+}
+
+// finish decodes the assembled PDU, emits it and starts the next one.
+func (f *Framer) finish(emit func(*PDU)) {
+	p := &f.pdu
+	p.HeaderDigest, p.DataDigest = f.HeaderDigest, f.DataDigest
+	copy(p.BHS[:], f.buf)
+	h := BHSLen + int(f.buf[4])*4
+	p.AHS = f.buf[BHSLen:h]
+	p.HeaderCRCOK, p.DataCRCOK, p.Data = true, true, nil
+	p.wireLen = WireLen(f.buf, f.HeaderDigest, f.DataDigest)
+	if f.phase == phaseData {
+		if err := p.DecodeFromBytes(f.buf, nilFeedback{}); err != nil || !p.DataCRCOK {
+			f.BadCRC++
+		}
+	}
+	p.contents = nil
+	emit(p)
+	f.startPDU()
+}
+
+// desync drops the header being assembled and resynchronises on what
+// follows its first byte.
+func (f *Framer) desync(rest []byte) []byte {
+	f.Resyncs++
+	f.Synced = false
+	window := append([]byte(nil), f.buf[1:]...)
+	f.buf = f.buf[:0]
+	f.Skipped++
+	return append(window, rest...)
+}
+
+// feedUnsynced adds b to the resync window and looks for a header. It
+// returns the bytes to feed again once a header is found (or nil).
+func (f *Framer) feedUnsynced(b []byte) []byte {
+	f.buf = append(f.buf, b...)
+	off, hd, dd, found := f.find()
+	if !found {
+		if drop := len(f.buf) - resyncWindow; drop > 0 {
+			f.Skipped += int64(drop)
+			f.buf = append(f.buf[:0], f.buf[drop:]...)
+		}
+		return nil
+	}
+	f.Skipped += int64(off)
+	f.HeaderDigest, f.DataDigest = hd, dd
+	f.Synced = true
+	rest := append([]byte(nil), f.buf[off:]...)
+	f.startPDU()
+	return rest
+}
+
+type digestGuess struct{ hd, dd bool }
+
+var allGuesses = []digestGuess{{false, false}, {true, true}, {true, false}, {false, true}}
+
+// find looks for the first offset where a header starts whose successor is
+// plausible too (or lies beyond a window that could never hold it).
+// Candidates that need more bytes to be confirmed are passed over: if one
+// was real, only that PDU is lost, while waiting on a false one (garbage
+// declaring a huge length) would stall the framer.
+func (f *Framer) find() (off int, hd, dd, found bool) {
+	guesses := allGuesses
+	if f.DigestsKnown {
+		guesses = []digestGuess{{f.HeaderDigest, f.DataDigest}}
+	}
+	for i := 0; i+BHSLen <= len(f.buf); i++ {
+		if !Plausible(f.buf[i:], f.FromTarget) {
+			continue
+		}
+		for _, g := range guesses {
+			if confirm(f.buf[i:], f.FromTarget, g.hd, g.dd) == confirmYes {
+				return i, g.hd, g.dd, true
+			}
+		}
+	}
+	return 0, false, false, false
+}
+
+const (
+	confirmNo = iota
+	confirmYes
+	confirmWait
+)
+
+// confirm checks a plausible header at b[0] under one digest guess.
+func confirm(b []byte, fromTarget, hd, dd bool) int {
+	if hd {
+		h := headerLen(b, false)
+		if len(b) < h+DigestLen {
+			return confirmWait
+		}
+		if !headerCRCOK(b) {
+			return confirmNo
+		}
+	}
+	next := WireLen(b, hd, dd)
+	if next+BHSLen > resyncWindow {
+		return confirmYes // too big to confirm; accept on plausibility
+	}
+	if len(b) < next+BHSLen {
+		return confirmWait
+	}
+	if !Plausible(b[next:], fromTarget) || (hd && len(b) >= next+headerLen(b[next:], true) && !headerCRCOK(b[next:])) {
+		return confirmNo
+	}
+	return confirmYes
+}
