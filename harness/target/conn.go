@@ -1,0 +1,243 @@
+package target
+
+import (
+	"bufio"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"autoscan/harness/iscsi"
+)
+
+// cmdWindow is how far MaxCmdSN runs ahead of ExpCmdSN.
+const cmdWindow = 64
+
+// conn is one TCP connection: a single reader goroutine (serve) handles
+// every PDU in order; writes from it and from control calls (AENs) are
+// serialised by wmu, which also hands out StatSN so numbers go out in
+// order.
+type conn struct {
+	srv *Server
+	nc  net.Conn
+	br  *bufio.Reader
+
+	wmu    sync.Mutex
+	statSN uint32
+	hd, dd bool // digests in force for both directions
+	params Params
+
+	expCmdSN atomic.Uint32
+	ff       atomic.Pointer[Target] // set once in full feature phase
+
+	// reader-goroutine state
+	login     *loginState
+	discovery bool
+	cid       uint16
+	writes    map[uint32]*writeTask
+	nextTTT   uint32
+	closeOnce sync.Once
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	return &conn{srv: s, nc: nc, br: bufio.NewReaderSize(nc, 64<<10),
+		params: defaultParams(s.cfg.Policy.RecvDSL), writes: map[uint32]*writeTask{}}
+}
+
+func (c *conn) logf(format string, args ...any) {
+	c.srv.cfg.Logf("target %s: "+format, append([]any{c.nc.RemoteAddr()}, args...)...)
+}
+
+func (c *conn) close() { c.closeOnce.Do(func() { c.nc.Close() }) }
+
+func (c *conn) fullFeatureFor(t *Target) bool { return c.ff.Load() == t }
+
+// serve is the reader goroutine.
+func (c *conn) serve() {
+	defer c.srv.forget(c)
+	defer c.close()
+	for {
+		hd, dd := c.digests()
+		p, err := readPDU(c.br, hd, dd)
+		if err != nil {
+			c.logf("read: %v", err)
+			return
+		}
+		if !c.handle(p) {
+			return
+		}
+	}
+}
+
+func (c *conn) digests() (bool, bool) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.hd, c.dd
+}
+
+// handle dispatches one PDU; false ends the connection.
+func (c *conn) handle(p *iscsi.PDU) bool {
+	if p.Opcode() == iscsi.OpLoginReq {
+		return c.handleLogin(p)
+	}
+	if c.login == nil || !c.login.done {
+		c.logf("%v before login completed", p.Opcode())
+		return false
+	}
+	c.noteCmdSN(p)
+	switch p.Opcode() {
+	case iscsi.OpSCSICommand:
+		return c.handleSCSI(p)
+	case iscsi.OpDataOut:
+		return c.handleDataOut(p)
+	case iscsi.OpNOPOut:
+		return c.handleNOPOut(p)
+	case iscsi.OpTextReq:
+		return c.handleText(p)
+	case iscsi.OpTaskMgmtReq:
+		return c.handleTMF(p)
+	case iscsi.OpLogoutReq:
+		return c.handleLogout(p)
+	}
+	return c.reject(p, rejectCmdNotSupported)
+}
+
+// noteCmdSN advances ExpCmdSN for non-immediate commands.
+func (c *conn) noteCmdSN(p *iscsi.PDU) {
+	switch p.Opcode() {
+	case iscsi.OpDataOut, iscsi.OpSNACKReq:
+		return
+	}
+	if p.Immediate() {
+		return
+	}
+	if sn := p.CmdSN(); int32(sn-c.expCmdSN.Load()) >= 0 {
+		c.expCmdSN.Store(sn + 1)
+	}
+}
+
+// send writes one PDU. withStat assigns the next StatSN (responses that
+// advance it); every target PDU carries ExpCmdSN/MaxCmdSN at 28/32 except
+// the ones that use those bytes otherwise (callers of sendRaw).
+func (c *conn) send(p *iscsi.PDU, withStat bool) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	p.SetStatSN(c.statSN)
+	if withStat {
+		c.statSN++
+	}
+	exp := c.expCmdSN.Load()
+	p.SetExpCmdSN(exp)
+	p.SetMaxCmdSN(exp + cmdWindow - 1)
+	return c.writeLocked(p)
+}
+
+func (c *conn) writeLocked(p *iscsi.PDU) error {
+	p.HeaderDigest, p.DataDigest = c.hd, c.dd
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	if h := c.srv.hostileMode(); h != HostileNone && c.ff.Load() != nil {
+		b = hostileBytes(h, b, c.params.MaxRecvDSL)
+	}
+	_, err = c.nc.Write(b)
+	return err
+}
+
+// sendAsync is used by control calls from other goroutines; it refuses
+// connections not (or no longer) in full feature phase.
+func (c *conn) sendAsync(p *iscsi.PDU) error {
+	if c.ff.Load() == nil {
+		return net.ErrClosed
+	}
+	return c.send(p, true)
+}
+
+// Reject reasons (RFC 7143 section 11.17.1).
+const (
+	rejectProtocolError   = 0x04
+	rejectCmdNotSupported = 0x05
+	rejectInvalidPDUField = 0x09
+)
+
+// reject answers a PDU the target does not accept with a Reject carrying
+// the offending header.
+func (c *conn) reject(p *iscsi.PDU, reason uint8) bool {
+	r := &iscsi.PDU{}
+	r.SetOpcode(iscsi.OpReject)
+	r.SetFlags(iscsi.FlagFinal)
+	r.SetResponse(reason)
+	r.SetITT(0xffffffff)
+	r.Data = append([]byte(nil), p.BHS[:]...)
+	return c.send(r, true) == nil
+}
+
+func (c *conn) handleNOPOut(p *iscsi.PDU) bool {
+	if p.ITT() == 0xffffffff {
+		return true // answer to our ping, or a one-way ping: no reply
+	}
+	r := &iscsi.PDU{}
+	r.SetOpcode(iscsi.OpNOPIn)
+	r.SetFlags(iscsi.FlagFinal)
+	copy(r.BHS[8:16], p.BHS[8:16])
+	r.SetITT(p.ITT())
+	r.SetTTT(0xffffffff)
+	r.Data = append([]byte(nil), p.Data...)
+	return c.send(r, true) == nil
+}
+
+// Ping sends a NOP-In the initiator must answer (TTT set, ITT reserved);
+// StatSN is not advanced.
+func (c *conn) ping(ttt uint32) error {
+	r := &iscsi.PDU{}
+	r.SetOpcode(iscsi.OpNOPIn)
+	r.SetFlags(iscsi.FlagFinal)
+	r.SetITT(0xffffffff)
+	r.SetTTT(ttt)
+	return c.send(r, false)
+}
+
+func (c *conn) handleLogout(p *iscsi.PDU) bool {
+	r := &iscsi.PDU{}
+	r.SetOpcode(iscsi.OpLogoutResp)
+	r.SetFlags(iscsi.FlagFinal)
+	r.SetITT(p.ITT())
+	c.ff.Store(nil)
+	_ = c.send(r, true)
+	c.logf("logout (reason %d)", p.ReasonCode())
+	return false
+}
+
+// TMF responses (RFC 7143 section 11.6.1).
+const (
+	tmfComplete     = 0
+	tmfNotSupported = 5
+)
+
+// handleTMF drops pending writes as the function says and reports done.
+func (c *conn) handleTMF(p *iscsi.PDU) bool {
+	resp := uint8(tmfComplete)
+	switch p.Function() {
+	case iscsi.TMFAbortTask:
+		// Commands run to completion as they arrive, so a task not
+		// pending here has finished: "function complete" either way.
+		delete(c.writes, p.RefTaskTag())
+	case iscsi.TMFAbortTaskSet, iscsi.TMFClearTaskSet, iscsi.TMFLogicalUnitRst:
+		for itt, w := range c.writes {
+			if w.lun == p.LUNField() {
+				delete(c.writes, itt)
+			}
+		}
+	case iscsi.TMFTargetWarmReset, iscsi.TMFTargetColdReset:
+		clear(c.writes)
+	default:
+		resp = tmfNotSupported
+	}
+	r := &iscsi.PDU{}
+	r.SetOpcode(iscsi.OpTaskMgmtResp)
+	r.SetFlags(iscsi.FlagFinal)
+	r.SetResponse(resp)
+	r.SetITT(p.ITT())
+	ok := c.send(r, true) == nil
+	return ok && p.Function() != iscsi.TMFTargetColdReset
+}

@@ -1,0 +1,141 @@
+package target
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"autoscan/harness/iscsi"
+)
+
+// Target is one iSCSI target (an IQN) with its LUNs.
+type Target struct {
+	name string
+	srv  *Server
+	opt  TargetOptions
+	id   uint64
+
+	mu   sync.RWMutex
+	luns map[uint16]*LUN
+}
+
+// Name is the target's IQN.
+func (t *Target) Name() string { return t.name }
+
+// AddLUN creates LUN n (0..16383) of size bytes, RAM-backed and sparse.
+func (t *Target) AddLUN(n uint16, size uint64) (*LUN, error) {
+	if n > 0x3fff {
+		return nil, fmt.Errorf("target: LUN %d beyond flat addressing", n)
+	}
+	serial := fmt.Sprintf("AS%04x%04x", t.id&0xffff, n)
+	lu, err := NewLUN(size, t.opt.BlockSize, serial, t.id)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.luns[n] != nil {
+		return nil, fmt.Errorf("target: LUN %d exists", n)
+	}
+	t.luns[n] = lu
+	return lu, nil
+}
+
+// RemoveLUN deletes LUN n; later commands to it get LUN NOT SUPPORTED.
+func (t *Target) RemoveLUN(n uint16) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.luns[n] == nil {
+		return fmt.Errorf("target: no LUN %d", n)
+	}
+	delete(t.luns, n)
+	return nil
+}
+
+// LUN returns LUN n or nil.
+func (t *Target) LUN(n uint16) *LUN {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.luns[n]
+}
+
+// LUNs lists the LUN numbers in ascending order.
+func (t *Target) LUNs() []uint16 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]uint16, 0, len(t.luns))
+	for n := range t.luns {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// device builds the view a command addressed to the LUN field sees.
+func (t *Target) device(lunField []byte) *device {
+	d := &device{format: t.opt.SenseFormat, luns: t.LUNs(), vendor: t.opt.Vendor, prod: t.opt.Product}
+	if n, ok := DecodeLUN(lunField); ok {
+		d.num, d.lu = n, t.LUN(n)
+	}
+	return d
+}
+
+// conns lists the target's full-feature connections.
+func (t *Target) conns() []*conn {
+	t.srv.mu.Lock()
+	defer t.srv.mu.Unlock()
+	return t.srv.connList(func(c *conn) bool { return c.fullFeatureFor(t) })
+}
+
+// Sessions counts the logged-in connections of this target.
+func (t *Target) Sessions() int { return len(t.conns()) }
+
+// AEN describes a SCSI event Asynchronous Message.
+type AEN struct {
+	LUN    uint16      // LUN field of the message
+	Sense  Sense       // zero value means 3F/0E REPORTED LUNS DATA HAS CHANGED
+	Format SenseFormat // fixed (default) or descriptor sense
+}
+
+// SendAEN sends an Asynchronous Message (AsyncEvent 0, SCSI event) to
+// every logged-in connection of the target; it returns how many got it.
+func (t *Target) SendAEN(a AEN) int {
+	if a.Sense == (Sense{}) {
+		a.Sense = SenseReportedLUNsChg
+	}
+	n := 0
+	for _, c := range t.conns() {
+		if c.sendAsync(aenPDU(a)) == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// SendAsyncEvent sends an Asynchronous Message with another event code
+// (iscsi.AsyncRequestLogout, AsyncDropConnection, AsyncDropAllConns) and
+// its parameters; for the drop events the target closes the connections
+// after Time2Wait's worth of nothing (here: right after sending).
+func (t *Target) SendAsyncEvent(event uint8, time2wait, time2retain uint16) int {
+	n := 0
+	for _, c := range t.conns() {
+		if c.sendAsync(asyncPDU(event, c.cid, time2wait, time2retain)) != nil {
+			continue
+		}
+		n++
+		if event == iscsi.AsyncDropConnection || event == iscsi.AsyncDropAllConns {
+			c.close()
+		}
+	}
+	return n
+}
+
+// DropConnections closes the TCP connections of the target without a
+// word, as a crashed or rebooted array would.
+func (t *Target) DropConnections() int {
+	cs := t.conns()
+	for _, c := range cs {
+		c.close()
+	}
+	return len(cs)
+}
