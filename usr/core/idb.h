@@ -6,7 +6,7 @@
  *   static/<target>,<addr>,<port>,<tpgt>,<iface>  links for static records
  *   ifaces/<name>                                 iface records
  * Writes are atomic (tmp, fsync, rename, fsync dir), files 0600; a flock on
- * <etc>/lock serialises writers across processes. */
+ * <etc>/.idb.lock serialises writers across processes. */
 #ifndef CORE_IDB_H
 #define CORE_IDB_H
 #include <stddef.h>
@@ -80,5 +80,14 @@ int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound);
 /* Path helpers (malloc'd), exposed for tests and the library. */
 char *idb_node_path(const struct idb *db, const struct rec *r);
 char *idb_disc_path(const struct idb *db, const char *addr, int port);
+
+/* Does a node record match m? (pure) */
+int idb_match_node(const struct idb_match *m, const struct rec *r);
+
+/* File edge (idb_io.c): whole-file read (RC_NO_OBJS_FOUND if missing,
+ * RC_IDBM otherwise), atomic 0600 write, mkdir -p with 0700 dirs. */
+int idb_file_read(const char *path, char **text);
+int idb_file_write(const char *path, const char *text);
+int idb_mkdirs(const char *dir);
 
 #endif

@@ -1,0 +1,330 @@
+/* Record database: SendTargets discovery records (send_targets/) and iface
+ * records (ifaces/, plus the two built-ins stock always has). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+
+char *idb_disc_path(const struct idb *db, const char *addr, int port)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s/send_targets/%s,%d/st_config", db->db_root, addr, port) < 0)
+		return NULL;
+	return p;
+}
+
+static int read_kind(const char *path, enum rec_kind kind, struct rec **out)
+{
+	char *text = NULL;
+	struct rec *r;
+	int rc = idb_file_read(path, &text);
+
+	if (rc != RC_OK)
+		return rc;
+	r = rec_new(kind);
+	rc = r ? rec_parse(r, text) : RC_NOMEM;
+	free(text);
+	if (rc != RC_OK) {
+		rec_free(r);
+		return rc;
+	}
+	*out = r;
+	return RC_OK;
+}
+
+/* Writes text to path after creating its directory, under the lock. */
+static int write_locked(struct idb *db, const char *path, const struct rec *r)
+{
+	char *dir = strdup(path), *text = rec_format(r, REC_FMT_FILE), *slash;
+	int rc = RC_NOMEM;
+
+	if (dir && text && (slash = strrchr(dir, '/'))) {
+		*slash = '\0';
+		rc = idb_lock(db);
+		if (rc == RC_OK) {
+			rc = idb_mkdirs(dir);
+			if (rc == RC_OK)
+				rc = idb_file_write(path, text);
+			idb_unlock(db);
+		}
+	}
+	free(dir);
+	free(text);
+	return rc;
+}
+
+int idb_disc_read(struct idb *db, const char *addr, int port, struct rec **out)
+{
+	char *path = idb_disc_path(db, addr, port);
+	int rc = path ? read_kind(path, REC_DISC, out) : RC_NOMEM;
+
+	free(path);
+	return rc;
+}
+
+int idb_disc_write(struct idb *db, const struct rec *r)
+{
+	const char *addr = rec_get(r, "discovery.sendtargets.address");
+	long long port = 3260;
+	char *path;
+	int rc;
+
+	rec_get_int(r, "discovery.sendtargets.port", &port);
+	if (!addr || !*addr)
+		return RC_INVAL;
+	path = idb_disc_path(db, addr, (int)port);
+	if (!path)
+		return RC_NOMEM;
+	rc = write_locked(db, path, r);
+	free(path);
+	return rc;
+}
+
+/* Deletes st_config, the links to discovered nodes and the directory; the
+ * node records themselves are the caller's business (as in stock). */
+int idb_disc_delete(struct idb *db, const char *addr, int port)
+{
+	char *dir = NULL;
+	struct dirent *de;
+	DIR *d;
+	int rc;
+
+	if (asprintf(&dir, "%s/send_targets/%s,%d", db->db_root, addr, port) < 0)
+		return RC_NOMEM;
+	rc = idb_lock(db);
+	if (rc == RC_OK) {
+		d = opendir(dir);
+		if (!d)
+			rc = errno == ENOENT ? RC_NO_OBJS_FOUND : RC_IDBM;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] != '.')
+				unlinkat(dirfd(d), de->d_name, 0);
+		}
+		if (d) {
+			closedir(d);
+			if (rmdir(dir))
+				rc = RC_IDBM;
+		}
+		idb_unlock(db);
+	}
+	free(dir);
+	return rc;
+}
+
+/* Splits "<addr>,<port>" (addr may hold colons, never commas). */
+static int split_portal_dir(const char *name, char *addr, size_t len, int *port)
+{
+	const char *comma = strrchr(name, ',');
+
+	if (!comma || (size_t)(comma - name) >= len)
+		return RC_INVAL;
+	memcpy(addr, name, (size_t)(comma - name));
+	addr[comma - name] = '\0';
+	*port = atoi(comma + 1);
+	return RC_OK;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int no_dots(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && !strstr(d->d_name, ".tmp.");
+}
+
+int idb_disc_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
+{
+	struct dirent **ents = NULL;
+	char *dir = NULL, addr[256];
+	size_t found = 0;
+	int n, stop = 0, port;
+
+	if (asprintf(&dir, "%s/send_targets", db->db_root) < 0)
+		return RC_NOMEM;
+	n = scandir(dir, &ents, no_dots, by_name);
+	for (int i = 0; i < n; i++) {
+		struct rec *r = NULL;
+
+		if (!stop && split_portal_dir(ents[i]->d_name, addr, sizeof(addr), &port) == RC_OK &&
+		    idb_disc_read(db, addr, port, &r) == RC_OK) {
+			found++;
+			stop = fn ? fn(r, arg) : 0;
+			rec_free(r);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	if (nfound)
+		*nfound = found;
+	return stop;
+}
+
+/* Link names are "<target>,<addr>,<port>,<tpgt>,<iface>"; the target may
+ * hold commas, so fields are taken from the right. */
+static int parse_link_name(char *name, struct idb_match *m)
+{
+	char *f[4];
+
+	for (int i = 3; i >= 0; i--) {
+		char *c = strrchr(name, ',');
+
+		if (!c)
+			return RC_INVAL;
+		*c = '\0';
+		f[i] = c + 1;
+	}
+	m->m_target = name;
+	m->m_addr = f[0];
+	m->m_port = atoi(f[1]);
+	m->m_tpgt = atoi(f[2]);
+	m->m_iface = f[3];
+	return RC_OK;
+}
+
+int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out, size_t *n)
+{
+	struct dirent **ents = NULL;
+	struct rec **all = NULL;
+	char *dir = NULL;
+	size_t cnt = 0;
+	int ne;
+
+	if (asprintf(&dir, "%s/send_targets/%s,%d", db->db_root, addr, port) < 0)
+		return RC_NOMEM;
+	ne = scandir(dir, &ents, no_dots, by_name);
+	for (int i = 0; i < ne; i++) {
+		struct idb_match m;
+		struct rec **got = NULL, **grown;
+		size_t ng = 0;
+
+		if (strcmp(ents[i]->d_name, "st_config") &&
+		    parse_link_name(ents[i]->d_name, &m) == RC_OK &&
+		    idb_node_find(db, &m, &got, &ng) == RC_OK) {
+			grown = realloc(all, (cnt + ng) * sizeof(*all));
+			if (grown) {
+				all = grown;
+				memcpy(all + cnt, got, ng * sizeof(*got));
+				cnt += ng;
+				free(got);
+			} else {
+				idb_recs_free(got, ng);
+			}
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	*out = all;
+	*n = cnt;
+	return cnt ? RC_OK : RC_NO_OBJS_FOUND;
+}
+
+/* ---- iface records ---- */
+
+static struct rec *iface_builtin(const char *name)
+{
+	struct rec *r;
+
+	if (strcmp(name, "default") && strcmp(name, "iser"))
+		return NULL;
+	r = rec_new_default(REC_IFACE);
+	if (r) {
+		rec_set(r, "iface.iscsi_ifacename", name);
+		rec_set(r, "iface.transport_name", !strcmp(name, "iser") ? "iser" : "tcp");
+	}
+	return r;
+}
+
+int idb_iface_read(struct idb *db, const char *name, struct rec **out)
+{
+	char *path = NULL;
+	int rc;
+
+	*out = iface_builtin(name);
+	if (*out)
+		return RC_OK;
+	if (strchr(name, '/') || asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
+		return RC_INVAL;
+	rc = read_kind(path, REC_IFACE, out);
+	free(path);
+	return rc;
+}
+
+int idb_iface_write(struct idb *db, const struct rec *r)
+{
+	const char *name = rec_get(r, "iface.iscsi_ifacename");
+	char *path = NULL;
+	int rc;
+
+	/* built-ins are fixed, as in stock */
+	if (!name || !*name || strchr(name, '/') || !strcmp(name, "default") ||
+	    !strcmp(name, "iser"))
+		return RC_INVAL;
+	if (asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
+		return RC_NOMEM;
+	rc = write_locked(db, path, r);
+	free(path);
+	return rc;
+}
+
+int idb_iface_delete(struct idb *db, const char *name)
+{
+	char *path = NULL;
+	int rc;
+
+	if (strchr(name, '/') || asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
+		return RC_INVAL;
+	rc = idb_lock(db);
+	if (rc == RC_OK) {
+		if (unlink(path))
+			rc = errno == ENOENT ? RC_NO_OBJS_FOUND : RC_IDBM;
+		idb_unlock(db);
+	}
+	free(path);
+	return rc;
+}
+
+int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
+{
+	static const char *const builtins[] = { "default", "iser" };
+	struct dirent **ents = NULL;
+	char *dir = NULL;
+	size_t found = 0;
+	int n, stop = 0;
+
+	for (size_t i = 0; i < 2 && !stop; i++) {
+		struct rec *r = iface_builtin(builtins[i]);
+
+		found++;
+		stop = fn && r ? fn(r, arg) : 0;
+		rec_free(r);
+	}
+	if (asprintf(&dir, "%s/ifaces", db->db_root) < 0)
+		return RC_NOMEM;
+	n = scandir(dir, &ents, no_dots, by_name);
+	for (int i = 0; i < n; i++) {
+		struct rec *r = NULL;
+
+		if (!stop && idb_iface_read(db, ents[i]->d_name, &r) == RC_OK) {
+			found++;
+			stop = fn ? fn(r, arg) : 0;
+			rec_free(r);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	if (nfound)
+		*nfound = found;
+	return stop;
+}

@@ -1,0 +1,148 @@
+/* File edge of the record database: whole-file reads, atomic writes,
+ * directory creation and the writer lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+
+int idb_file_read(const char *path, char **text)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return errno == ENOENT || errno == ENOTDIR ? RC_NO_OBJS_FOUND : RC_IDBM;
+	do {
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap + 8192);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return RC_NOMEM;
+			}
+			buf = nb;
+			cap += 8192;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	*text = buf;
+	return RC_OK;
+}
+
+int idb_mkdirs(const char *dir)
+{
+	char *p = strdup(dir);
+	int rc = RC_OK;
+
+	if (!p)
+		return RC_NOMEM;
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0700) && errno != EEXIST) {
+			log_error("Could not make %s: %s", p, strerror(errno));
+			rc = RC_IDBM;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, rc = RC_OK;
+
+	if (!copy)
+		return RC_NOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		rc = RC_IDBM;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+/* Temporary file beside the target, fsync, rename over, fsync the
+ * directory: a crash leaves the old record or the new one, never half. */
+int idb_file_write(const char *path, const char *text)
+{
+	char *tmp = NULL;
+	size_t len = strlen(text);
+	int fd, ok;
+
+	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		return RC_NOMEM;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_error("Could not open %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return RC_IDBM;
+	}
+	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = (close(fd) == 0) && ok;
+	if (ok && rename(tmp, path) == 0) {
+		free(tmp);
+		return fsync_dir_of(path);
+	}
+	log_error("Could not write %s: %s", path, strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	return RC_IDBM;
+}
+
+int idb_lock(struct idb *db)
+{
+	char *path = NULL;
+
+	if (db->db_locks++ > 0)
+		return RC_OK;
+	if (idb_mkdirs(db->db_root) != RC_OK ||
+	    asprintf(&path, "%s/.idb.lock", db->db_root) < 0) {
+		db->db_locks--;
+		return RC_IDBM;
+	}
+	db->db_lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (db->db_lockfd < 0 || flock(db->db_lockfd, LOCK_EX)) {
+		log_error("Could not lock the record database: %s", strerror(errno));
+		if (db->db_lockfd >= 0)
+			close(db->db_lockfd);
+		db->db_lockfd = -1;
+		db->db_locks--;
+		return RC_IDBM;
+	}
+	return RC_OK;
+}
+
+void idb_unlock(struct idb *db)
+{
+	if (db->db_locks == 0 || --db->db_locks > 0)
+		return;
+	if (db->db_lockfd >= 0) {
+		flock(db->db_lockfd, LOCK_UN);
+		close(db->db_lockfd);
+	}
+	db->db_lockfd = -1;
+}
