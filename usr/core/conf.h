@@ -33,8 +33,10 @@ void conf_free(struct conf *c);
 
 /* Last value given for key, or NULL. */
 const char *conf_get(const struct conf *c, const char *key);
-/* Fills unset keys of a new node / discovery record from the defaults
- * (autoscan_en included, when iscsid.conf sets it). */
+/* Overwrites a new node / discovery record's keys with the values
+ * iscsid.conf gives (call after rec_new_default). node.session.autoscan_en
+ * is NOT copied: a record that never set it follows iscsid.conf at the time
+ * of each event (conf_autoscan_for). */
 void conf_apply_node(const struct conf *c, struct rec *node);
 void conf_apply_disc(const struct conf *c, struct rec *disc);
 /* node.session.autoscan_en as a boolean: iscsid.conf value, else 1 (Yes,

@@ -1,0 +1,92 @@
+/* iscsid.conf and initiatorname.iscsi parsing. */
+#include <stdlib.h>
+#include "t.h"
+#include "conf.h"
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+
+static void test_debian_conf(void)
+{
+	struct conf *c = NULL;
+	struct rec *r = rec_new_default(REC_NODE);
+	struct rec *d = rec_new_default(REC_DISC);
+
+	T_INTEQ(conf_load("usr/tests/data/iscsid.conf.debian", &c), RC_OK);
+	T_CHECK(c != NULL);
+	if (!c)
+		return;
+	T_STREQ(conf_get(c, "iscsid.startup"), "/bin/systemctl start iscsid.socket");
+	T_STREQ(conf_get(c, "node.session.initial_login_retry_max"), "8");
+	conf_apply_node(c, r);
+	/* Debian differs from the built-in defaults here */
+	T_STREQ(rec_get(r, "node.session.initial_login_retry_max"), "8");
+	T_STREQ(rec_get(r, "node.conn[0].timeo.login_timeout"), "15");
+	T_STREQ(rec_get(r, KEY_SCAN), "auto");
+	conf_apply_disc(c, d);
+	T_STREQ(rec_get(d, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength"), "32768");
+	/* Debian's file does not set autoscan_en: default Yes */
+	T_INTEQ(conf_autoscan_default(c), 1);
+	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));
+	conf_free(c);
+	rec_free(r);
+	rec_free(d);
+}
+
+static void test_autoscan_resolution(void)
+{
+	struct conf *c = NULL;
+	struct rec *r = rec_new_default(REC_NODE);
+
+	T_INTEQ(conf_parse("node.session.autoscan_en = No\n", "t", &c), RC_OK);
+	T_INTEQ(conf_autoscan_default(c), 0);
+	conf_apply_node(c, r);
+	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));	/* not copied into records */
+	T_INTEQ(conf_autoscan_for(c, r), 0);
+	rec_set(r, KEY_AUTOSCAN_EN, "Yes");
+	T_INTEQ(conf_autoscan_for(c, r), 1);
+	T_INTEQ(conf_autoscan_for(NULL, NULL), 1);
+	conf_free(c);
+	rec_free(r);
+}
+
+static void test_errors(void)
+{
+	struct conf *c = NULL;
+
+	/* syntax error: refused (the message names line 3) */
+	T_INTEQ(conf_parse("# c\nnode.startup = manual\nthis is junk\n", "t", &c), RC_INVAL);
+	T_CHECK(c == NULL);
+	/* unknown key and bad value: warned, parse goes on */
+	T_INTEQ(conf_parse("foo.bar = 1\nnode.startup = sometimes\nnode.session.scan = manual\n",
+			   "t", &c), RC_OK);
+	if (c) {
+		T_CHECK(!rec_is_set(c->c_node, "node.startup"));
+		T_STREQ(rec_get(c->c_node, KEY_SCAN), "manual");
+		T_STREQ(conf_get(c, "foo.bar"), "1");
+	}
+	conf_free(c);
+}
+
+static void test_initiator(void)
+{
+	char *n = NULL;
+
+	T_INTEQ(conf_initiator_parse("## comment\nInitiatorName=iqn.1993-08.org.debian:01:abc\n", &n), RC_OK);
+	T_STREQ(n, "iqn.1993-08.org.debian:01:abc");
+	free(n);
+	n = NULL;
+	T_INTEQ(conf_initiator_parse("#InitiatorName=iqn.x\n", &n), RC_INVAL);
+	T_INTEQ(conf_initiator_load("/nonexistent/initiatorname.iscsi", &n), RC_IDBM);
+	T_CHECK(n == NULL);
+}
+
+int main(void)
+{
+	log_set_prog("test_conf");
+	T_RUN(test_debian_conf);
+	T_RUN(test_autoscan_resolution);
+	T_RUN(test_errors);
+	T_RUN(test_initiator);
+	return T_DONE();
+}
