@@ -1,0 +1,221 @@
+/* iscsiadm -m session: which sessions to show and how, plus -r SID without
+ * -P, which stock treats as a node operation on the session's record. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "opts.h"
+#include "err.h"
+#include "log.h"
+#include "idb.h"
+#include "rec.h"
+#include "ipc.h"
+#include "daemon_ops.h"
+#include "libopeniscsiusr/libopeniscsiusr.h"
+#include "usr_sysfs.h"
+
+/* What the kernel's connection state means in iscsid's words, for a
+ * session iscsid manages: up = logged in, failed/down = reconnecting. */
+static const char *conn_words(const char *kstate)
+{
+	if (strcmp(kstate, "up") == 0)
+		return "LOGGED IN";
+	if (strcmp(kstate, "failed") == 0 || strcmp(kstate, "down") == 0)
+		return "TRANSPORT WAIT";
+	if (strcmp(kstate, "bound") == 0)
+		return "IN LOGIN";
+	return "Unknown";
+}
+
+static const char *internal_words(const char *sstate)
+{
+	if (strcmp(sstate, "LOGGED_IN") == 0)
+		return "NO CHANGE";
+	if (strcmp(sstate, "FAILED") == 0)
+		return "REOPEN";
+	return "Unknown";
+}
+
+void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st)
+{
+	struct ipc_msg *req, *rsp;
+	int fd, rc = RC_ISCSID_NOTCONN;
+
+	st->sd_conn = st->sd_internal = "Unknown";
+	fd = ipc_client_connect();
+	if (fd < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+		return;
+	}
+	req = malloc(sizeof(*req));
+	rsp = malloc(sizeof(*rsp));
+	if (req && rsp) {
+		ipc_msg_init(req, IPC_OP_SESSION_INFO);
+		ipc_put_u32(req, IPC_T_SID, iscsi_session_sid_get(se));
+		rc = ipc_call_fd(fd, req, rsp, 5000);
+		if (rc == RC_OK)
+			rc = rsp->im_rc;
+	}
+	close(fd);
+	free(req);
+	free(rsp);
+	if (rc != RC_OK)
+		return;		/* iscsid does not manage it: stock says Unknown */
+	st->sd_conn = conn_words(iscsi_session_conn_state_get(se));
+	st->sd_internal = internal_words(iscsi_session_state_get(se));
+}
+
+/* -r as a sysfs path (".../sessionN/..."): the last sessionN component. */
+static int sid_from_path(const char *text, uint32_t *sid)
+{
+	char *real = realpath(text, NULL), *p, *tok, *save = NULL, *end;
+	int found = 0;
+
+	if (!real)
+		return 0;
+	for (p = real; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
+		unsigned long v;
+
+		if (strncmp(tok, "session", 7) || tok[7] < '0' || tok[7] > '9')
+			continue;
+		v = strtoul(tok + 7, &end, 10);
+		if (*end == '\0' && v > 0 && v <= UINT32_MAX) {
+			*sid = (uint32_t)v;
+			found = 1;
+		}
+	}
+	free(real);
+	return found;
+}
+
+/* The session id asked for with -r: 1 and *sid set, 0 when there is no
+ * -r, -1 after stock's message when it is neither an id nor a path. */
+static int wanted_sid(const struct adm_opts *o, uint32_t *sid)
+{
+	if (o->o_sid > 0) {
+		*sid = (uint32_t)o->o_sid;
+		return 1;
+	}
+	if (!o->o_sid_text)
+		return 0;
+	if (sid_from_path(o->o_sid_text, sid))
+		return 1;
+	log_error("%s is an invalid session ID or path", o->o_sid_text);
+	return -1;
+}
+
+static int lib_rc(int rc)
+{
+	/* LIBISCSI_* numbers are iscsiadm's exit codes already. */
+	return rc == LIBISCSI_ERR_BUG ? RC_INTERNAL : rc;
+}
+
+/* -r SID without -P: the node records of the session's target, portal
+ * and iface, shown as -m node shows them. */
+static int show_session_records(const struct adm_opts *o, struct iscsi_session *se)
+{
+	struct iscsi_iface *f = iscsi_session_iface_get(se);
+	struct idb_match m = IDB_MATCH_ANY;
+	struct idb *db;
+	struct rec **recs = NULL;
+	size_t n = 0;
+	int rc;
+
+	m.m_target = iscsi_session_target_name_get(se);
+	m.m_addr = iscsi_session_persistent_address_get(se);
+	m.m_port = iscsi_session_persistent_port_get(se);
+	m.m_iface = f ? iscsi_iface_name_get(f) : NULL;
+	if ((rc = idb_open(NULL, &db)) != RC_OK)
+		return rc;
+	rc = idb_node_find(db, &m, &recs, &n);
+	idb_close(db);
+	if (rc == RC_NO_OBJS_FOUND)
+		log_error("No records found");
+	for (size_t i = 0; rc == RC_OK && i < n; i++) {
+		char *s = rec_format(recs[i], REC_FMT_SHOW |
+				     (o->o_show_secrets ? REC_FMT_SECRETS : 0));
+
+		if (!s) {
+			rc = RC_NOMEM;
+			break;
+		}
+		fputs(s, stdout);
+		free(s);
+	}
+	idb_recs_free(recs, n);
+	return rc;
+}
+
+static int run_one(const struct adm_opts *o, struct iscsi_context *ctx, uint32_t sid)
+{
+	struct iscsi_session *se = NULL;
+	int rc = iscsi_session_get(ctx, sid, &se);
+
+	if (rc != LIBISCSI_OK) {
+		/* stock's two lines; its sysfs reader reports EIO (5) */
+		log_error("could not read session targetname: 5");
+		log_error("Could not get session info for sid %" PRIu32, sid);
+		return RC_SYSFS_LOOKUP;
+	}
+	if (o->o_print > 0 && o->o_ops == ADM_OP_NONE)
+		adm_session_print_tree(&se, 1, o->o_print, o->o_show_secrets,
+				       usr_sysfs_root());
+	else
+		rc = show_session_records(o, se);
+	iscsi_session_free(se);
+	return rc;
+}
+
+static int run_all(const struct adm_opts *o, struct iscsi_context *ctx)
+{
+	struct iscsi_session **ses = NULL;
+	uint32_t n = 0;
+	int rc = iscsi_sessions_get(ctx, &ses, &n);
+
+	if (rc != LIBISCSI_OK) {
+		log_error("Can not get list of active sessions (%d)", rc);
+		return lib_rc(rc);
+	}
+	if (n == 0) {
+		log_error("No active sessions.");
+		return RC_NO_OBJS_FOUND;
+	}
+	if (o->o_print > 0)
+		adm_session_print_tree(ses, n, o->o_print, o->o_show_secrets,
+				       usr_sysfs_root());
+	else
+		adm_session_print_flat(ses, n, usr_sysfs_root());
+	iscsi_sessions_free(ses, n);
+	return RC_OK;
+}
+
+int adm_session_run(const struct adm_opts *o)
+{
+	struct iscsi_context *ctx;
+	uint32_t sid = 0;
+	int want, rc;
+
+	if (o->o_logout)
+		return adm_session_logout(o);
+	if (o->o_rescan)
+		return adm_session_rescan(o);
+	if (o->o_print > 3 || o->o_print < -1) {
+		log_error("Invalid info level %d. Try 0 - 3.", o->o_print);
+		return RC_INVAL;
+	}
+	if ((want = wanted_sid(o, &sid)) < 0)
+		return RC_ERR;
+	if (!(ctx = iscsi_context_new()))
+		return RC_NOMEM;
+	/* library messages go through iscsiadm's -d level */
+	iscsi_context_log_priority_set(ctx, log_get_level() >= LOG_LVL_DEBUG ?
+				       LIBISCSI_LOG_PRIORITY_DEBUG : LIBISCSI_LOG_PRIORITY_ERROR - 1);
+	rc = want ? run_one(o, ctx, sid) : run_all(o, ctx);
+	iscsi_context_free(ctx);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* iscsiadm -m session: listing (-P 0..3) and -r SID, from sysfs through
+ * libopeniscsiusr, printed exactly as stock 2.1.8 prints it. Login, logout
+ * and rescan in session mode are daemon operations (daemon_ops.h). */
+#ifndef ADM_SESSION_H
+#define ADM_SESSION_H
+#include <stdint.h>
+
+/* The open-iscsi release whose behaviour and output we reproduce; -P 3
+ * prints it on its "version" line as stock does. */
+#define ADM_STOCK_VERSION "2.1.8"
+
+struct adm_opts;
+struct iscsi_session;
+
+/* The mode handler: returns an enum iscsi_rc (RC_NO_OBJS_FOUND and
+ * "iscsiadm: No active sessions." when there is none). */
+int adm_session_run(const struct adm_opts *o);
+
+/* What iscsid says about a session, for the -P 1 state lines. */
+struct adm_sess_daemon {
+	const char *sd_conn;		/* "LOGGED IN", ... or "Unknown" */
+	const char *sd_internal;	/* "NO CHANGE", "REOPEN", ... or "Unknown" */
+};
+
+/* Prints sessions as the -P level tree (1..3). show_secrets: -S. The
+ * daemon states come from adm_session_daemon_state(). Pure output: the
+ * sysfs root is only read for LUNs, host state and module version. */
+void adm_session_print_tree(struct iscsi_session **ses, uint32_t n, int level,
+			    int show_secrets, const char *sysfs_root);
+/* One line per session: "tcp: [SID] IP:PORT,TPGT IQN (non-flash)". */
+void adm_session_print_flat(struct iscsi_session **ses, uint32_t n,
+			    const char *sysfs_root);
+/* Asks iscsid about a session; "Unknown" for both when it cannot be
+ * reached (with stock's stderr line) or does not know the session. */
+void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st);
+
+#endif
