@@ -67,6 +67,7 @@ enum neg_result neg_resolve(enum neg_key_id id, const char *mine, const char *hi
 /* Digest proposals as the record spells them. */
 enum digest_pref { DIGEST_NONE, DIGEST_CRC32C, DIGEST_CRC32C_NONE, DIGEST_NONE_CRC32C };
 int neg_digest_parse(const char *s, enum digest_pref *out); /* 0 / -EINVAL */
+const char *neg_digest_str(enum digest_pref d);
 
 /* Operational parameters, as proposed (mine) or as negotiated (active). */
 struct iscsi_params {
