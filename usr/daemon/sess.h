@@ -1,0 +1,100 @@
+/* iscsid's session table and the life of each session: login (H2's login
+ * driver) and kernel bring-up (H8's kernel edge), the scan its policy row
+ * asks for, logout, recovery after a connection error, and takeover of
+ * sessions found in sysfs at start-up.
+ *
+ * Every operation runs in the caller's thread (one thread per iscsiadm
+ * request, one per recovery), so sessions never wait for each other; the
+ * table lock is only held to look up, reserve or drop an entry. A login
+ * reserves its entry (target, portal, iface) before it starts, which is
+ * what keeps two concurrent "-L all" from creating the same session twice.
+ */
+#ifndef DAEMON_SESS_H
+#define DAEMON_SESS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc.h"
+#include "ksession.h"
+#include "scan_policy.h"
+
+struct rec;
+
+enum sess_state {
+	SESS_LOGGING_IN,   /* reserved by a login in progress */
+	SESS_LOGGED_IN,    /* operational */
+	SESS_RECOVERING,   /* connection lost, re-login with backoff */
+	SESS_FAILED,       /* recovery gave up (replacement_timeout) */
+	SESS_LOGGING_OUT
+};
+
+/* What identifies a session to iscsiadm: one per (target, portal, iface). */
+struct sess_key {
+	char sk_target[224];
+	char sk_addr[256];
+	int  sk_port;
+	char sk_iface[64];
+};
+
+struct sess {
+	struct sess_key s_key;
+	int s_tpgt;
+	int s_sid;                 /* kernel session id, -1 before creation */
+	int s_host;                /* SCSI host number, -1 unknown */
+	struct ksess s_ks;         /* the kernel's side (sid, cid, host, fd) */
+	enum sess_state s_state;
+	int s_busy;                /* a thread works on it: others back off */
+	int s_stop;                /* logout asked: recovery gives up */
+	int s_users;               /* scans in progress (logout waits) */
+	int s_err_pending;         /* conn error seen while busy */
+	struct rec *s_rec;         /* the node record it logged in with */
+	struct sess *s_next;
+};
+
+struct sess_table {
+	pthread_mutex_t st_lock;
+	pthread_cond_t st_cond;    /* signalled when s_busy drops */
+	struct sess *st_head;
+	char *st_config;           /* iscsid.conf path (read at each event) */
+	char *st_iname;            /* initiator name */
+	char *st_ialias;           /* initiator alias, may be NULL */
+	uint32_t st_isid_next;     /* ISID qualifier of the next new session */
+};
+
+/* --- the table (pure, under st_lock) --- */
+int sess_table_init(struct sess_table *t, const char *config, const char *iname);
+void sess_table_fini(struct sess_table *t);
+int sess_key_from_msg(const struct ipc_msg *m, struct sess_key *k);
+int sess_key_eq(const struct sess_key *a, const struct sess_key *b);
+/* Reserves an entry for a login: NULL with *rc = RC_SESS_EXISTS when one
+ * exists (in any state) for the key. */
+struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k, int *rc);
+struct sess *sess_find_sid(struct sess_table *t, int sid);
+void sess_unlink(struct sess_table *t, struct sess *s);
+const char *sess_state_name(enum sess_state st);
+/* Session list answer: SID TARGET ADDR PORT TPGT IFACE STATE per session. */
+int sess_info_put(struct sess_table *t, int sid, struct ipc_msg *rsp);
+
+/* --- operations (I/O; each in its own thread) --- */
+int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *rsp);
+int sess_logout(struct sess_table *t, int sid);
+int sess_rescan(struct sess_table *t, int sid, int lun);
+/* Runs the scan the policy row for ev asks for; logs the row and why. */
+int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun);
+/* Connect + login (redirects followed, transport errors retried
+ * retry_max times); *fd is the logged-in socket on RC_OK. */
+struct sess_cfg;
+int sess_connect_login(struct sess_cfg *c, int retry_max, int *fd,
+		       struct login_result *lr, const int *stop);
+/* Runs fn(t, s) in a detached thread; s must be marked busy already. */
+int sess_spawn(struct sess_table *t, struct sess *s,
+	       void (*fn)(struct sess_table *, struct sess *));
+/* Recovery thread body: re-login with backoff (sess_recover.c). */
+void sess_recover(struct sess_table *t, struct sess *s);
+/* Marks s not busy and wakes waiters; starts the recovery a connection
+ * error asked for while it was busy. */
+void sess_release(struct sess_table *t, struct sess *s);
+
+#endif

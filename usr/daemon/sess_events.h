@@ -1,0 +1,40 @@
+/* What the kernel tells iscsid about running sessions (connection errors,
+ * PDUs it passes up such as Asynchronous Messages) and what iscsid does
+ * about it: recovery, target-requested logout, AEN scans. Also the takeover
+ * of sessions that already exist when iscsid starts. The main loop polls
+ * sess_events_fd() and calls sess_events_handle(); the work itself runs in
+ * session threads so the loop never waits on a target. */
+#ifndef DAEMON_SESS_EVENTS_H
+#define DAEMON_SESS_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sess_table;
+struct sess_events;
+
+/* NULL when the kernel has no iSCSI transport (the daemon still serves
+ * requests; logins will report the missing driver). */
+struct sess_events *sess_events_open(struct sess_table *t);
+void sess_events_close(struct sess_events *e);
+/* -1 for NULL, which poll() ignores. */
+int sess_events_fd(const struct sess_events *e);
+/* Reads and acts on every event waiting. */
+void sess_events_handle(struct sess_events *e);
+
+/* Adopts the sessions sysfs lists (after a restart): no re-login, the
+ * start-up policy row decides the scan. Returns how many were adopted. */
+int sess_takeover(struct sess_table *t);
+
+/* Pure: what an Asynchronous Message asks (RFC 7143 11.9.1). */
+enum sess_aen {
+	SESS_AEN_IGNORE,       /* malformed, or nothing for us to do */
+	SESS_AEN_SCAN,         /* SCSI event with sense 3F/0E */
+	SESS_AEN_LOGOUT,       /* target requests logout */
+	SESS_AEN_DROP,         /* target will drop the connection(s) */
+	SESS_AEN_RENEGOTIATE
+};
+/* bhs: 48 bytes; data: the data segment. */
+enum sess_aen sess_aen_classify(const uint8_t *bhs, const uint8_t *data, size_t dlen);
+
+#endif
