@@ -1,0 +1,113 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/reassembly"
+)
+
+// Auditor consumes packets (from files or a live capture) and produces a
+// Report. It is not safe for concurrent use.
+type Auditor struct {
+	opts     Options
+	isTarget [65536]bool
+	asm      *reassembly.Assembler
+	conns    []*conn
+	packets  int64
+	start    time.Time
+	last     time.Time
+	inputs   []string
+	dec      decoder
+}
+
+// Bounds on data the assembler holds for out-of-order segments; beyond
+// them it gives up on the hole, which the framer sees as lost bytes.
+const (
+	maxPagesPerConn = 4096 // ~7.5 MiB
+	maxPagesTotal   = 65536
+	flushEvery      = 8192 // packets between flushes of stale holes
+	holeTimeout     = 30 * time.Second
+)
+
+// New returns an Auditor with the given options.
+func New(opts Options) *Auditor {
+	a := &Auditor{opts: opts}
+	for _, p := range opts.ports() {
+		a.isTarget[p] = true
+	}
+	pool := reassembly.NewStreamPool(&streamFactory{a: a})
+	a.asm = reassembly.NewAssembler(pool)
+	a.asm.MaxBufferedPagesPerConnection = maxPagesPerConn
+	a.asm.MaxBufferedPagesTotal = maxPagesTotal
+	a.dec.init()
+	return a
+}
+
+func (a *Auditor) isTargetPort(p uint16) bool { return a.isTarget[p] }
+
+// newConn registers a connection and the session entry it fills.
+func (a *Auditor) newConn(client, server string) *conn {
+	c := newConn(&Session{Client: client, Server: server}, false)
+	a.conns = append(a.conns, c)
+	return c
+}
+
+type captureContext struct{ ci gopacket.CaptureInfo }
+
+func (c *captureContext) GetCaptureInfo() gopacket.CaptureInfo { return c.ci }
+
+// Packet feeds one captured frame of the given link type.
+func (a *Auditor) Packet(data []byte, ci gopacket.CaptureInfo, link layers.LinkType) {
+	a.packets++
+	a.noteTime(ci.Timestamp)
+	netFlow, tcp, ok := a.dec.decode(data, link)
+	if !ok || !(a.isTarget[tcp.SrcPort] || a.isTarget[tcp.DstPort]) {
+		return
+	}
+	a.asm.AssembleWithContext(netFlow, tcp, &captureContext{ci})
+	if a.packets%flushEvery == 0 {
+		a.asm.FlushWithOptions(reassembly.FlushOptions{T: a.last.Add(-holeTimeout)})
+	}
+}
+
+func (a *Auditor) noteTime(t time.Time) {
+	if a.start.IsZero() || t.Before(a.start) {
+		a.start = t
+	}
+	if t.After(a.last) {
+		a.last = t
+	}
+}
+
+// PacketSource is what pcapgo readers and live handles provide.
+type PacketSource interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	LinkType() layers.LinkType
+}
+
+// ErrTruncatedInput marks a capture file that ends inside a record; the
+// packets before it were still audited.
+var ErrTruncatedInput = errors.New("capture file is truncated")
+
+// ReadSource audits every packet of src until it ends.
+func (a *Auditor) ReadSource(name string, src PacketSource) error {
+	a.inputs = append(a.inputs, name)
+	link := src.LinkType()
+	for {
+		data, ci, err := src.ZeroCopyReadPacketData()
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("%s: %w", name, ErrTruncatedInput)
+		case err != nil:
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		a.Packet(data, ci, link)
+	}
+}

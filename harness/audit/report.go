@@ -1,0 +1,119 @@
+package audit
+
+import "time"
+
+// ReportVersion changes when a field of the JSON report changes meaning or
+// disappears. Adding fields does not change it.
+const ReportVersion = 1
+
+// Report is the whole result of an audit; it is what `lunwatch --format
+// json` prints. Slices are sorted so that the same input always gives the
+// same bytes.
+type Report struct {
+	Version  int        `json:"version"`
+	Inputs   []string   `json:"inputs"`
+	Packets  int64      `json:"packets"`
+	PDUs     int64      `json:"pdus"`
+	Start    *time.Time `json:"start,omitempty"`
+	End      *time.Time `json:"end,omitempty"`
+	Sessions []*Session `json:"sessions"`
+	Verdict  Verdict    `json:"verdict"`
+}
+
+// Session is one TCP connection of an iSCSI session, with what its login
+// told us about the session.
+type Session struct {
+	ID            int       `json:"id"`
+	Initiator     string    `json:"initiator"`
+	Target        string    `json:"target"`
+	SessionType   string    `json:"session_type"`
+	ISID          string    `json:"isid"`
+	TSIH          uint16    `json:"tsih"`
+	CID           uint16    `json:"cid"`
+	Client        string    `json:"client"`
+	Server        string    `json:"server"`
+	HeaderDigest  bool      `json:"header_digest"`
+	DataDigest    bool      `json:"data_digest"`
+	LoginSeen     bool      `json:"login_seen"`
+	Logins        int       `json:"logins"`
+	LoginFailures int       `json:"login_failures"`
+	Logouts       int       `json:"logouts"`
+	FirstSeen     time.Time `json:"first_seen"`
+	LastSeen      time.Time `json:"last_seen"`
+	LUNs          []*LUN    `json:"luns"`
+	ReportLUNs    []Event   `json:"report_luns"`
+	AENs          []AEN     `json:"aens"`
+	TMFs          []TMF     `json:"tmfs"`
+	Rejects       int       `json:"rejects"`
+	Resyncs       int       `json:"resyncs"`
+	SkippedBytes  int64     `json:"skipped_bytes"`
+	DigestErrors  int       `json:"digest_errors"`
+}
+
+// LUN is the account of one logical unit within a session.
+type LUN struct {
+	LUN        uint64         `json:"lun"`        // as Linux numbers it (scsilun_to_int)
+	Field      string         `json:"lun_field"`  // the 8 bytes on the wire, hex
+	Addressing string         `json:"addressing"` // peripheral, flat, logical-unit, extended
+	Commands   int            `json:"commands"`
+	Opcodes    map[string]int `json:"opcodes"` // CDB name -> count
+	ReportLUNs int            `json:"report_luns"`
+	FirstSeen  time.Time      `json:"first_seen"`
+	LastSeen   time.Time      `json:"last_seen"`
+
+	firstByOp map[string]time.Time
+}
+
+// Event is a command seen at a time on a LUN.
+type Event struct {
+	Time time.Time `json:"time"`
+	LUN  uint64    `json:"lun"`
+}
+
+// AEN is an Asynchronous Message from the target.
+type AEN struct {
+	Time      time.Time  `json:"time"`
+	LUN       uint64     `json:"lun"`
+	Event     uint8      `json:"event"`
+	EventName string     `json:"event_name"`
+	VCode     uint8      `json:"vcode"`
+	Params    [3]uint16  `json:"parameters"`
+	Sense     *SenseInfo `json:"sense,omitempty"`
+}
+
+// SenseInfo is parsed sense data.
+type SenseInfo struct {
+	Format string `json:"format"` // fixed or descriptor
+	Key    uint8  `json:"key"`
+	ASC    uint8  `json:"asc"`
+	ASCQ   uint8  `json:"ascq"`
+	Text   string `json:"text"`
+}
+
+// TMF is a task management request.
+type TMF struct {
+	Time       time.Time `json:"time"`
+	LUN        uint64    `json:"lun"`
+	Function   uint8     `json:"function"`
+	Name       string    `json:"name"`
+	RefTaskTag uint32    `json:"ref_task_tag"`
+}
+
+// Verdict is the judgement against the options.
+type Verdict struct {
+	Clean            bool        `json:"clean"`
+	AllowLUNs        *string     `json:"allow_luns"` // null when every LUN is allowed
+	ForbidReportLUNs bool        `json:"forbid_report_luns"`
+	Violations       []Violation `json:"violations"`
+}
+
+// Violation aggregates the offending commands of one kind.
+type Violation struct {
+	Session   int       `json:"session"`
+	Target    string    `json:"target"`
+	LUN       uint64    `json:"lun"`
+	Opcode    string    `json:"opcode"`
+	Reason    string    `json:"reason"` // "lun-not-allowed" or "report-luns"
+	Count     int       `json:"count"`
+	FirstSeen time.Time `json:"first_seen"`
+}
