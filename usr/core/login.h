@@ -83,7 +83,6 @@ struct login_sm {
 	uint8_t sm_my_id;
 	bool sm_peer_verified;     /* mutual CHAP checked */
 	struct text_buf sm_rx;     /* response text continued over PDUs */
-	struct text_list sm_pending; /* request text not yet sent (continued) */
 	struct neg_state sm_neg;
 	struct text_list sm_declared; /* TargetAlias, TargetPortalGroupTag, ... */
 	int sm_pdus;               /* PDU count guard */
