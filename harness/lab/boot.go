@@ -30,8 +30,23 @@ type Guest struct {
 	AgentPort   int     // host loopback port forwarded to the agent
 	BootSeconds float64 // qemu start until the agent answered
 	Initiator   string
+	project     bool // the image has /project/sbin
 	cmd         *exec.Cmd
 	exited      chan error
+}
+
+// SetInitiator switches the initiator later commands use (one boot can
+// serve both); "project" needs an image built with usr/iscsid+iscsiadm.
+func (g *Guest) SetInitiator(which string) error {
+	switch {
+	case which == "project" && !g.project:
+		return fmt.Errorf("lab: project initiator asked for but usr/iscsid and usr/iscsiadm were not built into the image")
+	case which != "project" && which != "stock":
+		return fmt.Errorf("lab: unknown initiator %q", which)
+	}
+	g.Initiator = which
+	g.Client.SetInitiator(which)
+	return nil
 }
 
 // FreePort asks the kernel for an unused loopback TCP port. Another
@@ -59,7 +74,7 @@ func Boot(o BootOptions) (*Guest, error) {
 		return nil, err
 	}
 	g := &Guest{ConsoleLog: o.ConsoleLog, AgentPort: port, Initiator: o.Initiator,
-		exited: make(chan error, 1)}
+		project: o.Image.Project, exited: make(chan error, 1)}
 	g.cmd = exec.Command("qemu-system-x86_64", qemuArgs(o, port)...)
 	g.cmd.Stdout, g.cmd.Stderr = os.Stderr, os.Stderr
 	start := time.Now()

@@ -86,6 +86,14 @@ func (c *Client) MustRun(script string, timeout time.Duration) (Result, error) {
 	return r, err
 }
 
+// SetInitiator selects whose iscsid/iscsiadm later commands find first on
+// PATH: "stock" (/stock/sbin) or "project" (/project/sbin).
+func (c *Client) SetInitiator(which string) {
+	c.mu.Lock()
+	c.path = initiatorPath(which)
+	c.mu.Unlock()
+}
+
 func (c *Client) env() map[string]string {
 	if c.path == "" {
 		return nil

@@ -1,0 +1,227 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"autoscan/harness/lab"
+)
+
+// scenario is one row of the matrix in progress: an initiator in the
+// guest, a fresh target on the host, a capture of the target's port.
+type scenario struct {
+	t         *testing.T
+	initiator string
+	kind      string
+	tgt       targetUnderTest
+	capt      *lab.Capture
+	pcap      string
+	consoleAt int64
+	iscsidPID int
+	host      int // SCSI host number of the session, after login
+}
+
+// newScenario resets the guest, starts a target with LUNs 0..maxLUN and the
+// capture, and starts iscsid. Cleanup undoes it all and keeps artefacts
+// of a failed scenario under results/.
+func newScenario(t *testing.T, initiator, kind string, maxLUN int) *scenario {
+	t.Helper()
+	require.NoError(t, guest.SetInitiator(initiator))
+	require.NoError(t, resetGuest(), "guest reset before the scenario")
+	s := &scenario{t: t, initiator: initiator, kind: kind, host: -1,
+		consoleAt: fileSize(guest.ConsoleLog)}
+	iqn := fmt.Sprintf("iqn.2026-11.lab.autoscan:%s-%d", kind, time.Now().UnixNano()%100000)
+	tgt, err := startTarget(kind, iqn, maxLUN)
+	require.NoError(t, err, "start %s target", kind)
+	s.tgt = tgt
+	s.pcap = filepath.Join(t.TempDir(), "capture.pcap")
+	s.capt, err = lab.StartCapture(s.pcap, tgt.Port())
+	if err != nil {
+		tgt.Stop()
+		require.NoError(t, err)
+	}
+	t.Cleanup(s.finish)
+	s.startIscsid()
+	return s
+}
+
+func (s *scenario) startIscsid() {
+	_, _ = guest.Run("rm -f /tmp/iscsid.log", 10*time.Second)
+	pid, err := guest.Start("exec iscsid -f", "/tmp/iscsid.log")
+	require.NoError(s.t, err)
+	s.iscsidPID = pid
+	// iscsiadm needs iscsid's abstract socket; wait until it is bound.
+	_, err = guest.MustRun(`for i in $(seq 100); do
+		grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix && exit 0; sleep 0.1; done; exit 1`,
+		30*time.Second)
+	require.NoError(s.t, err, "iscsid did not open its socket")
+}
+
+// finish runs at cleanup: log out, stop everything, keep artefacts.
+func (s *scenario) finish() {
+	resetErr := resetGuest()
+	if s.capt != nil {
+		_ = s.capt.Stop()
+	}
+	if s.t.Failed() || resetErr != nil {
+		s.keepArtefacts()
+	}
+	s.tgt.Stop()
+	if resetErr != nil {
+		s.t.Errorf("guest reset after the scenario: %v", resetErr)
+	}
+}
+
+// login creates the node record by hand (SendTargets would name
+// 127.0.0.1), sets node.session.scan and logs in.
+func (s *scenario) login(scan string) {
+	p := s.portal()
+	script := fmt.Sprintf(`set -e
+iscsiadm -m node -o new -T %[1]s -p %[2]s >/dev/null
+iscsiadm -m node -T %[1]s -p %[2]s -o update -n node.session.scan -v %[3]s
+iscsiadm -m node -T %[1]s -p %[2]s -l`, s.tgt.IQN(), p, scan)
+	_, err := guest.MustRun(script, 60*time.Second)
+	require.NoError(s.t, err, "login")
+	out, err := guest.MustRun("ls /sys/class/iscsi_host", 10*time.Second)
+	require.NoError(s.t, err)
+	hosts := strings.Fields(out.Stdout)
+	require.Len(s.t, hosts, 1, "one iSCSI host after login")
+	s.host, err = strconv.Atoi(strings.TrimPrefix(hosts[0], "host"))
+	require.NoError(s.t, err)
+}
+
+func (s *scenario) portal() string {
+	return fmt.Sprintf("%s:%d", lab.HostAddr, s.tgt.Port())
+}
+
+// luns lists the LUNs of the session's SCSI host in the guest.
+func (s *scenario) luns() []uint64 {
+	l, err := guest.LUNs(s.host)
+	require.NoError(s.t, err)
+	return l
+}
+
+// waitLUNs waits until exactly want is present, then until the list holds
+// still (so a late extra LUN would still be seen).
+func (s *scenario) waitLUNs(want []uint64, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	var got []uint64
+	for time.Now().Before(deadline) {
+		if got = s.luns(); equalLUNs(got, want) {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	got = s.settle()
+	require.Equal(s.t, fmtLUNs(want), fmtLUNs(got), "SCSI devices of host%d", s.host)
+}
+
+// settle polls until the LUN list has not changed for 3 s (at most 30 s):
+// the way to assert that nothing (more) appears.
+func (s *scenario) settle() []uint64 {
+	last, since := s.luns(), time.Now()
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); {
+		time.Sleep(500 * time.Millisecond)
+		cur := s.luns()
+		if !equalLUNs(cur, last) {
+			last, since = cur, time.Now()
+			continue
+		}
+		if time.Since(since) >= 3*time.Second {
+			break
+		}
+	}
+	return last
+}
+
+// scan writes "C T L" to the session host's scan file.
+func (s *scenario) scan(spec string) {
+	require.NoError(s.t, guest.Scan(s.host, spec), "scan %q", spec)
+}
+
+// audit stops nothing: it decodes what the capture holds so far.
+func (s *scenario) audit() auditReport {
+	time.Sleep(300 * time.Millisecond) // tcpdump -U flushes per packet
+	r, err := auditPcap(s.pcap, s.tgt.Port())
+	require.NoError(s.t, err)
+	s.t.Logf("audit %s", r)
+	return r
+}
+
+// logout ends the session (and with it the SCSI host and its devices).
+func (s *scenario) logout() {
+	_, err := guest.MustRun(fmt.Sprintf("iscsiadm -m node -T %s -p %s -u", s.tgt.IQN(), s.portal()), 60*time.Second)
+	require.NoError(s.t, err, "logout")
+}
+
+// resetGuest leaves no session, device, record or iscsid behind.
+func resetGuest() error {
+	script := `iscsiadm -m node -u >/dev/null 2>&1
+for d in /sys/class/scsi_device/*/device/delete; do [ -e "$d" ] && echo 1 > "$d"; done
+killall iscsid 2>/dev/null
+for i in $(seq 50); do pidof iscsid >/dev/null || break; sleep 0.1; done
+killall -9 iscsid 2>/dev/null
+rm -rf /etc/iscsi/nodes/* /etc/iscsi/send_targets/*
+ls /sys/class/iscsi_session; ls /sys/class/scsi_device`
+	r, err := guest.Run(script, 90*time.Second)
+	if err != nil {
+		return err
+	}
+	if left := strings.Fields(r.Stdout); len(left) > 0 {
+		return fmt.Errorf("left behind: %v", left)
+	}
+	return nil
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// keepArtefacts copies the capture, this scenario's part of the console
+// log, iscsid's log and dmesg into results/<test>/.
+func (s *scenario) keepArtefacts() {
+	dir := filepath.Join(resultsDir, unsafeName.ReplaceAllString(s.t.Name(), "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		s.t.Logf("artefacts: %v", err)
+		return
+	}
+	if b, err := os.ReadFile(s.pcap); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "capture.pcap"), b, 0o644)
+	}
+	if b, err := os.ReadFile(guest.ConsoleLog); err == nil && int64(len(b)) >= s.consoleAt {
+		_ = os.WriteFile(filepath.Join(dir, "console.log"), b[s.consoleAt:], 0o644)
+	}
+	for name, path := range map[string]string{"iscsid.log": "/tmp/iscsid.log"} {
+		if out, err := guest.ReadFile(path); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, name), []byte(out), 0o644)
+		}
+	}
+	if r, err := guest.Run("dmesg", 10*time.Second); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "dmesg.txt"), []byte(r.Stdout), 0o644)
+	}
+	s.t.Logf("artefacts kept in %s", dir)
+}
+
+func fileSize(p string) int64 {
+	st, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+func equalLUNs(a, b []uint64) bool {
+	return reflect.DeepEqual(fmtLUNs(a), fmtLUNs(b))
+}
+
+func fmtLUNs(l []uint64) string { return fmt.Sprint(l) }
+
