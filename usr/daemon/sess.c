@@ -1,0 +1,320 @@
+/* The life of a session: login + kernel bring-up + policy scan, logout,
+ * rescan (see sess.h). Each runs in the thread of the request that asked. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "err.h"
+#include "kernel.h"
+#include "log.h"
+#include "net.h"
+#include "rec.h"
+#include "scan.h"
+#include "sess.h"
+#include "sess_params.h"
+
+#define SESS_MAX_REDIRECTS 5
+
+/* One connect + login, following redirections (RFC 7143 10.13.5 class 1). */
+static int login_once(struct sess_cfg *c, int *fd, struct login_result *lr)
+{
+	char host[LOGIN_ADDR_MAX];
+	uint16_t port = c->sc_kern.kc_port;
+	int rc = RC_LOGIN, err = 0;
+
+	snprintf(host, sizeof(host), "%s", c->sc_kern.kc_address);
+	for (int hop = 0; hop <= SESS_MAX_REDIRECTS; hop++) {
+		rc = net_connect(host, port, c->sc_login.lp_timeout_ms, fd, &err);
+		if (rc) {
+			log_warn("connect to %s,%u failed: %s", host, port,
+				 err ? strerror(err) : rc_str(rc));
+			return rc;
+		}
+		memset(lr, 0, sizeof(*lr));
+		rc = login_run(*fd, &c->sc_login, lr);
+		if (rc == RC_OK)
+			return RC_OK;
+		close(*fd);
+		*fd = -1;
+		if (!lr->lr_redirect)
+			break;
+		log_info("target %s redirects %s to %s,%u", c->sc_kern.kc_target,
+			 lr->lr_redirect_permanent ? "permanently" : "temporarily",
+			 lr->lr_redirect_host, lr->lr_redirect_port);
+		snprintf(host, sizeof(host), "%s", lr->lr_redirect_host);
+		port = lr->lr_redirect_port;
+	}
+	log_error("login to [target: %s, portal: %s,%u] failed: %s",
+		  c->sc_kern.kc_target, c->sc_kern.kc_address, c->sc_kern.kc_port,
+		  lr->lr_msg[0] ? lr->lr_msg : rc_str(rc));
+	return rc;
+}
+
+int sess_connect_login(struct sess_cfg *c, int retry_max, int *fd,
+		       struct login_result *lr, const int *stop)
+{
+	int rc = RC_TRANS;
+
+	*fd = -1;
+	for (int attempt = 0; attempt <= retry_max; attempt++) {
+		if (stop && *stop)
+			return RC_LOGOUT;
+		if (attempt)
+			sleep(1);
+		rc = login_once(c, fd, lr);
+		/* only connection trouble is worth another try; a refusal by
+		 * the target (auth, not found) will not change */
+		if (rc != RC_TRANS && rc != RC_TRANS_TIMEOUT && rc != RC_PDU_TIMEOUT)
+			break;
+	}
+	return rc;
+}
+
+static struct conf *sess_conf_now(const struct sess_table *t)
+{
+	struct conf *c = NULL;
+
+	if (conf_load(t->st_config, &c) != RC_OK)
+		return NULL;
+	return c;
+}
+
+int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun)
+{
+	struct conf *conf = sess_conf_now(t);
+	struct scan_settings ss;
+	struct scan_plan plan;
+	int rc;
+
+	sess_scan_settings(s->s_rec, conf, &ss);
+	conf_free(conf);
+	plan = scan_plan(ev, &ss, lun);
+	log_info("session %u [%s %s,%d]: %s scan, row \"%s\": %s",
+		 s->s_ks.ks_sid, s->s_key.sk_target, s->s_key.sk_addr,
+		 s->s_key.sk_port, scan_action_name(plan.sp_action),
+		 plan.sp_row ? plan.sp_row : "", plan.sp_why ? plan.sp_why : "");
+	rc = scan_run(NULL, s->s_ks.ks_host_no, &plan, NULL);
+	if (rc)
+		log_warn("session %u: scan failed: %s", s->s_ks.ks_sid, rc_str(rc));
+	return rc;
+}
+
+static uint32_t sess_isid_take(struct sess_table *t)
+{
+	uint32_t n;
+
+	pthread_mutex_lock(&t->st_lock);
+	n = t->st_isid_next;
+	t->st_isid_next = (t->st_isid_next + 1) & 0xffffff;
+	pthread_mutex_unlock(&t->st_lock);
+	return n;
+}
+
+/* Login, then hand the socket to the kernel. */
+static int sess_bring_up(struct sess_table *t, struct sess *s)
+{
+	struct sess_cfg *c = malloc(sizeof(*c));
+	struct login_result *lr = malloc(sizeof(*lr));
+	struct kern k;
+	uint8_t isid[6];
+	int fd = -1, rc;
+
+	sess_isid(sess_isid_take(t), isid);
+	rc = (c && lr) ? sess_cfg_build(s->s_rec, t->st_iname, isid, c) : RC_NOMEM;
+	if (!rc)
+		rc = sess_connect_login(c, c->sc_login_retry_max, &fd, lr, NULL);
+	if (!rc) {
+		rc = kernel_open(&k, NULL);
+		if (!rc) {
+			rc = ksession_start(&k, &c->sc_kern, lr, fd, &s->s_ks);
+			kernel_close(&k);
+		}
+		if (rc) {
+			log_error("session to %s could not be started in the kernel: %s",
+				  s->s_key.sk_target, rc_str(rc));
+			close(fd);
+		}
+	}
+	if (!rc) {
+		pthread_mutex_lock(&t->st_lock);
+		s->s_sid = (int)s->s_ks.ks_sid;
+		s->s_host = (int)s->s_ks.ks_host_no;
+		s->s_tpgt = lr->lr_tpgt;
+		s->s_state = SESS_LOGGED_IN;
+		pthread_mutex_unlock(&t->st_lock);
+		log_info("session %u logged in to [%s %s,%d] on host %u", s->s_ks.ks_sid,
+			 s->s_key.sk_target, s->s_key.sk_addr, s->s_key.sk_port,
+			 s->s_ks.ks_host_no);
+	}
+	free(c);
+	free(lr);
+	return rc;
+}
+
+static struct rec *sess_rec_from_msg(const struct ipc_msg *m)
+{
+	char *text = malloc(IPC_MAX_PAYLOAD);
+	struct rec *r = rec_new(REC_NODE);
+
+	if (!text || !r || ipc_get_str(m, IPC_T_REC, text, IPC_MAX_PAYLOAD) ||
+	    rec_parse(r, text) != RC_OK) {
+		free(text);
+		rec_free(r);
+		return NULL;
+	}
+	free(text);
+	return r;
+}
+
+int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *rsp)
+{
+	struct sess_key key;
+	struct sess *s;
+	struct rec *r;
+	int rc;
+
+	if (sess_key_from_msg(req, &key)) {
+		log_error("refusing malformed request (login): no target or portal");
+		return RC_INVALID_MGMT_REQ;
+	}
+	r = sess_rec_from_msg(req);
+	if (!r) {
+		log_error("refusing malformed request (login): no usable record for %s",
+			  key.sk_target);
+		return RC_INVALID_MGMT_REQ;
+	}
+	s = sess_reserve(t, &key, &rc);
+	if (!s) {
+		rec_free(r);
+		return rc;
+	}
+	s->s_rec = r;
+	rc = sess_bring_up(t, s);
+	if (rc) {
+		sess_unlink(t, s);
+		return rc;
+	}
+	/* --login answers once the devices the policy wants exist */
+	sess_scan(t, s, SCAN_EV_LOGIN, 0);
+	ipc_put_u32(rsp, IPC_T_SID, s->s_ks.ks_sid);
+	ipc_put_u32(rsp, IPC_T_HOST, s->s_ks.ks_host_no);
+	sess_release(t, s);
+	return RC_OK;
+}
+
+/* Takes the session for a thread: waits while another one has it (a
+ * recovery is told to stop). NULL when sid is unknown. */
+static struct sess *sess_take(struct sess_table *t, int sid, int stop)
+{
+	struct sess *s;
+
+	pthread_mutex_lock(&t->st_lock);
+	while ((s = sess_find_sid(t, sid)) && (s->s_busy || s->s_users)) {
+		if (stop)
+			s->s_stop = 1;
+		pthread_cond_wait(&t->st_cond, &t->st_lock);
+	}
+	if (s)
+		s->s_busy = 1;
+	pthread_mutex_unlock(&t->st_lock);
+	return s;
+}
+
+int sess_logout(struct sess_table *t, int sid)
+{
+	struct sess *s = sess_take(t, sid, 1);
+	long long tmo = 15;
+	struct kern k;
+	int rc;
+
+	if (!s)
+		return RC_SESS_NOT_FOUND;
+	pthread_mutex_lock(&t->st_lock);
+	s->s_state = SESS_LOGGING_OUT;
+	pthread_mutex_unlock(&t->st_lock);
+	if (s->s_rec)
+		rec_get_int(s->s_rec, "node.conn[0].timeo.logout_timeout", &tmo);
+	rc = kernel_open(&k, NULL);
+	if (!rc) {
+		rc = ksession_stop(&k, &s->s_ks, (int)(tmo > 0 ? tmo : 15) * 1000);
+		kernel_close(&k);
+	}
+	log_info("session %d [%s %s,%d] logged out%s", sid, s->s_key.sk_target,
+		 s->s_key.sk_addr, s->s_key.sk_port, rc ? " (target did not confirm)" : "");
+	/* the kernel session is gone even when the target refused */
+	if (rc == RC_LOGOUT)
+		rc = RC_OK;
+	if (rc && rc != RC_OK) {
+		sess_release(t, s);
+		return rc;
+	}
+	sess_unlink(t, s);
+	return RC_OK;
+}
+
+int sess_rescan(struct sess_table *t, int sid, int lun)
+{
+	struct sess *s;
+	int rc;
+
+	pthread_mutex_lock(&t->st_lock);
+	s = sess_find_sid(t, sid);
+	if (s && s->s_state != SESS_LOGGED_IN)
+		s = NULL;
+	if (s)
+		s->s_users++;  /* shared: a scan may run next to another scan */
+	pthread_mutex_unlock(&t->st_lock);
+	if (!s)
+		return RC_SESS_NOT_FOUND;
+	rc = sess_scan(t, s, lun >= 0 ? SCAN_EV_RESCAN_LUN : SCAN_EV_RESCAN,
+		       lun >= 0 ? (uint64_t)lun : 0);
+	pthread_mutex_lock(&t->st_lock);
+	s->s_users--;
+	pthread_cond_broadcast(&t->st_cond);
+	pthread_mutex_unlock(&t->st_lock);
+	return rc;
+}
+
+struct spawn_arg {
+	struct sess_table *sa_t;
+	struct sess *sa_s;
+	void (*sa_fn)(struct sess_table *, struct sess *);
+};
+
+static void *spawn_main(void *arg)
+{
+	struct spawn_arg a = *(struct spawn_arg *)arg;
+
+	free(arg);
+	a.sa_fn(a.sa_t, a.sa_s);
+	return NULL;
+}
+
+int sess_spawn(struct sess_table *t, struct sess *s,
+	       void (*fn)(struct sess_table *, struct sess *))
+{
+	struct spawn_arg *a = malloc(sizeof(*a));
+	pthread_attr_t attr;
+	pthread_t th;
+	int e;
+
+	if (!a)
+		return RC_NOMEM;
+	a->sa_t = t;
+	a->sa_s = s;
+	a->sa_fn = fn;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&th, &attr, spawn_main, a);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		free(a);
+		log_error("cannot start a session thread: %s", strerror(e));
+		return RC_NOMEM;
+	}
+	return RC_OK;
+}

@@ -1,0 +1,173 @@
+/* Kernel events for running sessions and takeover at start-up (see
+ * sess_events.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libopeniscsiusr/libopeniscsiusr.h>
+
+#include "err.h"
+#include "idb.h"
+#include "kernel.h"
+#include "log.h"
+#include "pdu.h"
+#include "rec.h"
+#include "sense.h"
+#include "sess.h"
+#include "sess_events.h"
+
+#define AEN_OPCODE 0x32  /* Asynchronous Message */
+
+struct sess_events {
+	struct sess_table *se_t;
+	struct kevents se_ke;
+};
+
+enum sess_aen sess_aen_classify(const uint8_t *bhs, const uint8_t *data, size_t dlen)
+{
+	struct sense sn;
+
+	if ((bhs[0] & 0x3f) != AEN_OPCODE)
+		return SESS_AEN_IGNORE;
+	switch (bhs[36]) {
+	case 0:  /* SCSI event: sense data in the data segment */
+		if (sense_parse_aen(data, dlen, &sn) != 0) {
+			log_warn("malformed SCSI event sense in an async message: ignored");
+			return SESS_AEN_IGNORE;
+		}
+		return sense_is_luns_changed(&sn) ? SESS_AEN_SCAN : SESS_AEN_IGNORE;
+	case 1: return SESS_AEN_LOGOUT;
+	case 2:
+	case 3: return SESS_AEN_DROP;
+	case 4: return SESS_AEN_RENEGOTIATE;
+	default: return SESS_AEN_IGNORE;
+	}
+}
+
+struct sess_events *sess_events_open(struct sess_table *t)
+{
+	struct sess_events *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->se_t = t;
+	if (kevents_open(&e->se_ke) != RC_OK) {
+		log_warn("no iSCSI transport in this kernel (NETLINK_ISCSI): "
+			 "serving requests, logins will fail");
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void sess_events_close(struct sess_events *e)
+{
+	if (!e)
+		return;
+	kevents_close(&e->se_ke);
+	free(e);
+}
+
+int sess_events_fd(const struct sess_events *e)
+{
+	return e ? kevents_fd(&e->se_ke) : -1;
+}
+
+static void aen_scan(struct sess_table *t, struct sess *s)
+{
+	sess_scan(t, s, SCAN_EV_AEN, 0);
+	sess_release(t, s);
+}
+
+static void aen_logout(struct sess_table *t, struct sess *s)
+{
+	int sid = s->s_sid;
+
+	log_info("session %d: target requests logout", sid);
+	sess_release(t, s);
+	sess_logout(t, sid);
+}
+
+/* Claims s for a thread if nobody works on it; else the work is dropped
+ * (conn errors are remembered and handled when the owner lets go). */
+static struct sess *claim(struct sess_table *t, uint32_t sid, int conn_err)
+{
+	struct sess *s;
+
+	pthread_mutex_lock(&t->st_lock);
+	s = sess_find_sid(t, (int)sid);
+	if (s && (s->s_state == SESS_LOGGING_OUT || s->s_stop))
+		s = NULL;
+	else if (s && s->s_busy) {
+		if (conn_err)
+			s->s_err_pending = 1;
+		s = NULL;
+	} else if (s) {
+		s->s_busy = 1;
+		if (conn_err)
+			s->s_state = SESS_RECOVERING;
+	}
+	pthread_mutex_unlock(&t->st_lock);
+	return s;
+}
+
+static void event_pdu(struct sess_events *e, const struct nl_event *ev)
+{
+	const uint8_t *bhs = ev->ne_data;
+	enum sess_aen what;
+	struct sess *s;
+
+	if (ev->ne_data_len < PDU_BHS_LEN)
+		return;
+	what = sess_aen_classify(bhs, bhs + PDU_BHS_LEN, ev->ne_data_len - PDU_BHS_LEN);
+	if (what == SESS_AEN_IGNORE || what == SESS_AEN_DROP ||
+	    what == SESS_AEN_RENEGOTIATE) {
+		if (what != SESS_AEN_IGNORE)
+			log_info("session %u: async event %u (connection errors "
+				 "follow from the kernel)", ev->ne_sid, bhs[36]);
+		return;
+	}
+	s = claim(e->se_t, ev->ne_sid, 0);
+	if (!s) {
+		log_warn("session %u busy: async event %u not acted on", ev->ne_sid, bhs[36]);
+		return;
+	}
+	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : aen_logout))
+		sess_release(e->se_t, s);
+}
+
+static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
+{
+	struct sess *s;
+
+	log_warn("session %u: connection %u error %s", ev->ne_sid, ev->ne_cid,
+		 nl_err_name(ev->ne_error));
+	s = claim(e->se_t, ev->ne_sid, 1);
+	if (s && sess_spawn(e->se_t, s, sess_recover) != RC_OK)
+		sess_release(e->se_t, s);
+}
+
+void sess_events_handle(struct sess_events *e)
+{
+	struct nl_event ev;
+	int rc;
+
+	while ((rc = kevents_read(&e->se_ke, &ev, 0)) != RC_TRANS_TIMEOUT) {
+		if (rc == RC_AGAIN) {
+			log_warn("kernel events were lost; sessions may need a rescan");
+			continue;
+		}
+		if (rc)
+			return;
+		switch (ev.ne_type) {
+		case NL_K_CONN_ERROR:
+			event_conn_error(e, &ev);
+			break;
+		case NL_K_RECV_PDU:
+			event_pdu(e, &ev);
+			break;
+		default:
+			log_debug("kernel event %s for session %u", nl_type_name(ev.ne_type),
+				  ev.ne_sid);
+		}
+	}
+}

@@ -1,0 +1,200 @@
+/* Recovery after a connection error, and takeover of existing sessions at
+ * start-up (see sess.h / sess_events.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libopeniscsiusr/libopeniscsiusr.h>
+
+#include "err.h"
+#include "idb.h"
+#include "kernel.h"
+#include "log.h"
+#include "net.h"
+#include "rec.h"
+#include "sess.h"
+#include "sess_events.h"
+#include "sess_params.h"
+
+#define RECOVER_MAX_DELAY_S 30
+/* After replacement_timeout the kernel fails I/O; we keep trying a little
+ * longer (a target back soon after is still welcome), then stop so a target
+ * that is gone for good does not cost retries forever. */
+#define RECOVER_GRACE_MIN_S 60
+
+static void sleep_unless_stopped(const struct sess *s, int seconds)
+{
+	for (int i = 0; i < seconds * 5 && !s->s_stop; i++)
+		usleep(200 * 1000);
+}
+
+static int recover_try(struct sess_table *t, struct sess *s, struct kern *k,
+		       struct sess_cfg *c, struct login_result *lr)
+{
+	int fd, rc;
+
+	rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
+	if (rc)
+		return rc;
+	c->sc_login.lp_tsih = s->s_ks.ks_tsih;
+	rc = sess_connect_login(c, 0, &fd, lr, &s->s_stop);
+	if (rc)
+		return rc;
+	rc = ksession_reconnect(k, &s->s_ks, &c->sc_kern, lr, fd);
+	if (rc)
+		close(fd);
+	return rc;
+}
+
+static void recover_set(struct sess_table *t, struct sess *s, enum sess_state st)
+{
+	pthread_mutex_lock(&t->st_lock);
+	s->s_state = st;
+	pthread_mutex_unlock(&t->st_lock);
+}
+
+void sess_recover(struct sess_table *t, struct sess *s)
+{
+	struct sess_cfg *c = malloc(sizeof(*c));
+	struct login_result *lr = malloc(sizeof(*lr));
+	int64_t start = net_now_ms(), giveup;
+	int delay = 1, rc = RC_NOMEM, tries = 0;
+	struct kern k;
+
+	if (c && lr && kernel_open(&k, NULL) == RC_OK) {
+		ksession_suspend(&k, &s->s_ks);
+		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
+		giveup = start + 1000LL * (c->sc_replacement_tmo +
+			(c->sc_replacement_tmo > RECOVER_GRACE_MIN_S ?
+			 c->sc_replacement_tmo : RECOVER_GRACE_MIN_S));
+		log_info("session %u: recovering (replacement_timeout %d s)",
+			 s->s_ks.ks_sid, c->sc_replacement_tmo);
+		while (!s->s_stop) {
+			tries++;
+			rc = recover_try(t, s, &k, c, lr);
+			if (rc == RC_OK || s->s_stop || net_now_ms() > giveup)
+				break;
+			sleep_unless_stopped(s, delay);
+			delay = delay * 2 > RECOVER_MAX_DELAY_S ? RECOVER_MAX_DELAY_S : delay * 2;
+		}
+		kernel_close(&k);
+	}
+	if (rc == RC_OK) {
+		recover_set(t, s, SESS_LOGGED_IN);
+		log_info("session %u: recovered after %d attempt(s), %lld ms",
+			 s->s_ks.ks_sid, tries, (long long)(net_now_ms() - start));
+		sess_scan(t, s, SCAN_EV_RELOGIN, 0);
+	} else if (!s->s_stop) {
+		recover_set(t, s, SESS_FAILED);
+		log_error("session %u: giving up recovery after %d attempt(s): %s "
+			  "(log it out with iscsiadm -m session -r %u -u)",
+			  s->s_ks.ks_sid, tries, rc_str(rc), s->s_ks.ks_sid);
+	}
+	free(c);
+	free(lr);
+	sess_release(t, s);
+}
+
+/* ---- takeover ---- */
+
+static struct rec *takeover_rec(const struct sess_key *k)
+{
+	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, -1, k->sk_iface };
+	struct rec **recs = NULL, *r = NULL;
+	struct idb *db;
+	size_t n = 0;
+	char port[16];
+
+	if (idb_open(NULL, &db) == RC_OK) {
+		if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+			r = rec_dup(recs[0]);
+		idb_recs_free(recs, n);
+		idb_close(db);
+	}
+	if (r)
+		return r;
+	/* no record (deleted meanwhile): defaults keep logout and recovery working */
+	r = rec_new_default(REC_NODE);
+	snprintf(port, sizeof(port), "%d", k->sk_port);
+	if (r && (rec_set(r, "node.name", k->sk_target) ||
+		  rec_set(r, "node.conn[0].address", k->sk_addr) ||
+		  rec_set(r, "node.conn[0].port", port))) {
+		rec_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+static void takeover_key(struct iscsi_session *se, struct sess_key *k)
+{
+	struct iscsi_iface *ifc = iscsi_session_iface_get(se);
+	const char *iface = ifc ? iscsi_iface_name_get(ifc) : NULL;
+
+	memset(k, 0, sizeof(*k));
+	snprintf(k->sk_target, sizeof(k->sk_target), "%s",
+		 iscsi_session_target_name_get(se));
+	snprintf(k->sk_addr, sizeof(k->sk_addr), "%s",
+		 iscsi_session_persistent_address_get(se));
+	k->sk_port = iscsi_session_persistent_port_get(se);
+	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s",
+		 iface && *iface ? iface : "default");
+}
+
+static void takeover_scan(struct sess_table *t, struct sess *s)
+{
+	sess_scan(t, s, SCAN_EV_STARTUP, 0);
+	sess_release(t, s);
+}
+
+static int takeover_one(struct sess_table *t, struct iscsi_session *se)
+{
+	uint32_t sid = iscsi_session_sid_get(se);
+	const char *st = iscsi_session_state_get(se);
+	struct sess_key key;
+	struct sess *s;
+	int rc;
+
+	takeover_key(se, &key);
+	s = sess_reserve(t, &key, &rc);
+	if (!s)
+		return 0;
+	s->s_rec = takeover_rec(&key);
+	if (!s->s_rec || ksession_adopt(NULL, sid, &s->s_ks) != RC_OK) {
+		log_warn("session %u [%s]: cannot take it over", sid, key.sk_target);
+		sess_unlink(t, s);
+		return 0;
+	}
+	pthread_mutex_lock(&t->st_lock);
+	s->s_sid = (int)sid;
+	s->s_host = (int)s->s_ks.ks_host_no;
+	s->s_tpgt = iscsi_session_tpgt_get(se);
+	s->s_state = strcmp(st, "FAILED") ? SESS_LOGGED_IN : SESS_RECOVERING;
+	pthread_mutex_unlock(&t->st_lock);
+	log_info("session %u [%s %s,%d] taken over (kernel state %s)", sid,
+		 key.sk_target, key.sk_addr, key.sk_port, st[0] ? st : "unknown");
+	if (sess_spawn(t, s, s->s_state == SESS_RECOVERING ? sess_recover
+							: takeover_scan))
+		sess_release(t, s);
+	return 1;
+}
+
+int sess_takeover(struct sess_table *t)
+{
+	struct iscsi_context *ctx = iscsi_context_new();
+	struct iscsi_session **ses = NULL;
+	uint32_t n = 0;
+	int adopted = 0;
+
+	if (!ctx)
+		return 0;
+	if (iscsi_sessions_get(ctx, &ses, &n) == LIBISCSI_OK) {
+		for (uint32_t i = 0; i < n; i++)
+			adopted += takeover_one(t, ses[i]);
+		iscsi_sessions_free(ses, n);
+	}
+	iscsi_context_free(ctx);
+	if (adopted)
+		log_info("took over %d existing session(s)", adopted);
+	return adopted;
+}

@@ -1,0 +1,181 @@
+/* iscsid's session table: reservation, lookup and the session list answer
+ * (see sess.h). Callers hold no lock; these functions take st_lock. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "rec.h"
+#include "sess.h"
+
+int sess_table_init(struct sess_table *t, const char *config, const char *iname)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->st_lock, NULL);
+	pthread_cond_init(&t->st_cond, NULL);
+	t->st_config = config ? strdup(config) : NULL;
+	t->st_iname = iname ? strdup(iname) : NULL;
+	/* ISIDs must not repeat those of sessions an earlier iscsid left
+	 * behind (same ISID to the same target = session reinstatement) */
+	t->st_isid_next = ((uint32_t)time(NULL) ^ ((uint32_t)getpid() << 12)) & 0xffffff;
+	if ((config && !t->st_config) || (iname && !t->st_iname))
+		return RC_NOMEM;
+	return RC_OK;
+}
+
+void sess_table_fini(struct sess_table *t)
+{
+	struct sess *s = t->st_head, *n;
+
+	for (; s; s = n) {
+		n = s->s_next;
+		rec_free(s->s_rec);
+		free(s);
+	}
+	t->st_head = NULL;
+	free(t->st_config);
+	free(t->st_iname);
+	free(t->st_ialias);
+	pthread_mutex_destroy(&t->st_lock);
+	pthread_cond_destroy(&t->st_cond);
+}
+
+int sess_key_from_msg(const struct ipc_msg *m, struct sess_key *k)
+{
+	uint32_t port = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (ipc_get_str(m, IPC_T_TARGET, k->sk_target, sizeof(k->sk_target)) ||
+	    ipc_get_str(m, IPC_T_ADDR, k->sk_addr, sizeof(k->sk_addr)) ||
+	    ipc_get_u32(m, IPC_T_PORT, &port) || port == 0 || port > 65535 ||
+	    !k->sk_target[0] || !k->sk_addr[0])
+		return RC_INVALID_MGMT_REQ;
+	k->sk_port = (int)port;
+	if (ipc_get_str(m, IPC_T_IFACE, k->sk_iface, sizeof(k->sk_iface)) ||
+	    !k->sk_iface[0])
+		strcpy(k->sk_iface, "default");
+	return RC_OK;
+}
+
+int sess_key_eq(const struct sess_key *a, const struct sess_key *b)
+{
+	return a->sk_port == b->sk_port && !strcmp(a->sk_target, b->sk_target) &&
+	       !strcmp(a->sk_addr, b->sk_addr) && !strcmp(a->sk_iface, b->sk_iface);
+}
+
+struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k, int *rc)
+{
+	struct sess *s;
+
+	pthread_mutex_lock(&t->st_lock);
+	for (s = t->st_head; s; s = s->s_next) {
+		if (sess_key_eq(&s->s_key, k)) {
+			pthread_mutex_unlock(&t->st_lock);
+			*rc = RC_SESS_EXISTS;
+			return NULL;
+		}
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		pthread_mutex_unlock(&t->st_lock);
+		*rc = RC_NOMEM;
+		return NULL;
+	}
+	s->s_key = *k;
+	s->s_sid = -1;
+	s->s_host = -1;
+	s->s_ks.ks_fd = -1;
+	s->s_tpgt = -1;
+	s->s_state = SESS_LOGGING_IN;
+	s->s_busy = 1;
+	s->s_next = t->st_head;
+	t->st_head = s;
+	pthread_mutex_unlock(&t->st_lock);
+	*rc = RC_OK;
+	return s;
+}
+
+/* Caller holds st_lock. */
+struct sess *sess_find_sid(struct sess_table *t, int sid)
+{
+	for (struct sess *s = t->st_head; s; s = s->s_next)
+		if (s->s_sid == sid && sid >= 0)
+			return s;
+	return NULL;
+}
+
+void sess_unlink(struct sess_table *t, struct sess *s)
+{
+	pthread_mutex_lock(&t->st_lock);
+	for (struct sess **pp = &t->st_head; *pp; pp = &(*pp)->s_next) {
+		if (*pp == s) {
+			*pp = s->s_next;
+			break;
+		}
+	}
+	pthread_cond_broadcast(&t->st_cond);
+	pthread_mutex_unlock(&t->st_lock);
+	rec_free(s->s_rec);
+	free(s);
+}
+
+void sess_release(struct sess_table *t, struct sess *s)
+{
+	int recover;
+
+	pthread_mutex_lock(&t->st_lock);
+	recover = s->s_err_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
+	s->s_err_pending = 0;
+	if (recover)
+		s->s_state = SESS_RECOVERING;
+	else
+		s->s_busy = 0;
+	pthread_cond_broadcast(&t->st_cond);
+	pthread_mutex_unlock(&t->st_lock);
+	if (recover && sess_spawn(t, s, sess_recover) != RC_OK)
+		sess_release(t, s);
+}
+
+const char *sess_state_name(enum sess_state st)
+{
+	switch (st) {
+	case SESS_LOGGING_IN:  return "LOGGING_IN";
+	case SESS_LOGGED_IN:   return "LOGGED_IN";
+	case SESS_RECOVERING:  return "RECOVERING";
+	case SESS_FAILED:      return "FAILED";
+	case SESS_LOGGING_OUT: return "LOGGING_OUT";
+	}
+	return "UNKNOWN";
+}
+
+static int info_one(const struct sess *s, struct ipc_msg *m)
+{
+	int rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->s_sid);
+
+	rc = rc ? rc : ipc_put_str(m, IPC_T_TARGET, s->s_key.sk_target);
+	rc = rc ? rc : ipc_put_str(m, IPC_T_ADDR, s->s_key.sk_addr);
+	rc = rc ? rc : ipc_put_u32(m, IPC_T_PORT, (uint32_t)s->s_key.sk_port);
+	rc = rc ? rc : ipc_put_u32(m, IPC_T_TPGT, (uint32_t)s->s_tpgt);
+	rc = rc ? rc : ipc_put_str(m, IPC_T_IFACE, s->s_key.sk_iface);
+	rc = rc ? rc : ipc_put_str(m, IPC_T_STATE, sess_state_name(s->s_state));
+	return rc;
+}
+
+/* Sessions still logging in have no sid yet and are not listed. */
+int sess_info_put(struct sess_table *t, int sid, struct ipc_msg *rsp)
+{
+	int rc = RC_OK, found = 0;
+
+	pthread_mutex_lock(&t->st_lock);
+	for (struct sess *s = t->st_head; s && !rc; s = s->s_next) {
+		if (s->s_sid < 0 || (sid >= 0 && s->s_sid != sid))
+			continue;
+		found = 1;
+		rc = info_one(s, rsp);
+	}
+	pthread_mutex_unlock(&t->st_lock);
+	if (!rc && sid >= 0 && !found)
+		rc = RC_SESS_NOT_FOUND;
+	return rc;
+}

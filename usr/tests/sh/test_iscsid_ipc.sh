@@ -1,0 +1,57 @@
+#!/bin/sh
+# iscsid's request socket on the host (no kernel needed): well-formed
+# requests are answered, every kind of malformed request is refused with
+# RC_INVALID_MGMT_REQ (16) and logged, the daemon keeps serving afterwards,
+# and a non-root peer is refused with RC_ACCESS (13).
+set -u
+top=$(pwd)
+tmp=$(mktemp -d)
+export ISCSI_ETC_DIR="$tmp/etc" ISCSI_SYSFS_ROOT="$tmp/sys" ISCSID_IPC_NAME="iscsid_ipc_test_$$"
+mkdir -p "$ISCSI_ETC_DIR" "$ISCSI_SYSFS_ROOT/class/iscsi_session"
+echo "InitiatorName=iqn.2026-01.test:ipc" > "$ISCSI_ETC_DIR/initiatorname.iscsi"
+PY=/usr/bin/python3; [ -x $PY ] || PY=python3
+py="$PY $top/usr/tests/sh/iscsid_ipc.py"
+fail=0
+
+"${ISCSID:-$top/usr/iscsid}" -f -n -d 2 2> "$tmp/log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+i=0
+until [ "$($py ping)" = "rc=0" ]; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || { echo "iscsid did not come up"; cat "$tmp/log"; exit 1; }
+	sleep 0.1
+done
+
+expect() {  # case expected-output
+	got=$($py "$1")
+	if [ "$got" != "$2" ]; then
+		echo "FAIL $1: got '$got', expected '$2'"
+		fail=1
+	fi
+}
+
+expect info "rc=0"
+expect logout-unknown "rc=2"
+expect rescan-unknown "rc=2"
+for c in bad-magic bad-version bad-op huge-length field-overrun bad-tag \
+	 u32-wrong-size nul-in-string login-missing-fields garbage truncated; do
+	expect "$c" "rc=16"
+done
+# still serving after all that
+expect ping "rc=0"
+
+n=$(grep -c "refusing malformed request" "$tmp/log")
+[ "$n" -ge 11 ] || { echo "FAIL: expected >= 11 refusals logged, got $n"; fail=1; }
+
+# non-root peer: answered with 13 and logged, without its request being read
+if command -v setpriv >/dev/null 2>&1; then
+	got=$(setpriv --reuid=65534 --regid=65534 --clear-groups $py ping)
+	[ "$got" = "rc=13" ] || { echo "FAIL non-root: got '$got'"; fail=1; }
+	grep -q "refusing request from non-root peer (uid 65534" "$tmp/log" ||
+		{ echo "FAIL: non-root refusal not logged"; fail=1; }
+fi
+kill -0 $pid || { echo "FAIL: iscsid died"; fail=1; }
+[ $fail -eq 0 ] || cat "$tmp/log"
+exit $fail
