@@ -231,11 +231,16 @@ int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out
 
 /* ---- iface records ---- */
 
+static int iface_is_builtin(const char *name)
+{
+	return !strcmp(name, "default") || !strcmp(name, "iser");
+}
+
 static struct rec *iface_builtin(const char *name)
 {
 	struct rec *r;
 
-	if (strcmp(name, "default") && strcmp(name, "iser"))
+	if (!iface_is_builtin(name))
 		return NULL;
 	r = rec_new_default(REC_IFACE);
 	if (r) {
@@ -267,8 +272,7 @@ int idb_iface_write(struct idb *db, const struct rec *r)
 	int rc;
 
 	/* built-ins are fixed, as in stock */
-	if (!name || !*name || strchr(name, '/') || !strcmp(name, "default") ||
-	    !strcmp(name, "iser"))
+	if (!name || !*name || strchr(name, '/') || iface_is_builtin(name))
 		return RC_INVAL;
 	if (asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
 		return RC_NOMEM;
@@ -302,20 +306,15 @@ int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
 	size_t found = 0;
 	int n, stop = 0;
 
-	for (size_t i = 0; i < 2 && !stop; i++) {
-		struct rec *r = iface_builtin(builtins[i]);
-
-		found++;
-		stop = fn && r ? fn(r, arg) : 0;
-		rec_free(r);
-	}
+	/* stock lists ifaces/ first, then its two built-ins */
 	if (asprintf(&dir, "%s/ifaces", db->db_root) < 0)
 		return RC_NOMEM;
 	n = scandir(dir, &ents, no_dots, by_name);
 	for (int i = 0; i < n; i++) {
 		struct rec *r = NULL;
 
-		if (!stop && idb_iface_read(db, ents[i]->d_name, &r) == RC_OK) {
+		if (!stop && !iface_is_builtin(ents[i]->d_name) &&
+		    idb_iface_read(db, ents[i]->d_name, &r) == RC_OK) {
 			found++;
 			stop = fn ? fn(r, arg) : 0;
 			rec_free(r);
@@ -324,6 +323,13 @@ int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
 	}
 	free(ents);
 	free(dir);
+	for (size_t i = 0; i < 2 && !stop; i++) {
+		struct rec *r = iface_builtin(builtins[i]);
+
+		found++;
+		stop = fn && r ? fn(r, arg) : 0;
+		rec_free(r);
+	}
 	if (nfound)
 		*nfound = found;
 	return stop;

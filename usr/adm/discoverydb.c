@@ -1,0 +1,227 @@
+/* iscsiadm -m discoverydb. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf.h"
+#include "discovery.h"
+#include "discoverydb.h"
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+#include "print.h"
+#include "rec.h"
+#include "recupd.h"
+
+static void flat_line(const struct rec *r)
+{
+	long long port = 3260;
+
+	rec_get_int(r, "discovery.sendtargets.port", &port);
+	adm_print_portal(stdout, rec_get(r, "discovery.sendtargets.address"), port);
+	printf(" via sendtargets\n");
+}
+
+static int flat_cb(struct rec *r, void *arg)
+{
+	(void)arg;
+	flat_line(r);
+	return 0;
+}
+
+/* Node records whose discovery fields (or a static type) select them. */
+static int node_tree_where(struct idb *db, const char *type, const char *addr, long long port)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+	struct rec **recs = NULL, **keep;
+	size_t n = 0, k = 0;
+
+	if (idb_node_find(db, &m, &recs, &n) != RC_OK)
+		return 0;
+	keep = calloc(n, sizeof(*keep));
+	for (size_t i = 0; keep && i < n; i++) {
+		long long p = -1;
+		const char *a = rec_get(recs[i], "node.discovery_address");
+
+		rec_get_int(recs[i], "node.discovery_port", &p);
+		if (strcmp(rec_get(recs[i], "node.discovery_type"), type))
+			continue;
+		if (addr && (!a || strcmp(a, addr) || p != port))
+			continue;
+		keep[k++] = recs[i];
+	}
+	adm_print_node_tree(stdout, keep, k);
+	free(keep);
+	idb_recs_free(recs, n);
+	return (int)k;
+}
+
+static int tree_cb(struct rec *r, void *arg)
+{
+	long long port = 3260;
+	const char *addr = rec_get(r, "discovery.sendtargets.address");
+
+	rec_get_int(r, "discovery.sendtargets.port", &port);
+	printf("DiscoveryAddress: %s,%lld\n", addr, port);
+	node_tree_where(arg, "send_targets", addr, port);
+	return 0;
+}
+
+int adm_discoverydb_list(const struct adm_opts *o)
+{
+	struct idb *db = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (o->o_print > 1) {
+		log_error("Invalid info level %d. Try 0 or 1.", o->o_print);
+		return RC_INVAL;
+	}
+	rc = idb_open(NULL, &db);
+	if (rc != RC_OK)
+		return rc;
+	if (o->o_print == 1) {
+		printf("SENDTARGETS:\n");
+		idb_disc_foreach(db, tree_cb, db, &n);
+		if (!n)
+			printf("No targets found.\n");
+		printf("iSNS:\nNo targets found.\nSTATIC:\n");
+		if (!node_tree_where(db, "static", NULL, 0))
+			printf("No targets found.\n");
+		printf("FIRMWARE:\nNo targets found.\n");
+	} else {
+		idb_disc_foreach(db, flat_cb, NULL, &n);
+	}
+	idb_close(db);
+	return n ? RC_OK : RC_NO_OBJS_FOUND;
+}
+
+static void not_found(const struct adm_opts *o)
+{
+	log_error("Discovery record [%s,%d] not found.", o->o_addr, adm_opts_port(o));
+}
+
+static int disc_new(struct idb *db, const struct adm_opts *o)
+{
+	struct rec *r = rec_new_default(REC_DISC);
+	struct conf *c = NULL;
+	char port[16];
+	int rc;
+
+	if (!r)
+		return RC_NOMEM;
+	if (conf_load(NULL, &c) == RC_OK)
+		conf_apply_disc(c, r);
+	conf_free(c);
+	snprintf(port, sizeof(port), "%d", adm_opts_port(o));
+	rec_set(r, "discovery.sendtargets.address", o->o_addr);
+	rec_set(r, "discovery.sendtargets.port", port);
+	rc = idb_disc_write(db, r);
+	if (rc == RC_OK)
+		printf("New discovery record for [%s,%d] added.\n", o->o_addr, adm_opts_port(o));
+	else
+		log_error("Error while adding record: %s", rc_str(rc));
+	rec_free(r);
+	return rc;
+}
+
+static int disc_update(struct idb *db, const struct adm_opts *o, struct rec *r)
+{
+	int tail, rc = adm_update_args(o);
+
+	if (rc == RC_OK)
+		rc = adm_update_apply(r, o, ADM_MODE_DISCOVERYDB, &tail);
+	if (rc == RC_OK)
+		rc = idb_disc_write(db, r);
+	return rc;
+}
+
+/* Deletes the nodes found through this portal, then the record. */
+static int disc_delete(struct idb *db, const struct adm_opts *o)
+{
+	struct rec **recs = NULL;
+	size_t n = 0;
+	int rc = idb_lock(db);
+
+	if (rc != RC_OK)
+		return rc;
+	if (idb_disc_nodes(db, o->o_addr, adm_opts_port(o), &recs, &n) == RC_OK) {
+		for (size_t i = 0; i < n; i++)
+			idb_node_delete(db, recs[i]);
+		idb_recs_free(recs, n);
+	}
+	rc = idb_disc_delete(db, o->o_addr, adm_opts_port(o));
+	idb_unlock(db);
+	return rc;
+}
+
+static int disc_on_record(struct idb *db, const struct adm_opts *o)
+{
+	struct rec *r = NULL;
+	int rc = idb_disc_read(db, o->o_addr, adm_opts_port(o), &r);
+
+	if (rc == RC_NO_OBJS_FOUND) {
+		not_found(o);
+		return RC_IDBM;	/* stock: exit 6 */
+	}
+	if (rc != RC_OK)
+		return rc;
+	if (o->o_ops & ADM_OP_UPDATE)
+		rc = disc_update(db, o, r);
+	else if (o->o_ops & ADM_OP_DELETE)
+		rc = disc_delete(db, o);
+	else
+		adm_print_record(stdout, r, o->o_show_secrets, o->o_names,
+				 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+	rec_free(r);
+	return rc;
+}
+
+static int is_st(const char *t)
+{
+	return t && (!strcmp(t, "st") || !strcmp(t, "sendtargets"));
+}
+
+/* Stock's argument checks, in stock's order. */
+static int check_args(const struct adm_opts *o)
+{
+	if (!o->o_type && o->o_portal) {
+		log_error("Invalid command. Possibly missing discovery --type.");
+		return RC_INVAL;
+	}
+	if (!o->o_type) {
+		log_error("Invalid operation. Operation not supported.");
+		return RC_INVAL;
+	}
+	if (!is_st(o->o_type)) {
+		log_error("Discovery type %s is not supported here.", o->o_type);
+		return RC_OP_NOT_SUPP;
+	}
+	if (!o->o_portal) {
+		log_error("Please specify portal as <ipaddr>[:<ipport>]");
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
+int adm_discoverydb_run(const struct adm_opts *o)
+{
+	struct idb *db = NULL;
+	int rc;
+
+	if (o->o_discover)
+		return adm_discovery_run(o);
+	if (!o->o_type && !o->o_portal && !(o->o_ops & ~ADM_OP_SHOW))
+		return adm_discoverydb_list(o);
+	rc = check_args(o);
+	if (rc != RC_OK)
+		return rc;
+	rc = idb_open(NULL, &db);
+	if (rc != RC_OK)
+		return rc;
+	if (o->o_ops & ADM_OP_NEW)
+		rc = disc_new(db, o);
+	else
+		rc = disc_on_record(db, o);
+	idb_close(db);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/* iscsiadm -m iface. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+#include "iface.h"
+#include "idb.h"
+#include "log.h"
+#include "print.h"
+#include "rec.h"
+#include "recupd.h"
+
+static int is_builtin(const char *name)
+{
+	return !strcmp(name, "default") || !strcmp(name, "iser");
+}
+
+static int flat_cb(struct rec *r, void *arg)
+{
+	(void)arg;
+	adm_print_iface_flat(stdout, r);
+	return 0;
+}
+
+/* -P 1: each iface with the node records bound to it. */
+static int tree_cb(struct rec *r, void *arg)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+	struct rec **recs = NULL;
+	const char *name = rec_get(r, "iface.iscsi_ifacename");
+	const char *prev = NULL;
+	size_t n = 0;
+
+	printf("Iface: %s\n", name);
+	m.m_iface = name;
+	if (idb_node_find(arg, &m, &recs, &n) != RC_OK)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = rec_get(recs[i], "node.name");
+		long long port = 0, tpgt = -1;
+
+		if (!prev || strcmp(prev, t))
+			printf("\tTarget: %s\n", t);
+		prev = t;
+		rec_get_int(recs[i], "node.conn[0].port", &port);
+		rec_get_int(recs[i], "node.tpgt", &tpgt);
+		printf("\t\tPortal: ");
+		adm_print_portal(stdout, rec_get(recs[i], "node.conn[0].address"), port);
+		printf(",%lld\n", tpgt);
+	}
+	idb_recs_free(recs, n);
+	return 0;
+}
+
+static int iface_list(struct idb *db, const struct adm_opts *o)
+{
+	size_t n = 0;
+
+	if (o->o_print > 1) {
+		log_error("Invalid info level %d. Try 0 - 1.", o->o_print);
+		return RC_INVAL;
+	}
+	idb_iface_foreach(db, o->o_print == 1 ? tree_cb : flat_cb, db, &n);
+	if (!n) {
+		log_error("No interfaces found.");
+		return RC_NO_OBJS_FOUND;
+	}
+	return RC_OK;
+}
+
+static int iface_new(struct idb *db, const char *name)
+{
+	struct rec *r;
+	int rc;
+
+	if (is_builtin(name)) {
+		log_error("iface %s is a special interface and is not stored in %s/ifaces.",
+			  name, db->db_root);
+		log_error("Could not create new interface %s.", name);
+		return RC_INVAL;
+	}
+	r = rec_new_default(REC_IFACE);
+	if (!r)
+		return RC_NOMEM;
+	rc = rec_set(r, "iface.iscsi_ifacename", name);
+	if (rc == RC_OK)
+		rc = idb_iface_write(db, r);
+	rec_free(r);
+	if (rc != RC_OK) {
+		log_error("Could not create new interface %s.", name);
+		return rc;
+	}
+	/* stock prints both lines */
+	printf("%s updated.\nNew interface %s added\n", name, name);
+	return RC_OK;
+}
+
+/* Deleting an iface also deletes the node records bound to it. */
+static int iface_delete(struct idb *db, const char *name)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+	struct rec **recs = NULL, *r = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (is_builtin(name)) {
+		log_error("iface %s is a special interface and cannot be deleted.", name);
+		log_error("Could not delete iface %s: %s", name, rc_str(RC_INVAL));
+		return RC_INVAL;
+	}
+	if (idb_iface_read(db, name, &r) != RC_OK) {
+		log_error("Could not read iface info for %s.", name);
+		log_error("Could not delete iface %s: %s", name, rc_str(RC_INVAL));
+		return RC_INVAL;
+	}
+	rec_free(r);
+	m.m_iface = name;
+	if (idb_node_find(db, &m, &recs, &n) == RC_OK) {
+		for (size_t i = 0; i < n; i++)
+			idb_node_delete(db, recs[i]);
+		idb_recs_free(recs, n);
+	}
+	rc = idb_iface_delete(db, name);
+	if (rc != RC_OK) {
+		log_error("Could not delete iface %s: %s", name, rc_str(rc));
+		return rc;
+	}
+	printf("%s unbound and deleted.\n", name);
+	return RC_OK;
+}
+
+static int iface_update(struct idb *db, const struct adm_opts *o, struct rec *r, const char *name)
+{
+	int tail, rc = adm_update_args(o);
+
+	if (rc == RC_OK && is_builtin(name)) {
+		log_error("iface %s is a special interface and cannot be modified.", name);
+		rc = RC_INVAL;
+	}
+	if (rc == RC_OK)
+		rc = adm_update_apply(r, o, ADM_MODE_IFACE, &tail);
+	if (rc == RC_OK)
+		rc = idb_iface_write(db, r);
+	if (rc == RC_OK)
+		printf("%s updated.\n", name);
+	else
+		log_error("Could not update iface %s: %s", name, rc_str(rc));
+	return rc;
+}
+
+static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
+{
+	struct rec *r = NULL;
+	int rc;
+
+	if (o->o_ops & ADM_OP_NEW)
+		return iface_new(db, name);
+	if (o->o_ops & ADM_OP_DELETE)
+		return iface_delete(db, name);
+	rc = idb_iface_read(db, name, &r);
+	if (rc != RC_OK) {
+		log_error("Could not read iface info for %s.", name);
+		return RC_IDBM;	/* stock: exit 6, os-brick expects it */
+	}
+	if (o->o_ops & ADM_OP_UPDATE)
+		rc = iface_update(db, o, r, name);
+	else
+		adm_print_record(stdout, r, o->o_show_secrets, o->o_names,
+				 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+	rec_free(r);
+	return rc;
+}
+
+int adm_iface_run(const struct adm_opts *o)
+{
+	struct idb *db = NULL;
+	int rc = idb_open(NULL, &db);
+
+	if (rc != RC_OK)
+		return rc;
+	if (o->o_niface)
+		rc = iface_one(db, o, o->o_ifaces[0]);
+	else if (o->o_ops & ~ADM_OP_SHOW) {
+		log_error("Invalid operation. Operation not supported.");	/* needs -I */
+		rc = RC_INVAL;
+	} else
+		rc = iface_list(db, o);
+	idb_close(db);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/* iscsiadm: parse the command line, run the mode's handler, exit with the
+ * handler's enum iscsi_rc (stock's exit codes). */
+#include <stdio.h>
+#include "daemon_ops.h"
+#include "discovery.h"
+#include "discoverydb.h"
+#include "err.h"
+#include "iface.h"
+#include "log.h"
+#include "node.h"
+#include "opts.h"
+#include "print.h"
+#include "session.h"
+
+/* -m session: login/logout/rescan belong to the daemon side. */
+static int session_mode(const struct adm_opts *o)
+{
+	if (o->o_logout && o->o_sid >= 0)
+		return adm_session_logout(o);
+	if (o->o_rescan)
+		return adm_session_rescan(o);
+	return adm_session_run(o);
+}
+
+static int unsupported_mode(const struct adm_opts *o)
+{
+	(void)o;
+	log_error("this mode is not supported by this iscsiadm");
+	return RC_OP_NOT_SUPP;
+}
+
+static const struct {
+	enum adm_mode mode;
+	adm_handler_fn run;
+} adm_dispatch[] = {
+	{ ADM_MODE_DISCOVERY, adm_discovery_run },
+	{ ADM_MODE_DISCOVERYDB, adm_discoverydb_run },
+	{ ADM_MODE_NODE, adm_node_run },
+	{ ADM_MODE_SESSION, session_mode },
+	{ ADM_MODE_IFACE, adm_iface_run },
+	{ ADM_MODE_FW, unsupported_mode },
+	{ ADM_MODE_HOST, unsupported_mode },
+};
+
+int main(int argc, char **argv)
+{
+	struct adm_opts o;
+	int rc;
+
+	log_set_prog("iscsiadm");
+	adm_opts_init(&o);
+	rc = adm_opts_parse(&o, argc, argv);
+	if (rc != RC_OK)
+		return rc;
+	log_set_level(o.o_debug);
+	if (o.o_help) {
+		adm_print_usage(stdout);
+		return RC_OK;
+	}
+	if (o.o_version) {
+		/* the release whose interface we reproduce, as scripts parse it */
+		printf("iscsiadm version 2.1.8\n");
+		return RC_OK;
+	}
+	if (o.o_killiscsid >= 0) {
+		log_error("-k is not supported by this iscsiadm; stop iscsid with its service");
+		return RC_OP_NOT_SUPP;
+	}
+	for (size_t i = 0; i < sizeof(adm_dispatch) / sizeof(adm_dispatch[0]); i++)
+		if (adm_dispatch[i].mode == o.o_mode)
+			return adm_dispatch[i].run(&o);
+	fprintf(stderr, "Try `iscsiadm --help' for more information.\n");
+	return RC_INVAL;
+}

@@ -1,0 +1,230 @@
+/* iscsiadm -m node. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf.h"
+#include "daemon_ops.h"
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+#include "node.h"
+#include "print.h"
+#include "rec.h"
+#include "recupd.h"
+
+int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec ***recs, size_t *n)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+
+	m.m_target = o->o_target;
+	if (o->o_portal) {
+		m.m_addr = o->o_addr;
+		m.m_port = adm_opts_port(o);
+		m.m_tpgt = o->o_tpgt;
+	}
+	if (o->o_niface)
+		m.m_iface = o->o_ifaces[0];
+	return idb_node_find(db, &m, recs, n);
+}
+
+static void copy_iface(struct rec *node, const struct rec *iface)
+{
+	for (size_t i = 0; i < keys_count(); i++) {
+		const struct key_def *k = keys_at(i);
+
+		if ((k->k_kinds & KEY_IFACE) && iface->r_val[i])
+			rec_set(node, k->k_name, iface->r_val[i]);
+	}
+}
+
+int adm_node_build(struct idb *db, const struct conf *c, const char *target,
+		   const char *addr, int port, int tpgt, const char *iface, struct rec **out)
+{
+	struct rec *r = rec_new_default(REC_NODE), *ir = NULL;
+	char num[16];
+
+	if (!r)
+		return RC_NOMEM;
+	if (c)
+		conf_apply_node(c, r);
+	if (idb_iface_read(db, iface, &ir) != RC_OK) {
+		log_error("Could not read iface info for %s.", iface);
+		rec_free(r);
+		return RC_NOMEM;	/* stock exits 3 here */
+	}
+	copy_iface(r, ir);
+	rec_free(ir);
+	if (rec_set(r, "node.name", target) != RC_OK ||
+	    rec_set(r, "node.conn[0].address", addr) != RC_OK) {
+		rec_free(r);
+		return RC_INVAL;
+	}
+	snprintf(num, sizeof(num), "%d", port);
+	rec_set(r, "node.conn[0].port", num);
+	snprintf(num, sizeof(num), "%d", tpgt);
+	rec_set(r, "node.tpgt", num);
+	*out = r;
+	return RC_OK;
+}
+
+struct rec *adm_node_effective(const struct conf *c, const struct rec *r)
+{
+	struct rec *e = rec_dup(r);
+
+	if (e && !rec_is_set(e, KEY_AUTOSCAN_EN))
+		rec_set(e, KEY_AUTOSCAN_EN, conf_autoscan_default(c) ? "Yes" : "No");
+	return e;
+}
+
+static const char *g(const struct rec *r, const char *key)
+{
+	const char *v = rec_get(r, key);
+
+	return v ? v : "";
+}
+
+static int node_new(struct idb *db, const struct adm_opts *o, const struct conf *c)
+{
+	struct rec *r = NULL;
+	int rc;
+
+	if (!o->o_target || !o->o_portal) {
+		log_error("Error while adding record: invalid parameter");
+		return RC_INVAL;	/* stock says so but exits 0 */
+	}
+	rc = adm_node_build(db, c, o->o_target, o->o_addr, adm_opts_port(o), o->o_tpgt,
+			    adm_opts_iface(o), &r);
+	if (rc != RC_OK)
+		return rc;
+	rc = idb_node_write(db, r);
+	if (rc == RC_OK)
+		printf("New iSCSI node [%s:[hw=%s,ip=%s,net_if=%s,iscsi_if=%s] %s,%s,%s %s] added\n",
+		       g(r, "iface.transport_name"), g(r, "iface.hwaddress"),
+		       g(r, "iface.ipaddress"), g(r, "iface.net_ifacename"),
+		       g(r, "iface.iscsi_ifacename"), g(r, "node.conn[0].address"),
+		       g(r, "node.conn[0].port"), g(r, "node.tpgt"), g(r, "node.name"));
+	else
+		log_error("Error while adding record: %s", rc_str(rc));
+	rec_free(r);
+	return rc;
+}
+
+/* All records are checked first, then written: all or nothing. */
+static int node_update(struct idb *db, const struct adm_opts *o, struct rec **recs, size_t n)
+{
+	int rc = adm_update_args(o), tail = 0;
+
+	for (size_t i = 0; rc == RC_OK && i < n; i++)
+		rc = adm_update_apply(recs[i], o, ADM_MODE_NODE, &tail);
+	if (rc != RC_OK) {
+		if (tail)
+			log_error("Could not execute operation on all records: %s", rc_str(rc));
+		return rc;
+	}
+	rc = idb_lock(db);
+	if (rc != RC_OK)
+		return rc;
+	for (size_t i = 0; rc == RC_OK && i < n; i++)
+		rc = idb_node_write(db, recs[i]);
+	idb_unlock(db);
+	if (rc != RC_OK)
+		log_error("Could not execute operation on all records: %s", rc_str(rc));
+	return rc;
+}
+
+static int node_delete(struct idb *db, struct rec **recs, size_t n)
+{
+	int rc = RC_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = idb_node_delete(db, recs[i]);
+
+		if (r != RC_OK)
+			rc = r;
+	}
+	if (rc != RC_OK)
+		log_error("Could not execute operation on all records: %s", rc_str(rc));
+	return rc;
+}
+
+static void node_show(const struct adm_opts *o, const struct conf *c, struct rec **recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rec *e = adm_node_effective(c, recs[i]);
+
+		if (e)
+			adm_print_record(stdout, e, o->o_show_secrets, o->o_names,
+					 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+		rec_free(e);
+	}
+}
+
+static int node_list(const struct adm_opts *o, struct rec **recs, size_t n)
+{
+	if (o->o_print > 1) {
+		log_error("Invalid info level %d. Try 0 or 1.", o->o_print);
+		return RC_INVAL;
+	}
+	for (size_t i = 0; o->o_print < 1 && i < n; i++)
+		adm_print_node_flat(stdout, recs[i]);
+	if (o->o_print == 1)
+		adm_print_node_tree(stdout, recs, n);
+	return RC_OK;
+}
+
+/* Everything that acts on the records -T/-p/-I select. */
+static int node_on_records(struct idb *db, const struct adm_opts *o, const struct conf *c)
+{
+	struct rec **recs = NULL;
+	size_t n = 0;
+	int rc = adm_node_select(db, o, &recs, &n);
+	int filtered = o->o_target || o->o_portal || o->o_niface;
+
+	if (rc == RC_NO_OBJS_FOUND) {
+		log_error("No records found");
+		return rc;
+	}
+	if (rc != RC_OK)
+		return rc;
+	if (o->o_login)
+		rc = adm_node_login(o, recs, n);
+	else if (o->o_logout)
+		rc = adm_node_logout(o, recs, n);
+	else if (o->o_ops & ADM_OP_UPDATE)
+		rc = node_update(db, o, recs, n);
+	else if (o->o_ops & ADM_OP_DELETE)
+		rc = node_delete(db, recs, n);
+	else if ((o->o_ops & ADM_OP_SHOW) || filtered)
+		node_show(o, c, recs, n);
+	else
+		rc = node_list(o, recs, n);
+	idb_recs_free(recs, n);
+	return rc;
+}
+
+int adm_node_run(const struct adm_opts *o)
+{
+	struct idb *db = NULL;
+	struct conf *c = NULL;
+	int rc;
+
+	if (o->o_loginall)
+		return adm_login_all(o);
+	if (o->o_logoutall)
+		return adm_logout_all(o);
+	rc = idb_open(NULL, &db);
+	/* a broken iscsid.conf was reported; carry on with built-in defaults */
+	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)
+		c = conf_new();
+	if (rc == RC_OK && !c)
+		rc = RC_NOMEM;
+	if (rc == RC_OK) {
+		if (o->o_ops & ADM_OP_NEW)
+			rc = node_new(db, o, c);
+		else
+			rc = node_on_records(db, o, c);
+	}
+	conf_free(c);
+	idb_close(db);
+	return rc;
+}

@@ -1,0 +1,246 @@
+/* iscsiadm's command line, spelled as stock's getopt table (long and short
+ * names), into struct adm_opts. Errors print stock's words and give
+ * RC_INVAL (exit 7). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+#include "opts.h"
+
+#define OPT_LUN 1000	/* ours: --lun N, no short form */
+
+static const struct option adm_long[] = {
+	{ "mode", required_argument, NULL, 'm' },
+	{ "portal", required_argument, NULL, 'p' },
+	{ "targetname", required_argument, NULL, 'T' },
+	{ "interface", required_argument, NULL, 'I' },
+	{ "op", required_argument, NULL, 'o' },
+	{ "type", required_argument, NULL, 't' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "value", required_argument, NULL, 'v' },
+	{ "host", required_argument, NULL, 'H' },
+	{ "sid", required_argument, NULL, 'r' },
+	{ "rescan", no_argument, NULL, 'R' },
+	{ "print", required_argument, NULL, 'P' },
+	{ "discover", no_argument, NULL, 'D' },
+	{ "login", no_argument, NULL, 'l' },
+	{ "loginall", required_argument, NULL, 'L' },
+	{ "logout", no_argument, NULL, 'u' },
+	{ "logoutall", required_argument, NULL, 'U' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "killiscsid", required_argument, NULL, 'k' },
+	{ "debug", required_argument, NULL, 'd' },
+	{ "show", no_argument, NULL, 'S' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "submode", required_argument, NULL, 'C' },
+	{ "ip", required_argument, NULL, 'a' },
+	{ "packetsize", required_argument, NULL, 'b' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "index", required_argument, NULL, 'x' },
+	{ "portal_type", required_argument, NULL, 'A' },
+	{ "no_wait", no_argument, NULL, 'W' },
+	{ "lun", required_argument, NULL, OPT_LUN },
+	{ NULL, 0, NULL, 0 }
+};
+static const char adm_short[] = ":RlDVhm:a:b:c:C:p:P:T:H:i:I:U:k:L:d:r:n:v:o:sSt:ux:A:W";
+
+static const struct { const char *name; enum adm_mode mode; } adm_modes[] = {
+	{ "discovery", ADM_MODE_DISCOVERY }, { "discoverydb", ADM_MODE_DISCOVERYDB },
+	{ "node", ADM_MODE_NODE }, { "session", ADM_MODE_SESSION },
+	{ "iface", ADM_MODE_IFACE }, { "fw", ADM_MODE_FW }, { "host", ADM_MODE_HOST },
+};
+
+static const struct { const char *name; enum adm_op op; } adm_ops[] = {
+	{ "new", ADM_OP_NEW }, { "delete", ADM_OP_DELETE }, { "update", ADM_OP_UPDATE },
+	{ "show", ADM_OP_SHOW }, { "nonpersistent", ADM_OP_NONPERSISTENT },
+	{ "apply", ADM_OP_APPLY }, { "applyall", ADM_OP_APPLY_ALL },
+};
+
+void adm_opts_init(struct adm_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->o_port = -1;
+	o->o_tpgt = -1;
+	o->o_sid = -1;
+	o->o_print = -1;
+	o->o_lun = -1;
+	o->o_killiscsid = -1;
+}
+
+static const char *mode_name(enum adm_mode m)
+{
+	for (size_t i = 0; i < sizeof(adm_modes) / sizeof(adm_modes[0]); i++)
+		if (adm_modes[i].mode == m)
+			return adm_modes[i].name;
+	return "";
+}
+
+static int set_mode(struct adm_opts *o, const char *s)
+{
+	for (size_t i = 0; i < sizeof(adm_modes) / sizeof(adm_modes[0]); i++) {
+		if (!strcmp(adm_modes[i].name, s)) {
+			o->o_mode = adm_modes[i].mode;
+			return RC_OK;
+		}
+	}
+	log_error("mode -1 is not yet supported");	/* stock's words */
+	return RC_INVAL;
+}
+
+static int add_op(struct adm_opts *o, const char *s)
+{
+	for (size_t i = 0; i < sizeof(adm_ops) / sizeof(adm_ops[0]); i++) {
+		if (!strcmp(adm_ops[i].name, s)) {
+			o->o_ops |= adm_ops[i].op;
+			return RC_OK;
+		}
+	}
+	log_error("can not recognize operation: '%s'", s);
+	return RC_INVAL;
+}
+
+static int parse_int(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end)
+		return RC_INVAL;
+	*out = (int)v;
+	return RC_OK;
+}
+
+static int set_portal(struct adm_opts *o, const char *s)
+{
+	o->o_portal = s;
+	if (idb_portal_parse(s, o->o_addr, sizeof(o->o_addr), &o->o_port, &o->o_tpgt) != RC_OK) {
+		log_error("Please specify portal as <ipaddr>[:<ipport>]");
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
+static int add_nv(const char **arr, size_t *n, const char *s)
+{
+	if (*n >= ADM_MAX_NV) {
+		log_error("too many name/value pairs (at most %d)", ADM_MAX_NV);
+		return RC_INVAL;
+	}
+	arr[(*n)++] = s;
+	return RC_OK;
+}
+
+static int numeric_opt(const char *s, int *out, const char *what)
+{
+	if (parse_int(s, out) != RC_OK) {
+		log_error("Invalid %s '%s'", what, s);
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
+/* -r takes a session id or a sysfs path ending in session<N>. */
+static int set_sid(struct adm_opts *o, const char *s)
+{
+	const char *p = strstr(s, "session");
+
+	o->o_sid_text = s;
+	if (parse_int(s, &o->o_sid) == RC_OK && o->o_sid >= 0)
+		return RC_OK;
+	while (p && strstr(p + 1, "session"))
+		p = strstr(p + 1, "session");
+	if (p && parse_int(p + 7, &o->o_sid) == RC_OK)
+		return RC_OK;
+	log_error("invalid session id '%s'", s);
+	return RC_INVAL;
+}
+
+static int take_opt(struct adm_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'm': return set_mode(o, arg);
+	case 'o': return add_op(o, arg);
+	case 'p': return set_portal(o, arg);
+	case 'T': o->o_target = arg; return RC_OK;
+	case 't': o->o_type = arg; return RC_OK;
+	case 'n': return add_nv(o->o_names, &o->o_nname, arg);
+	case 'v': return add_nv(o->o_values, &o->o_nvalue, arg);
+	case 'r': return set_sid(o, arg);
+	case 'P': return numeric_opt(arg, &o->o_print, "print level");
+	case 'd': return numeric_opt(arg, &o->o_debug, "debug level");
+	case 'k': return numeric_opt(arg, &o->o_killiscsid, "priority");
+	case OPT_LUN: return numeric_opt(arg, &o->o_lun, "LUN");
+	case 'L': o->o_loginall = arg; return RC_OK;
+	case 'U': o->o_logoutall = arg; return RC_OK;
+	case 'H': o->o_host = arg; return RC_OK;
+	case 'C': o->o_submode = arg; return RC_OK;
+	case 'l': o->o_login = 1; return RC_OK;
+	case 'u': o->o_logout = 1; return RC_OK;
+	case 'R': o->o_rescan = 1; return RC_OK;
+	case 'D': o->o_discover = 1; return RC_OK;
+	case 's': o->o_stats = 1; return RC_OK;
+	case 'S': o->o_show_secrets = 1; return RC_OK;
+	case 'W': o->o_no_wait = 1; return RC_OK;
+	case 'V': o->o_version = 1; return RC_OK;
+	case 'h': o->o_help = 1; return RC_OK;
+	case 'a': case 'b': case 'c': case 'i': case 'x': case 'A':
+		return RC_OK;	/* ping / host sub-mode arguments: accepted, unused */
+	case 'I':
+		if (o->o_niface >= ADM_MAX_IFACES) {
+			log_error("too many interfaces (at most %d)", ADM_MAX_IFACES);
+			return RC_INVAL;
+		}
+		o->o_ifaces[o->o_niface++] = arg;
+		return RC_OK;
+	}
+	return RC_INVAL;
+}
+
+/* Unknown option: stock prints getopt's complaint, then names the mode. */
+static int bad_option(struct adm_opts *o, int c, const char *arg)
+{
+	if (c == ':')
+		log_error("option requires an argument -- '%c'", optopt);
+	else if (optopt && optopt < 256)
+		log_error("invalid option -- '%c'", optopt);
+	else
+		log_error("unrecognized option '%s'", arg ? arg : "");
+	if (o->o_mode != ADM_MODE_NONE)
+		log_error("%s mode: option '-?' is not allowed/supported", mode_name(o->o_mode));
+	return RC_INVAL;
+}
+
+int adm_opts_parse(struct adm_opts *o, int argc, char **argv)
+{
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, adm_short, adm_long, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return bad_option(o, c, argv[optind - 1]);
+		rc = take_opt(o, c, optarg);
+		if (rc != RC_OK)
+			return rc;
+	}
+	if (optind < argc) {
+		log_error("unrecognized argument '%s'", argv[optind]);
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
+int adm_opts_port(const struct adm_opts *o)
+{
+	return o->o_port >= 0 ? o->o_port : 3260;
+}
+
+const char *adm_opts_iface(const struct adm_opts *o)
+{
+	return o->o_niface ? o->o_ifaces[0] : "default";
+}
