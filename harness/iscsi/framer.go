@@ -82,6 +82,9 @@ func (f *Framer) startPDU() {
 
 // fill appends to buf until the current header or kept data is complete.
 func (f *Framer) fill(b []byte, emit func(*PDU)) []byte {
+	if f.need == 0 { // a framer created Synced starts here
+		f.startPDU()
+	}
 	n := min(f.need-len(f.buf), len(b))
 	f.buf = append(f.buf, b[:n]...)
 	b = b[n:]

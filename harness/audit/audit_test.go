@@ -1,0 +1,254 @@
+package audit
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/gopacket/pcapgo"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"autoscan/harness/audit/synth"
+	"autoscan/harness/iscsi"
+)
+
+const (
+	iqnI = "iqn.2026-01.test:initiator"
+	iqnT = "iqn.2026-01.test:target"
+)
+
+var (
+	cdbInquiry = []byte{iscsi.ScsiInquiry, 0, 0, 0, 36, 0}
+	cdbVPD83   = []byte{iscsi.ScsiInquiry, 1, 0x83, 0, 255, 0}
+	cdbReport  = []byte{iscsi.ScsiReportLUNs, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0}
+	cdbTUR     = []byte{iscsi.ScsiTestUnitReady, 0, 0, 0, 0, 0}
+)
+
+// capture builds a pcap with one connection; body writes the traffic.
+func capture(t *testing.T, body func(c *synth.Conn, s *synth.Session)) []byte {
+	var buf bytes.Buffer
+	w, err := synth.NewWriter(&buf)
+	require.NoError(t, err)
+	c := w.NewConn("10.0.2.15", 40000, "127.0.0.1", 3260)
+	body(c, &synth.Session{})
+	return buf.Bytes()
+}
+
+func login(t *testing.T, c *synth.Conn, s *synth.Session) {
+	require.NoError(t, c.Handshake())
+	require.NoError(t, c.Send(false, s.LoginRequest(iqnI, iqnT)))
+	require.NoError(t, c.Send(true, s.LoginResponse()))
+}
+
+func analyze(t *testing.T, pcap []byte, opts Options) *Report {
+	r, err := pcapgo.NewReader(bytes.NewReader(pcap))
+	require.NoError(t, err)
+	a := New(opts)
+	require.NoError(t, a.ReadSource("test.pcap", r))
+	return a.Report()
+}
+
+func lunCounts(s *Session) map[uint64]int {
+	m := map[uint64]int{}
+	for _, l := range s.LUNs {
+		m[l.LUN] = l.Commands
+	}
+	return m
+}
+
+func TestScanAndVerdict(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		for _, cmd := range []struct {
+			lun uint64
+			cdb []byte
+		}{{0, cdbReport}, {0, cdbInquiry}, {0, cdbVPD83}, {2, cdbInquiry}, {2, cdbTUR}} {
+			require.NoError(t, c.Send(false, s.Command(cmd.lun, cmd.cdb, 36)))
+			require.NoError(t, c.Send(true, s.DataIn(cmd.lun, make([]byte, 36))))
+		}
+		require.NoError(t, c.Send(false, s.Logout()))
+	})
+	rep := analyze(t, pcap, Options{})
+	require.Len(t, rep.Sessions, 1)
+	s := rep.Sessions[0]
+	assert.Equal(t, iqnI, s.Initiator)
+	assert.Equal(t, iqnT, s.Target)
+	assert.Equal(t, "Normal", s.SessionType)
+	assert.Equal(t, 1, s.Logins)
+	assert.Equal(t, 1, s.Logouts)
+	assert.Equal(t, "10.0.2.15:40000", s.Client)
+	assert.Equal(t, map[uint64]int{0: 3, 2: 2}, lunCounts(s))
+	assert.Equal(t, map[string]int{"REPORT LUNS": 1, "INQUIRY": 1, "INQUIRY VPD 0x83": 1}, s.LUNs[0].Opcodes)
+	assert.Len(t, s.ReportLUNs, 1)
+	assert.True(t, rep.Verdict.Clean)
+
+	allow, err := ParseLUNList("0")
+	require.NoError(t, err)
+	rep = analyze(t, pcap, Options{AllowLUNs: allow, ForbidReportLUNs: true})
+	assert.False(t, rep.Verdict.Clean)
+	var reasons []string
+	for _, v := range rep.Verdict.Violations {
+		reasons = append(reasons, v.Reason+":"+v.Opcode)
+	}
+	assert.ElementsMatch(t, []string{"report-luns:REPORT LUNS", "lun-not-allowed:INQUIRY", "lun-not-allowed:TEST UNIT READY"}, reasons)
+
+	rep = analyze(t, pcap, Options{Target: "iqn.other"})
+	assert.Empty(t, rep.Sessions)
+	assert.True(t, rep.Verdict.Clean)
+}
+
+// scsiStream is the traffic of the segmentation tests: 30 commands over
+// LUNs 0-2, with 4 KiB of Data-In each.
+func scsiStream(s *synth.Session) (toTarget, fromTarget [][]byte) {
+	for i := 0; i < 30; i++ {
+		lun := uint64(i % 3)
+		toTarget = append(toTarget, s.Command(lun, cdbInquiry, 4096))
+		fromTarget = append(fromTarget, s.DataIn(lun, bytes.Repeat([]byte{0x01}, 4096)))
+	}
+	return
+}
+
+func want30() map[uint64]int { return map[uint64]int{0: 10, 1: 10, 2: 10} }
+
+func TestPDUSplitOverManySegments(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		c.MSS = 7 // every header spans 7 segments
+		to, from := scsiStream(s)
+		for i := range to {
+			require.NoError(t, c.Send(false, to[i]))
+			require.NoError(t, c.Send(true, from[i]))
+		}
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	assert.Equal(t, want30(), lunCounts(s))
+	assert.Zero(t, s.Resyncs)
+}
+
+func TestManyPDUsInOneSegment(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		c.MSS = 60000
+		to, _ := scsiStream(s)
+		require.NoError(t, c.Send(false, bytes.Join(to, nil)))
+	})
+	assert.Equal(t, want30(), lunCounts(analyze(t, pcap, Options{}).Sessions[0]))
+}
+
+func TestRetransmissionAndReordering(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		to, _ := scsiStream(s)
+		stream := bytes.Join(to, nil) // 30 * 48 bytes
+		base := c.Seq(false)
+		// segments of 100 bytes, sent as: 0, 2, 1 (reordered), 1 again
+		// (retransmitted), then an overlapping retransmission of 3-4.
+		seg := func(i int) []byte { return stream[i*100 : min((i+1)*100, len(stream))] }
+		for _, i := range []int{0, 2, 1, 1} {
+			require.NoError(t, c.Segment(false, base+uint32(i*100), seg(i)))
+		}
+		require.NoError(t, c.Segment(false, base+300, stream[300:450]))
+		require.NoError(t, c.Segment(false, base+350, stream[350:]))
+		c.Advance(false, len(stream))
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	assert.Equal(t, want30(), lunCounts(s))
+	assert.Zero(t, s.Resyncs)
+}
+
+func TestCaptureStartsMidPDU(t *testing.T) {
+	full := capture(t, func(c *synth.Conn, s *synth.Session) {
+		c.MSS = 1000
+		to, from := scsiStream(s)
+		require.NoError(t, c.Send(false, bytes.Join(to, nil)[70:])) // starts 22 bytes into PDU 1
+		require.NoError(t, c.Send(true, bytes.Join(from, nil)[2000:]))
+	})
+	s := analyze(t, full, Options{}).Sessions[0]
+	assert.False(t, s.LoginSeen)
+	// PDU 0 is lost and PDU 1 is cut; the rest decode.
+	assert.Equal(t, map[uint64]int{0: 9, 1: 9, 2: 10}, lunCounts(s))
+}
+
+func TestDigestsLearnedFromLogin(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		s.Digests = true
+		login(t, c, s)
+		c.MSS = 500
+		to, from := scsiStream(s)
+		for i := range to {
+			require.NoError(t, c.Send(false, to[i]))
+			require.NoError(t, c.Send(true, from[i]))
+		}
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	assert.True(t, s.HeaderDigest)
+	assert.True(t, s.DataDigest)
+	assert.Equal(t, want30(), lunCounts(s))
+	assert.Zero(t, s.Resyncs)
+}
+
+func TestAENFixedAndDescriptorSense(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		require.NoError(t, c.Send(true, s.Async(0, iscsi.FixedSense(iscsi.SenseUnitAttention, 0x3f, 0x0e))))
+		require.NoError(t, c.Send(true, s.Async(1, iscsi.DescriptorSense(iscsi.SenseUnitAttention, 0x3f, 0x0e))))
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	require.Len(t, s.AENs, 2)
+	for i, format := range []string{"fixed", "descriptor"} {
+		a := s.AENs[i]
+		require.NotNil(t, a.Sense)
+		assert.Equal(t, format, a.Sense.Format)
+		assert.Equal(t, uint64(i), a.LUN)
+		assert.Equal(t, "SCSI event", a.EventName)
+		assert.Equal(t, [3]uint8{6, 0x3f, 0x0e}, [3]uint8{a.Sense.Key, a.Sense.ASC, a.Sense.ASCQ})
+		assert.Contains(t, a.Sense.Text, "REPORTED LUNS DATA HAS CHANGED")
+	}
+}
+
+func TestLUNsAbove255AndTMF(t *testing.T) {
+	flat300 := iscsi.LUNToInt(iscsi.FlatLUN(300))
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		require.NoError(t, c.Send(false, s.Command(flat300, cdbTUR, 0)))
+		require.NoError(t, c.Send(false, s.TMF(flat300, iscsi.TMFLogicalUnitRst)))
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	require.Len(t, s.LUNs, 1)
+	assert.Equal(t, uint64(0x4000+300), s.LUNs[0].LUN)
+	assert.Equal(t, "flat", s.LUNs[0].Addressing)
+	assert.Equal(t, "412c-0000-0000-0000", s.LUNs[0].Field)
+	require.Len(t, s.TMFs, 1)
+	assert.Equal(t, "LOGICAL UNIT RESET", s.TMFs[0].Name)
+	assert.Equal(t, flat300, s.TMFs[0].LUN)
+}
+
+func TestGarbageOnPort3260(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		require.NoError(t, c.Handshake())
+		junk := make([]byte, 100000)
+		for i := range junk {
+			junk[i] = byte(i*7 + i>>8)
+		}
+		require.NoError(t, c.Send(false, junk))
+		require.NoError(t, c.Send(true, bytes.Repeat([]byte{0xff}, 5000)))
+	})
+	rep := analyze(t, pcap, Options{})
+	assert.True(t, rep.Verdict.Clean)
+	for _, s := range rep.Sessions {
+		assert.Empty(t, s.LUNs)
+	}
+}
+
+func TestLUNList(t *testing.T) {
+	s, err := ParseLUNList("5-7, 0,2")
+	require.NoError(t, err)
+	assert.Equal(t, "0,2,5-7", s.String())
+	for lun, in := range map[uint64]bool{0: true, 1: false, 2: true, 5: true, 7: true, 8: false} {
+		assert.Equal(t, in, s.Contains(lun), "lun %d", lun)
+	}
+	for _, bad := range []string{"", "1,", "a", "3-1", "1-x"} {
+		_, err := ParseLUNList(bad)
+		assert.Error(t, err, bad)
+	}
+}
