@@ -12,10 +12,9 @@
 #include "opts.h"
 #include "err.h"
 #include "log.h"
-#include "idb.h"
-#include "rec.h"
 #include "ipc.h"
 #include "daemon_ops.h"
+#include "node.h"
 #include "libopeniscsiusr/libopeniscsiusr.h"
 #include "usr_sysfs.h"
 
@@ -115,40 +114,29 @@ static int lib_rc(int rc)
 	return rc == LIBISCSI_ERR_BUG ? RC_INTERNAL : rc;
 }
 
-/* -r SID without -P: the node records of the session's target, portal
- * and iface, shown as -m node shows them. */
-static int show_session_records(const struct adm_opts *o, struct iscsi_session *se)
+/* -r SID without -P: stock runs the node operation (show by default,
+ * -o update/delete, ...) on the records of the session's target,
+ * persistent portal and iface, so -m node does the work here too. */
+static int node_op_for_session(const struct adm_opts *o, struct iscsi_session *se)
 {
 	struct iscsi_iface *f = iscsi_session_iface_get(se);
-	struct idb_match m = IDB_MATCH_ANY;
-	struct idb *db;
-	struct rec **recs = NULL;
-	size_t n = 0;
-	int rc;
+	const char *a = iscsi_session_persistent_address_get(se);
+	struct adm_opts no = *o;
+	char portal[300];
 
-	m.m_target = iscsi_session_target_name_get(se);
-	m.m_addr = iscsi_session_persistent_address_get(se);
-	m.m_port = iscsi_session_persistent_port_get(se);
-	m.m_iface = f ? iscsi_iface_name_get(f) : NULL;
-	if ((rc = idb_open(NULL, &db)) != RC_OK)
-		return rc;
-	rc = idb_node_find(db, &m, &recs, &n);
-	idb_close(db);
-	if (rc == RC_NO_OBJS_FOUND)
-		log_error("No records found");
-	for (size_t i = 0; rc == RC_OK && i < n; i++) {
-		char *s = rec_format(recs[i], REC_FMT_SHOW |
-				     (o->o_show_secrets ? REC_FMT_SECRETS : 0));
-
-		if (!s) {
-			rc = RC_NOMEM;
-			break;
-		}
-		fputs(s, stdout);
-		free(s);
-	}
-	idb_recs_free(recs, n);
-	return rc;
+	snprintf(portal, sizeof(portal), strchr(a, ':') ? "[%s]:%d" : "%s:%d", a,
+		 (int)iscsi_session_persistent_port_get(se));
+	no.o_mode = ADM_MODE_NODE;
+	no.o_target = iscsi_session_target_name_get(se);
+	no.o_portal = portal;
+	snprintf(no.o_addr, sizeof(no.o_addr), "%s", a);
+	no.o_port = iscsi_session_persistent_port_get(se);
+	no.o_tpgt = -1;		/* stock does not match on the tag here */
+	no.o_ifaces[0] = f ? iscsi_iface_name_get(f) : "default";
+	no.o_niface = 1;
+	no.o_sid = -1;
+	no.o_sid_text = NULL;
+	return adm_node_run(&no);
 }
 
 static int run_one(const struct adm_opts *o, struct iscsi_context *ctx, uint32_t sid)
@@ -166,7 +154,7 @@ static int run_one(const struct adm_opts *o, struct iscsi_context *ctx, uint32_t
 		adm_session_print_tree(&se, 1, o->o_print, o->o_show_secrets,
 				       usr_sysfs_root());
 	else
-		rc = show_session_records(o, se);
+		rc = node_op_for_session(o, se);
 	iscsi_session_free(se);
 	return rc;
 }
