@@ -69,7 +69,8 @@ int ksession_start(struct kern *k, const struct ksess_conf *c,
 	int rc;
 
 	ks_reset(ks);
-	rc = kernel_create_session(k, c->kc_initial_cmdsn, c->kc_cmds_max,
+	/* the kernel numbers commands from the target's ExpCmdSN after login */
+	rc = kernel_create_session(k, lr->lr_cmdsn, c->kc_cmds_max,
 				   c->kc_queue_depth, &ks->ks_sid, &ks->ks_host_no);
 	if (rc != RC_OK)
 		return rc;

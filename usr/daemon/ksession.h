@@ -19,7 +19,8 @@ struct ksess_conf {
 	char kc_address[LOGIN_ADDR_MAX];  /* portal address as connected */
 	uint16_t kc_port;
 	uint8_t kc_isid[6];
-	uint32_t kc_initial_cmdsn;        /* CmdSN the login used (lp_cmdsn) */
+	uint32_t kc_initial_cmdsn;        /* CmdSN the login starts with (lp_cmdsn);
+					   * the kernel session starts at lr_cmdsn */
 	uint16_t kc_cmds_max, kc_queue_depth;  /* node.session.cmds_max / queue_depth */
 	int kc_recovery_tmo;              /* node.session.timeo.replacement_timeout */
 	int kc_noop_interval, kc_noop_timeout; /* node.conn[0].timeo.noop_out_* */
