@@ -224,4 +224,3 @@ func equalLUNs(a, b []uint64) bool {
 }
 
 func fmtLUNs(l []uint64) string { return fmt.Sprint(l) }
-
