@@ -26,4 +26,4 @@ while read -r name tree rest; do
 		> "$here/$name.out" 2> "$here/$name.err"
 	echo $? > "$here/$name.rc"
 	set -e
-done < "$here/session-cases"
+done < "$here/${CASES:-session-cases}"
