@@ -206,6 +206,23 @@ static int iface_collect(struct rec *r, void *arg)
 	return 0;
 }
 
+/* Built-ins first ("default" before "iser"), then the rest by name. */
+static int iface_rank(const struct iscsi_iface *f)
+{
+	if (strcmp(f->if_name, "default") == 0)
+		return 0;
+	return strcmp(f->if_name, "iser") == 0 ? 1 : 2;
+}
+
+static int iface_cmp(const void *a, const void *b)
+{
+	const struct iscsi_iface *x = *(struct iscsi_iface *const *)a;
+	const struct iscsi_iface *y = *(struct iscsi_iface *const *)b;
+	int rx = iface_rank(x), ry = iface_rank(y);
+
+	return rx != ry ? rx - ry : strcmp(x->if_name, y->if_name);
+}
+
 int iscsi_ifaces_get(struct iscsi_context *ctx, struct iscsi_iface ***ifaces,
 		     uint32_t *iface_count)
 {
@@ -230,6 +247,8 @@ int iscsi_ifaces_get(struct iscsi_context *ctx, struct iscsi_iface ***ifaces,
 		iscsi_ifaces_free(l.il_v, l.il_n);
 		return l.il_rc;
 	}
+	if (l.il_n)
+		qsort(l.il_v, l.il_n, sizeof(*l.il_v), iface_cmp);
 	*ifaces = l.il_v;
 	*iface_count = l.il_n;
 	return LIBISCSI_OK;
