@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/google/gopacket/pcapgo"
+
+	"autoscan/harness/audit"
+)
+
+func init() {
+	register("analyze", "audit pcap/pcapng capture files", runAnalyze)
+}
+
+func runAnalyze(args []string, stdout, stderr io.Writer) int {
+	var af auditFlags
+	fs := newFlagSet("analyze", "FILE...", stderr)
+	af.register(fs)
+	if err := fs.Parse(interleave(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitUsage
+	}
+	opts, err := af.options()
+	if err == nil && fs.NArg() == 0 {
+		err = errors.New("no capture file given")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lunwatch analyze: %v\n", err)
+		return exitUsage
+	}
+	a := audit.New(opts)
+	for _, name := range fs.Args() {
+		if err := readCaptureFile(a, name); err != nil {
+			fmt.Fprintf(stderr, "lunwatch analyze: %v\n", err)
+			return exitUsage
+		}
+	}
+	return af.report(stdout, a.Report())
+}
+
+// interleave lets options follow file names (lunwatch analyze f.pcap --format json).
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, files []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			files = append(files, args[i+1:]...)
+			i = len(args)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			name := trimDashes(a)
+			if f := fs.Lookup(name); f != nil && !isBool(f) && !hasValue(a) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			files = append(files, a)
+		}
+	}
+	return append(append(flags, "--"), files...)
+}
+
+func trimDashes(a string) string {
+	for len(a) > 0 && a[0] == '-' {
+		a = a[1:]
+	}
+	if i := bytes.IndexByte([]byte(a), '='); i >= 0 {
+		a = a[:i]
+	}
+	return a
+}
+
+func hasValue(a string) bool { return bytes.IndexByte([]byte(a), '=') >= 0 }
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// readCaptureFile audits one pcap or pcapng file (told apart by magic).
+func readCaptureFile(a *audit.Auditor, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	magic, err := r.Peek(4)
+	if err != nil {
+		return fmt.Errorf("%s: not a capture file (too short)", name)
+	}
+	var src audit.PacketSource
+	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
+		src, err = pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
+	} else {
+		src, err = pcapgo.NewReader(r)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: not a pcap or pcapng file: %v", name, err)
+	}
+	return a.ReadSource(name, src)
+}
