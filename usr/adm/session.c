@@ -18,55 +18,82 @@
 #include "libopeniscsiusr/libopeniscsiusr.h"
 #include "usr_sysfs.h"
 
-/* What the kernel's connection state means in iscsid's words, for a
- * session iscsid manages: up = logged in, failed/down = reconnecting. */
-static const char *conn_words(const char *kstate)
+/* iscsid's view of a session in stock's words (iscsiadm -P 1 prints
+ * iscsid's connection and internal session states). Our iscsid names its
+ * own states; the kernel's connection state refines "logged in". */
+struct state_words {
+	const char *sw_daemon, *sw_conn, *sw_internal;
+};
+
+static const struct state_words state_table[] = {
+	{ "LOGGED_IN",   "LOGGED IN",      "NO CHANGE" },
+	{ "LOGGING_IN",  "IN LOGIN",       "NO CHANGE" },
+	{ "RECOVERING",  "TRANSPORT WAIT", "REOPEN" },
+	{ "FAILED",      "FREE",           "CLEANUP" },
+	{ "LOGGING_OUT", "IN LOGOUT",      "CLEANUP" },
+};
+
+void adm_session_state_words(const char *dstate, const char *kconn,
+			     struct adm_sess_daemon *st)
 {
-	if (strcmp(kstate, "up") == 0)
-		return "LOGGED IN";
-	if (strcmp(kstate, "failed") == 0 || strcmp(kstate, "down") == 0)
-		return "TRANSPORT WAIT";
-	if (strcmp(kstate, "bound") == 0)
-		return "IN LOGIN";
-	return "Unknown";
+	size_t i;
+
+	st->sd_conn = st->sd_internal = "Unknown";
+	if (!dstate)
+		return;
+	for (i = 0; i < sizeof(state_table) / sizeof(state_table[0]); i++)
+		if (strcmp(dstate, state_table[i].sw_daemon) == 0) {
+			st->sd_conn = state_table[i].sw_conn;
+			st->sd_internal = state_table[i].sw_internal;
+		}
+	/* the kernel saw the connection drop before iscsid reacted */
+	if (strcmp(dstate, "LOGGED_IN") == 0 && kconn &&
+	    (strcmp(kconn, "failed") == 0 || strcmp(kconn, "down") == 0)) {
+		st->sd_conn = "TRANSPORT WAIT";
+		st->sd_internal = "REOPEN";
+	}
 }
 
-static const char *internal_words(const char *sstate)
+/* Asks iscsid for its state of one session into buf; RC_OK when iscsid
+ * manages the session. */
+static int daemon_query(uint32_t sid, char *buf, size_t size)
 {
-	if (strcmp(sstate, "LOGGED_IN") == 0)
-		return "NO CHANGE";
-	if (strcmp(sstate, "FAILED") == 0)
-		return "REOPEN";
-	return "Unknown";
+	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+	int fd = -1, rc = RC_NOMEM;
+
+	if (!req || !rsp)
+		goto out;
+	fd = ipc_client_connect();
+	if (fd < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+		rc = RC_ISCSID_NOTCONN;
+		goto out;
+	}
+	ipc_msg_init(req, IPC_OP_SESSION_INFO);
+	rc = ipc_put_u32(req, IPC_T_SID, sid);
+	if (rc == RC_OK)
+		rc = ipc_call_fd(fd, req, rsp, 5000);
+	if (rc == RC_OK)
+		rc = rsp->im_rc;
+	if (rc == RC_OK)
+		rc = ipc_get_str(rsp, IPC_T_STATE, buf, size);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(req);
+	free(rsp);
+	return rc;
 }
 
 void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st)
 {
-	struct ipc_msg *req, *rsp;
-	int fd, rc = RC_ISCSID_NOTCONN;
+	char dstate[64];
 
-	st->sd_conn = st->sd_internal = "Unknown";
-	fd = ipc_client_connect();
-	if (fd < 0) {
-		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+	if (daemon_query(iscsi_session_sid_get(se), dstate, sizeof(dstate)) != RC_OK) {
+		adm_session_state_words(NULL, NULL, st);	/* stock: Unknown */
 		return;
 	}
-	req = malloc(sizeof(*req));
-	rsp = malloc(sizeof(*rsp));
-	if (req && rsp) {
-		ipc_msg_init(req, IPC_OP_SESSION_INFO);
-		ipc_put_u32(req, IPC_T_SID, iscsi_session_sid_get(se));
-		rc = ipc_call_fd(fd, req, rsp, 5000);
-		if (rc == RC_OK)
-			rc = rsp->im_rc;
-	}
-	close(fd);
-	free(req);
-	free(rsp);
-	if (rc != RC_OK)
-		return;		/* iscsid does not manage it: stock says Unknown */
-	st->sd_conn = conn_words(iscsi_session_conn_state_get(se));
-	st->sd_internal = internal_words(iscsi_session_state_get(se));
+	adm_session_state_words(dstate, iscsi_session_conn_state_get(se), st);
 }
 
 /* -r as a sysfs path (".../sessionN/..."): the last sessionN component. */

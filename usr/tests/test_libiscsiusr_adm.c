@@ -1,0 +1,119 @@
+/* iscsiadm -m session's iscsid state lines: the state words table, and the
+ * query itself against a stand-in iscsid on a private IPC name that knows
+ * session 7 of the recovery tree as "RECOVERING" and no other session. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "t.h"
+#include "err.h"
+#include "ipc.h"
+#include "../adm/session.h"
+#include "libopeniscsiusr/libopeniscsiusr.h"
+
+static void test_words(void)
+{
+	struct adm_sess_daemon st;
+
+	adm_session_state_words(NULL, "up", &st);
+	T_STREQ(st.sd_conn, "Unknown");
+	T_STREQ(st.sd_internal, "Unknown");
+	adm_session_state_words("LOGGED_IN", "up", &st);
+	T_STREQ(st.sd_conn, "LOGGED IN");
+	T_STREQ(st.sd_internal, "NO CHANGE");
+	adm_session_state_words("LOGGED_IN", "failed", &st);
+	T_STREQ(st.sd_conn, "TRANSPORT WAIT");
+	T_STREQ(st.sd_internal, "REOPEN");
+	adm_session_state_words("RECOVERING", "failed", &st);
+	T_STREQ(st.sd_conn, "TRANSPORT WAIT");
+	T_STREQ(st.sd_internal, "REOPEN");
+	adm_session_state_words("LOGGING_OUT", "up", &st);
+	T_STREQ(st.sd_conn, "IN LOGOUT");
+	adm_session_state_words("SOMETHING_NEW", "up", &st);
+	T_STREQ(st.sd_conn, "Unknown");
+}
+
+/* Serves `count` SESSION_INFO requests, one connection each. */
+static void *fake_iscsid(void *arg)
+{
+	int lfd = *(int *)arg, count = 2;
+	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+
+	while (req && rsp && count-- > 0) {
+		int fd = accept(lfd, NULL, NULL);
+		uint32_t sid = 0;
+
+		if (fd < 0)
+			break;
+		if (ipc_recv(fd, req, 5000) == RC_OK) {
+			ipc_msg_init(rsp, req->im_op);
+			ipc_get_u32(req, IPC_T_SID, &sid);
+			if (req->im_op == IPC_OP_SESSION_INFO && sid == 7) {
+				ipc_put_u32(rsp, IPC_T_SID, 7);
+				ipc_put_str(rsp, IPC_T_STATE, "RECOVERING");
+				rsp->im_rc = RC_OK;
+			} else {
+				rsp->im_rc = RC_SESS_NOT_FOUND;
+			}
+			ipc_send(fd, rsp);
+		}
+		close(fd);
+	}
+	free(req);
+	free(rsp);
+	return NULL;
+}
+
+static void test_query(void)
+{
+	char name[64];
+	int lfd;
+	pthread_t th;
+	struct iscsi_context *ctx;
+	struct iscsi_session *s7 = NULL, *s5 = NULL;
+	struct adm_sess_daemon st;
+
+	snprintf(name, sizeof(name), "h3-test-adm-%d", (int)getpid());
+	setenv("ISCSID_IPC_NAME", name, 1);
+	setenv("ISCSI_SYSFS_ROOT", "usr/tests/data/sysfs/recovery", 1);
+	lfd = ipc_server_listen();
+	T_CHECK(lfd >= 0);
+	if (lfd < 0)
+		return;
+	T_CHECK(pthread_create(&th, NULL, fake_iscsid, &lfd) == 0);
+	ctx = iscsi_context_new();
+	T_INTEQ(iscsi_session_get(ctx, 7, &s7), LIBISCSI_OK);
+	T_INTEQ(iscsi_session_get(ctx, 5, &s5), LIBISCSI_OK);
+	if (s7 && s5) {
+		adm_session_daemon_state(s7, &st);
+		T_STREQ(st.sd_conn, "TRANSPORT WAIT");
+		T_STREQ(st.sd_internal, "REOPEN");
+		adm_session_daemon_state(s5, &st);	/* iscsid does not know it */
+		T_STREQ(st.sd_conn, "Unknown");
+		T_STREQ(st.sd_internal, "Unknown");
+	}
+	pthread_join(th, NULL);
+	close(lfd);
+	iscsi_session_free(s7);
+	iscsi_session_free(s5);
+	iscsi_context_free(ctx);
+	/* nobody listening any more: Unknown, with stock's stderr line */
+	s7 = NULL;
+	ctx = iscsi_context_new();
+	iscsi_session_get(ctx, 7, &s7);
+	if (s7) {
+		adm_session_daemon_state(s7, &st);
+		T_STREQ(st.sd_conn, "Unknown");
+	}
+	iscsi_session_free(s7);
+	iscsi_context_free(ctx);
+}
+
+int main(void)
+{
+	T_RUN(test_words);
+	T_RUN(test_query);
+	return T_DONE();
+}
