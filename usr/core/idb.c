@@ -150,6 +150,50 @@ static char *node_link_name(const struct rec *r)
 	return s;
 }
 
+static char *ext_path(const struct idb *db, const struct rec *r)
+{
+	char *name = node_link_name(r), *p = NULL;
+
+	if (name && asprintf(&p, "%s/nodes_ext/%s", db->db_root, name) < 0)
+		p = NULL;
+	free(name);
+	return p;
+}
+
+/* Merges the sidecar of our own keys, if any, into a record just read. */
+static void read_ext(const struct idb *db, struct rec *r)
+{
+	char *p = ext_path(db, r), *text = NULL;
+
+	if (p && idb_file_read(p, &text) == RC_OK)
+		rec_parse(r, text);
+	free(text);
+	free(p);
+}
+
+/* Writes the sidecar when the record sets one of our own keys, else
+ * removes a stale one. */
+static int write_ext(struct idb *db, const struct rec *r)
+{
+	char *p = ext_path(db, r), *text = rec_format(r, REC_FMT_EXT), *dir = NULL;
+	int rc = RC_NOMEM;
+
+	if (p && text && asprintf(&dir, "%s/nodes_ext", db->db_root) >= 0) {
+		rc = RC_OK;
+		if (strchr(text, '=')) {
+			rc = idb_mkdirs(dir);
+			if (rc == RC_OK)
+				rc = idb_file_write(p, text);
+		} else if (unlink(p) && errno != ENOENT) {
+			rc = RC_IDBM;
+		}
+	}
+	free(p);
+	free(text);
+	free(dir);
+	return rc;
+}
+
 int idb_match_node(const struct idb_match *m, const struct rec *r)
 {
 	if (m->m_target && strcmp(m->m_target, rec_str(r, "node.name")))
@@ -165,7 +209,7 @@ int idb_match_node(const struct idb_match *m, const struct rec *r)
 	return 1;
 }
 
-static int read_node_file(const char *path, struct rec **out)
+static int read_node_file(const struct idb *db, const char *path, struct rec **out)
 {
 	char *text = NULL;
 	struct rec *r;
@@ -180,6 +224,7 @@ static int read_node_file(const char *path, struct rec **out)
 		rec_free(r);
 		return rc;
 	}
+	read_ext(db, r);
 	*out = r;
 	return RC_OK;
 }
@@ -209,6 +254,7 @@ static void free_ents(struct dirent **ents, int n)
 }
 
 struct visit {
+	const struct idb *v_db;
 	const struct idb_match *v_m;
 	idb_node_fn v_fn;
 	void *v_arg;
@@ -220,7 +266,7 @@ static void visit_file(struct visit *v, const char *path)
 {
 	struct rec *r = NULL;
 
-	if (v->v_stop || read_node_file(path, &r) != RC_OK)
+	if (v->v_stop || read_node_file(v->v_db, path, &r) != RC_OK)
 		return;
 	if (idb_match_node(v->v_m, r)) {
 		v->v_found++;
@@ -275,7 +321,7 @@ static int visit_target(struct visit *v, const char *tdir)
 int idb_node_foreach(struct idb *db, const struct idb_match *m,
 		     idb_node_fn fn, void *arg, size_t *nfound)
 {
-	struct visit v = { m, fn, arg, 0, 0 };
+	struct visit v = { db, m, fn, arg, 0, 0 };
 	struct dirent **ents;
 	char *nodes = NULL;
 	int n, rc = RC_OK;
@@ -393,6 +439,8 @@ static int write_node_locked(struct idb *db, const struct rec *r)
 		*slash = '/';
 		if (rc == RC_OK)
 			rc = idb_file_write(path, text);
+		if (rc == RC_OK)
+			rc = write_ext(db, r);
 	}
 	free(path);
 	free(text);
@@ -462,7 +510,7 @@ static void unlink_links(struct idb *db, const char *name)
 
 int idb_node_delete(struct idb *db, const struct rec *r)
 {
-	char *path = idb_node_path(db, r), *name = node_link_name(r), *slash;
+	char *path = idb_node_path(db, r), *name = node_link_name(r), *slash, *ext;
 	int rc;
 
 	if (!path || !name) {
@@ -482,6 +530,10 @@ int idb_node_delete(struct idb *db, const struct rec *r)
 		}
 		if (rec_int(r, "node.tpgt") >= 0)
 			unlink_links(db, name);
+		ext = ext_path(db, r);
+		if (ext)
+			unlink(ext);
+		free(ext);
 		idb_unlock(db);
 	}
 	free(path);

@@ -5,6 +5,10 @@
  *   send_targets/<addr>,<port>/<target>,<addr>,<port>,<tpgt>,<iface> -> node dir
  *   static/<target>,<addr>,<port>,<tpgt>,<iface>  links for static records
  *   ifaces/<name>                                 iface records
+ *   nodes_ext/<target>,<addr>,<port>,<tpgt>,<iface>  our own node keys
+ * Stock 2.1.8 rejects a record file holding a key it does not know, so
+ * keys only we have (node.session.autoscan_en) live in the nodes_ext/
+ * sidecar, which stock never looks at; reads merge it back in.
  * Writes are atomic (tmp, fsync, rename, fsync dir), files 0600; a flock on
  * <etc>/.idb.lock serialises writers across processes. */
 #ifndef CORE_IDB_H

@@ -52,7 +52,11 @@ int rec_parse(struct rec *r, const char *text);
 enum rec_fmt {
 	REC_FMT_SHOW    = 0,		/* all keys, <empty>, masked secrets */
 	REC_FMT_SECRETS = 1 << 0,	/* show passwords (-S) */
-	REC_FMT_FILE    = 1 << 1	/* on-disk: skip empty/unset, clear text */
+	REC_FMT_FILE    = 1 << 1,	/* on-disk: skip empty/unset, clear text,
+					 * only keys stock knows (it refuses a
+					 * file with any other key) */
+	REC_FMT_EXT     = 1 << 2	/* on-disk sidecar: only our own keys
+					 * (KF_NOSTOCK) that are set */
 };
 /* Whole record "# BEGIN RECORD 2.1.8 ... # END RECORD\n", malloc'd. */
 char *rec_format(const struct rec *r, unsigned fmt);

@@ -97,8 +97,10 @@ static const char *row_text(const struct rec *r, size_t i, unsigned fmt)
 	const struct key_def *k = keys_at(i);
 	const char *v = r->r_val[i] ? r->r_val[i] : k->k_def;
 
+	if (fmt & REC_FMT_EXT)
+		return (k->k_flags & KF_NOSTOCK) && r->r_val[i] ? r->r_val[i] : NULL;
 	if (fmt & REC_FMT_FILE)
-		return v && *v ? v : NULL;
+		return v && *v && !(k->k_flags & KF_NOSTOCK) ? v : NULL;
 	if (!v || !*v)
 		return REC_EMPTY;
 	if (k->k_type == KT_PASSWD && !(fmt & REC_FMT_SECRETS))

@@ -82,6 +82,17 @@ static void test_node_layout_and_roundtrip(void)
 	T_INTEQ(mode_of("nodes/iqn.a:t1/127.0.0.1,3360,1/default"), 0600);
 	T_CHECK(exists("static/iqn.a:t1,127.0.0.1,3360,1,default"));
 	T_CHECK(exists("nodes/iqn.a:t2/::1,3260"));
+	/* our own key lives in the sidecar, never in the file stock reads */
+	T_CHECK(exists("nodes_ext/iqn.a:t1,127.0.0.1,3360,1,default"));
+	T_CHECK(!exists("nodes_ext/iqn.a:t2,::1,3260,-1,default"));
+	{
+		char p[512], *text = NULL;
+
+		snprintf(p, sizeof(p), "%s/nodes/iqn.a:t1/127.0.0.1,3360,1/default", root);
+		T_INTEQ(idb_file_read(p, &text), RC_OK);
+		T_CHECK(text && !strstr(text, "autoscan_en"));
+		free(text);
+	}
 	T_INTEQ(idb_node_find(db, &m, &got, &n), RC_OK);
 	T_INTEQ(n, 2);
 	if (n == 2) {
@@ -100,6 +111,7 @@ static void test_node_layout_and_roundtrip(void)
 	T_INTEQ(idb_node_delete(db, r), RC_OK);
 	T_CHECK(!exists("nodes/iqn.a:t1"));
 	T_CHECK(!exists("static/iqn.a:t1,127.0.0.1,3360,1,default"));
+	T_CHECK(!exists("nodes_ext/iqn.a:t1,127.0.0.1,3360,1,default"));
 	T_INTEQ(idb_node_delete(db, flat), RC_OK);
 	T_CHECK(!exists("nodes/iqn.a:t2"));
 	idb_close(db);

@@ -108,6 +108,18 @@ static void test_roundtrip_file(void)
 	T_CHECK(strstr(file, "node.session.auth.password = s3cret\n") != NULL);
 	T_CHECK(strstr(file, "iface.net_ifacename") == NULL);	/* empty: left out */
 	T_CHECK(strstr(file, "autoscan_en") == NULL);		/* unset: left out */
+	{
+		char *ext;
+
+		rec_set(r, KEY_AUTOSCAN_EN, "No");
+		ext = rec_format(r, REC_FMT_FILE);
+		T_CHECK(strstr(ext, "autoscan_en") == NULL);	/* stock would refuse it */
+		free(ext);
+		ext = rec_format(r, REC_FMT_EXT);
+		T_STREQ(ext, "# BEGIN RECORD 2.1.8\nnode.session.autoscan_en = No\n# END RECORD\n");
+		free(ext);
+		rec_set(r, KEY_AUTOSCAN_EN, NULL);
+	}
 	T_INTEQ(rec_parse(back, file), RC_OK);
 	T_INTEQ(rec_get_int(back, "node.session.queue_depth", &v), RC_OK);
 	T_INTEQ(v, 64);
