@@ -17,14 +17,24 @@
  * down: those paths report through the request that follows. */
 static int ops_sessions_quiet(struct adm_sess **v, size_t *n)
 {
-	int fd = ipc_client_connect();
+	struct ipc_msg *q = malloc(sizeof(*q)), *a = malloc(sizeof(*a));
+	int fd = ipc_client_connect(), rc = RC_ISCSID_NOTCONN;
 
 	*v = NULL;
 	*n = 0;
-	if (fd < 0)
-		return RC_ISCSID_NOTCONN;
-	close(fd);
-	return adm_req_sessions(-1, v, n);
+	if (fd >= 0 && q && a) {
+		ipc_msg_init(q, IPC_OP_SESSION_INFO);
+		rc = ipc_call_fd(fd, q, a, -1);
+		if (rc == RC_OK)
+			rc = a->im_rc;
+		if (rc == RC_OK)
+			rc = adm_sess_decode(a, v, n);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(q);
+	free(a);
+	return rc;
 }
 
 static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)
