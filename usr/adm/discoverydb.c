@@ -157,14 +157,19 @@ static int disc_delete(struct idb *db, const struct adm_opts *o)
 static int disc_on_record(struct idb *db, const struct adm_opts *o)
 {
 	struct rec *r = NULL;
-	int rc = idb_disc_read(db, o->o_addr, adm_opts_port(o), &r);
+	int rc = idb_lock(db);	/* read-modify-write */
 
-	if (rc == RC_NO_OBJS_FOUND) {
-		not_found(o);
-		return RC_IDBM;	/* stock: exit 6 */
-	}
 	if (rc != RC_OK)
 		return rc;
+	rc = idb_disc_read(db, o->o_addr, adm_opts_port(o), &r);
+	if (rc == RC_NO_OBJS_FOUND) {
+		not_found(o);
+		rc = RC_IDBM;	/* stock: exit 6 */
+	}
+	if (rc != RC_OK) {
+		idb_unlock(db);
+		return rc;
+	}
 	if (o->o_ops & ADM_OP_UPDATE)
 		rc = disc_update(db, o, r);
 	else if (o->o_ops & ADM_OP_DELETE)
@@ -173,6 +178,7 @@ static int disc_on_record(struct idb *db, const struct adm_opts *o)
 		adm_print_record(stdout, r, o->o_show_secrets, o->o_names,
 				 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
 	rec_free(r);
+	idb_unlock(db);
 	return rc;
 }
 

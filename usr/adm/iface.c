@@ -178,8 +178,11 @@ int adm_iface_run(const struct adm_opts *o)
 
 	if (rc != RC_OK)
 		return rc;
-	if (o->o_niface)
+	if (o->o_niface && idb_lock(db) == RC_OK) {
 		rc = iface_one(db, o, o->o_ifaces[0]);
+		idb_unlock(db);
+	} else if (o->o_niface)
+		rc = RC_IDBM;
 	else if (o->o_ops & ~ADM_OP_SHOW) {
 		log_error("Invalid operation. Operation not supported.");	/* needs -I */
 		rc = RC_INVAL;

@@ -177,15 +177,20 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 {
 	struct rec **recs = NULL;
 	size_t n = 0;
-	int rc = adm_node_select(db, o, &recs, &n);
 	int filtered = o->o_target || o->o_portal || o->o_niface;
+	int writes = o->o_ops & (ADM_OP_UPDATE | ADM_OP_DELETE);
+	int rc = writes ? idb_lock(db) : RC_OK;
 
-	if (rc == RC_NO_OBJS_FOUND) {
+	/* read-modify-write under the lock: concurrent runs lose no update */
+	if (rc == RC_OK)
+		rc = adm_node_select(db, o, &recs, &n);
+	if (rc == RC_NO_OBJS_FOUND)
 		log_error("No records found");
+	if (rc != RC_OK) {
+		if (writes)
+			idb_unlock(db);
 		return rc;
 	}
-	if (rc != RC_OK)
-		return rc;
 	if (o->o_login)
 		rc = adm_node_login(o, recs, n);
 	else if (o->o_logout)
@@ -199,6 +204,8 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 	else
 		rc = node_list(o, recs, n);
 	idb_recs_free(recs, n);
+	if (writes)
+		idb_unlock(db);
 	return rc;
 }
 
