@@ -33,6 +33,23 @@ static void test_debian_conf(void)
 	rec_free(d);
 }
 
+/* The file we ship parses cleanly and says what the docs say. */
+static void test_shipped_conf(void)
+{
+	struct conf *c = NULL;
+
+	T_INTEQ(conf_load("etc/iscsid.conf", &c), RC_OK);
+	if (!c)
+		return;
+	T_STREQ(conf_get(c, KEY_AUTOSCAN_EN), "Yes");
+	T_STREQ(conf_get(c, KEY_SCAN), "auto");
+	T_INTEQ(conf_autoscan_default(c), 1);
+	for (size_t i = 0; i < c->c_n; i++)
+		T_CHECK(keys_find(c->c_ents[i].ce_key) >= 0 ||
+			!strncmp(c->c_ents[i].ce_key, "iscsid.", 7));
+	conf_free(c);
+}
+
 static void test_autoscan_resolution(void)
 {
 	struct conf *c = NULL;
@@ -85,6 +102,7 @@ int main(void)
 {
 	log_set_prog("test_conf");
 	T_RUN(test_debian_conf);
+	T_RUN(test_shipped_conf);
 	T_RUN(test_autoscan_resolution);
 	T_RUN(test_errors);
 	T_RUN(test_initiator);
