@@ -187,12 +187,14 @@ static void test_sysfs_edge(void)
 	T_INTEQ(host, 9);
 	T_CHECK(usr_sysfs_session_host(root, 11, &host) != 0);
 	T_INTEQ(usr_sysfs_session_luns(root, 7, 6, &luns, &n), 0);
-	T_INTEQ(n, 2);
-	if (n == 2) {
-		T_STREQ(luns[0].l_disk, "sdb");
-		T_STREQ(luns[1].l_state, "blocked");
-		T_INTEQ(luns[1].l_lun, 1);
-		T_INTEQ(luns[1].l_host, 6);
+	T_INTEQ(n, 3);
+	if (n == 3) {
+		T_STREQ(luns[0].l_disk, "");	/* tgt's controller LUN 0 */
+		T_STREQ(luns[0].l_state, "blocked");
+		T_STREQ(luns[1].l_disk, "sdb");
+		T_STREQ(luns[2].l_disk, "sdc");
+		T_INTEQ(luns[2].l_lun, 2);
+		T_INTEQ(luns[2].l_host, 6);
 	}
 	free(luns);
 	T_INTEQ(usr_sysfs_session_luns(root, 10, 9, &luns, &n), 0);

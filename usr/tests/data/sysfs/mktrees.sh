@@ -5,7 +5,7 @@
 # devices/platform/hostN/..., so realpath() and "../" walks behave as on a
 # real machine. Values are those of a guest logged in to tgtd through qemu
 # user networking (initiator 10.0.2.15, target 10.0.2.2).
-#   two-sessions: session1 (3 LUNs) and session2 (LUN 0 only, autoscan off)
+#   two-sessions: session1 (LUNs 0-2) and session2 (LUN 0 only, autoscan off)
 #   recovery:     sessions 5 and 10 on one target, session 7 in recovery
 #   empty:        the iSCSI modules loaded, no session
 set -eu
@@ -35,14 +35,16 @@ host() {	# host H INITIATOR_IP
 	w "$hd/scsi_host/host$H/can_queue" "1024"
 	w "$hd/scsi_host/host$H/cmd_per_lun" "128"
 	w "$hd/scsi_host/host$H/scan" ""
+	w "$hd/scsi_host/host$H/host_busy" "0"
+	w "$hd/scsi_host/host$H/active_mode" "Initiator"
+	w "$hd/scsi_host/host$H/supported_mode" "Initiator"
 	l ../../../../../class/scsi_host "$hd/scsi_host/host$H/subsystem"
 	l ../../../host$H "$hd/scsi_host/host$H/device"
 	w "$hd/iscsi_host/host$H/ipaddress" "$2"
-	w "$hd/iscsi_host/host$H/hwaddress" "default"
-	w "$hd/iscsi_host/host$H/netdev" "default"
+	w "$hd/iscsi_host/host$H/hwaddress" "(null)"
+	w "$hd/iscsi_host/host$H/netdev" "(null)"
 	w "$hd/iscsi_host/host$H/initiatorname" "(null)"
-	w "$hd/iscsi_host/host$H/port_state" "Unknown!"
-	w "$hd/iscsi_host/host$H/port_speed" "Unknown"
+	w "$hd/iscsi_host/host$H/uevent" ""
 	l ../../../../../class/iscsi_host "$hd/iscsi_host/host$H/subsystem"
 	l ../../../host$H "$hd/iscsi_host/host$H/device"
 	l ../../devices/platform/host$H/scsi_host/host$H "$T/class/scsi_host/host$H"
@@ -60,7 +62,6 @@ session() {
 	w "$a/tpgt" "1"
 	w "$a/ifacename" "default"
 	w "$a/initiatorname" "iqn.1993-08.org.debian:01:5f1e2d3c4b5a"
-	w "$a/targetalias" "(null)"
 	w "$a/username" "(null)"
 	w "$a/password" "(null)"
 	w "$a/username_in" "(null)"
@@ -69,9 +70,8 @@ session() {
 	w "$a/lu_reset_tmo" "30"
 	w "$a/tgt_reset_tmo" "30"
 	w "$a/abort_tmo" "15"
-	w "$a/tmf_rsp_tmo" "0"
 	w "$a/fast_abort" "1"
-	w "$a/initial_r2t" "0"
+	w "$a/initial_r2t" "1"
 	w "$a/max_outstanding_r2t" "1"
 	w "$a/immediate_data" "1"
 	w "$a/first_burst_len" "65536"
@@ -79,14 +79,11 @@ session() {
 	w "$a/data_pdu_in_order" "1"
 	w "$a/data_seq_in_order" "1"
 	w "$a/erl" "0"
-	w "$a/def_time2wait" "2"
-	w "$a/def_time2retain" "0"
-	w "$a/isid" "00023d000001"
-	w "$a/tsid" "$((S + 255))"
 	w "$a/state" "$6"
 	w "$a/creator" "412"
 	w "$a/target_id" "0"
 	w "$a/target_state" "SCANNED"
+	w "$a/uevent" ""
 	l ../../devices/platform/host$H/session$S/iscsi_session/session$S "$T/class/iscsi_session/session$S"
 	cd_="$sd/connection$S:0"; c="$cd_/iscsi_connection/connection$S:0"
 	mkdir -p "$c"
@@ -100,18 +97,18 @@ session() {
 	w "$c/header_digest" "0"
 	w "$c/data_digest" "0"
 	w "$c/max_recv_dlength" "262144"
-	w "$c/max_xmit_dlength" "65536"
+	w "$c/max_xmit_dlength" "8192"
 	w "$c/exp_statsn" "$((S * 100 + 7))"
 	w "$c/ping_tmo" "5"
 	w "$c/recv_tmo" "5"
-	w "$c/ifmarker" "0"
-	w "$c/ofmarker" "0"
+	w "$c/uevent" ""
 	w "$c/state" "$7"
 	l ../../devices/platform/host$H/session$S/connection$S:0/iscsi_connection/connection$S:0 \
 		"$T/class/iscsi_connection/connection$S:0"
 }
 
-# lun H SID LUN DISK STATE : a disk below the session's target H:0:0
+# lun H SID LUN DISK STATE : a disk below the session's target H:0:0;
+# DISK "-" is tgt's controller LUN (type 12, no block device)
 lun() {
 	H=$1; S=$2; L=$3; id="$H:0:0:$L"
 	td="$T/devices/platform/host$H/session$S/target$H:0:0"
@@ -120,9 +117,9 @@ lun() {
 	w "$td/uevent" "DEVTYPE=scsi_target"
 	l ../../../../../bus/scsi "$td/subsystem"
 	w "$dd/state" "$5"
-	w "$dd/type" "0"
+	if [ "$4" = "-" ]; then w "$dd/type" "12"; else w "$dd/type" "0"; fi
 	w "$dd/vendor" "IET     "
-	w "$dd/model" "VIRTUAL-DISK    "
+	if [ "$4" = "-" ]; then w "$dd/model" "Controller      "; else w "$dd/model" "VIRTUAL-DISK    "; fi
 	w "$dd/rev" "0001"
 	w "$dd/scsi_level" "6"
 	w "$dd/queue_depth" "128"
@@ -133,13 +130,15 @@ lun() {
 	w "$dd/scsi_device/$id/uevent" ""
 	l ../../../../../../../../class/scsi_device "$dd/scsi_device/$id/subsystem"
 	l ../../../$id "$dd/scsi_device/$id/device"
-	w "$dd/block/$4/size" "2097152"
-	w "$dd/block/$4/dev" "8:$((L * 16))"
-	l ../../../../../../../../class/block "$dd/block/$4/subsystem"
-	l ../../../$id "$dd/block/$4/device"
 	l "../../../devices/platform/host$H/session$S/target$H:0:0/$id" "$T/bus/scsi/devices/$id"
 	l "../../../devices/platform/host$H/session$S/target$H:0:0" "$T/bus/scsi/devices/target$H:0:0"
 	l "../../devices/platform/host$H/session$S/target$H:0:0/$id/scsi_device/$id" "$T/class/scsi_device/$id"
+	[ "$4" = "-" ] && return 0
+	w "$dd/scsi_disk/$id/uevent" ""
+	w "$dd/block/$4/size" "32768"
+	w "$dd/block/$4/dev" "8:$((L * 16))"
+	l ../../../../../../../../class/block "$dd/block/$4/subsystem"
+	l ../../../$id "$dd/block/$4/device"
 	l "../../devices/platform/host$H/session$S/target$H:0:0/$id/block/$4" "$T/class/block/$4"
 	l "../devices/platform/host$H/session$S/target$H:0:0/$id/block/$4" "$T/block/$4"
 }
@@ -147,21 +146,23 @@ lun() {
 T="$here/two-sessions"; rm -rf "$T"; base
 host 0 10.0.2.15
 session 0 1 iqn.2003-01.org.example:disk1 10.0.2.2 3260 LOGGED_IN up
-lun 0 1 0 sda running
-lun 0 1 1 sdb running
-lun 0 1 2 sdc running
+lun 0 1 0 - running
+lun 0 1 1 sda running
+lun 0 1 2 sdb running
 host 1 10.0.2.15
 session 1 2 iqn.2003-01.org.example:disk2 10.0.2.2 3261 LOGGED_IN up
-lun 1 2 0 sdd running
+lun 1 2 0 - running
 
 T="$here/recovery"; rm -rf "$T"; base
 host 4 10.0.2.15
 session 4 5 iqn.2003-01.org.example:mpath 10.0.2.2 3260 LOGGED_IN up
-lun 4 5 0 sda running
+lun 4 5 0 - running
+lun 4 5 1 sda running
 host 6 10.0.2.15
 session 6 7 iqn.2003-01.org.example:mpath 10.0.2.2 3262 FAILED failed
-lun 6 7 0 sdb blocked
-lun 6 7 1 sdc blocked
+lun 6 7 0 - blocked
+lun 6 7 1 sdb blocked
+lun 6 7 2 sdc blocked
 host 9 10.0.2.15
 session 9 10 iqn.2003-01.org.example:other "fd00::2" 3263 LOGGED_IN up
 
