@@ -124,7 +124,7 @@ int adm_req_login_msg(const struct rec *r, struct ipc_msg *m)
 {
 	const char *target, *addr, *iface;
 	long long tpgt = -1;
-	char *text;
+	char *text, *ext, *all;
 	int port, rc;
 
 	adm_req_rec_id(r, &target, &addr, &port, &iface);
@@ -135,11 +135,17 @@ int adm_req_login_msg(const struct rec *r, struct ipc_msg *m)
 	rc = rc ? rc : ipc_put_u32(m, IPC_T_PORT, (uint32_t)port);
 	rc = rc ? rc : ipc_put_u32(m, IPC_T_TPGT, (uint32_t)tpgt);
 	rc = rc ? rc : ipc_put_str(m, IPC_T_IFACE, iface);
+	/* stock's keys as on disk, plus our own (autoscan_en) when set */
 	text = rec_format(r, REC_FMT_FILE | REC_FMT_SECRETS);
-	if (!text)
-		return RC_NOMEM;
-	rc = rc ? rc : ipc_put_str(m, IPC_T_REC, text);
+	ext = rec_format(r, REC_FMT_EXT);
+	if (!text || !ext || asprintf(&all, "%s%s", text, ext) < 0)
+		all = NULL;
 	free(text);
+	free(ext);
+	if (!all)
+		return RC_NOMEM;
+	rc = rc ? rc : ipc_put_str(m, IPC_T_REC, all);
+	free(all);
 	return rc;
 }
 
