@@ -83,6 +83,10 @@ func (c *conn) handle(p *iscsi.PDU) bool {
 		c.logf("%v before login completed", p.Opcode())
 		return false
 	}
+	if !c.inWindow(p) {
+		c.logf("%v with CmdSN %d outside the window: dropped", p.Opcode(), p.CmdSN())
+		return true
+	}
 	c.noteCmdSN(p)
 	switch p.Opcode() {
 	case iscsi.OpSCSICommand:
@@ -99,6 +103,16 @@ func (c *conn) handle(p *iscsi.PDU) bool {
 		return c.handleLogout(p)
 	}
 	return c.reject(p, rejectCmdNotSupported)
+}
+
+// inWindow says whether a non-immediate command's CmdSN lies in
+// [ExpCmdSN, MaxCmdSN]; RFC 7143 has the target silently ignore others.
+func (c *conn) inWindow(p *iscsi.PDU) bool {
+	if p.Immediate() || p.Opcode() == iscsi.OpDataOut || p.Opcode() == iscsi.OpSNACKReq {
+		return true
+	}
+	d := p.CmdSN() - c.expCmdSN.Load()
+	return d < cmdWindow
 }
 
 // noteCmdSN advances ExpCmdSN for non-immediate commands.
@@ -211,6 +225,7 @@ func (c *conn) handleLogout(p *iscsi.PDU) bool {
 // TMF responses (RFC 7143 section 11.6.1).
 const (
 	tmfComplete     = 0
+	tmfNoTask       = 1
 	tmfNotSupported = 5
 )
 
@@ -219,8 +234,11 @@ func (c *conn) handleTMF(p *iscsi.PDU) bool {
 	resp := uint8(tmfComplete)
 	switch p.Function() {
 	case iscsi.TMFAbortTask:
-		// Commands run to completion as they arrive, so a task not
-		// pending here has finished: "function complete" either way.
+		// Commands run to completion as they arrive: a task not pending
+		// here has finished, which is "task does not exist".
+		if _, ok := c.writes[p.RefTaskTag()]; !ok {
+			resp = tmfNoTask
+		}
 		delete(c.writes, p.RefTaskTag())
 	case iscsi.TMFAbortTaskSet, iscsi.TMFClearTaskSet, iscsi.TMFLogicalUnitRst:
 		for itt, w := range c.writes {

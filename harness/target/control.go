@@ -210,3 +210,23 @@ func ParseSize(s string) (uint64, error) {
 	}
 	return n * mult, nil
 }
+
+// ParseLUNList reads "0-3,7,300" into LUN numbers.
+func ParseLUNList(s string) ([]uint16, error) {
+	var out []uint16
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, err := strconv.ParseUint(lo, 10, 16)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.ParseUint(hi, 10, 16)
+		}
+		if err != nil || b < a || b > 0x3fff {
+			return nil, fmt.Errorf("bad LUN list %q", s)
+		}
+		for n := a; n <= b; n++ {
+			out = append(out, uint16(n))
+		}
+	}
+	return out, nil
+}

@@ -33,11 +33,18 @@ func (d *device) inquiry(cdb []byte) Result {
 	return d.good(truncate(b, alloc))
 }
 
-// stdInquiry is the 36-byte standard data: a direct-access device claiming
-// SPC-4 (so Linux uses REPORT LUNS, VPD pages and READ CAPACITY 16),
-// response format 2 with HiSup, command queueing.
+// versionDescriptors claimed in standard INQUIRY: SAM-5, iSCSI, SPC-4,
+// SBC-3 (SPC-4 table of version descriptor values).
+var versionDescriptors = []uint16{0x00a0, 0x0960, 0x0460, 0x04c0}
+
+// stdInquiry is the standard data: a direct-access device claiming SPC-4
+// (so Linux uses REPORT LUNS, VPD pages and READ CAPACITY 16), response
+// format 2 with HiSup, command queueing, and version descriptors.
 func (d *device) stdInquiry() []byte {
-	b := make([]byte, 36)
+	b := make([]byte, 74)
+	for i, v := range versionDescriptors {
+		binary.BigEndian.PutUint16(b[58+2*i:], v)
+	}
 	if d.lu == nil {
 		b[0] = pqNoLUN
 	}

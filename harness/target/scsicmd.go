@@ -16,6 +16,7 @@ type writeTask struct {
 	ttt      uint32 // tag of the outstanding R2T, 0xffffffff in the unsolicited phase
 	r2tEnd   uint32 // end offset of the outstanding R2T
 	r2tSN    uint32
+	dataSN   uint32 // next DataSN expected in the current sequence
 }
 
 // SCSI Response flag bits (byte 1).
@@ -68,7 +69,7 @@ func (c *conn) sendR2T(itt uint32, w *writeTask) bool {
 		c.nextTTT = 1
 	}
 	n := min(uint32(len(w.buf))-w.received, c.params.MaxBurst)
-	w.ttt, w.r2tEnd = c.nextTTT, w.received+n
+	w.ttt, w.r2tEnd, w.dataSN = c.nextTTT, w.received+n, 0
 	r := &iscsi.PDU{}
 	r.SetOpcode(iscsi.OpR2T)
 	r.SetFlags(iscsi.FlagFinal)
@@ -89,12 +90,14 @@ func (c *conn) handleDataOut(p *iscsi.PDU) bool {
 		return true // aborted task: drop the data
 	}
 	off := p.BufferOffset()
-	if p.TTT() != w.ttt || off != w.received || int(off)+len(p.Data) > len(w.buf) {
-		c.logf("Data-Out out of order (ttt %#x off %d)", p.TTT(), off)
+	if p.TTT() != w.ttt || off != w.received || p.DataSN() != w.dataSN || int(off)+len(p.Data) > len(w.buf) {
+		// ERL 0: a sequence error ends the connection.
+		c.logf("Data-Out out of order (ttt %#x off %d datasn %d)", p.TTT(), off, p.DataSN())
 		c.reject(p, rejectProtocolError)
 		return false
 	}
 	w.received += uint32(copy(w.buf[off:], p.Data))
+	w.dataSN++
 	return c.advanceWrite(p.ITT(), w, p.Final())
 }
 
