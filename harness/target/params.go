@@ -41,12 +41,12 @@ func encodeText(kvs []kv) []byte {
 
 // Params are the operational values in force on a connection.
 type Params struct {
-	HeaderDigest, DataDigest bool
+	HeaderDigest, DataDigest  bool
 	InitialR2T, ImmediateData bool
-	MaxRecvDSL               uint32 // what the initiator accepts from us
-	TargetRecvDSL            uint32 // what we accept (declared to it)
-	MaxBurst, FirstBurst     uint32
-	MaxOutstandingR2T        uint32
+	MaxRecvDSL                uint32 // what the initiator accepts from us
+	TargetRecvDSL             uint32 // what we accept (declared to it)
+	MaxBurst, FirstBurst      uint32
+	MaxOutstandingR2T         uint32
 }
 
 // defaultParams are RFC 7143's defaults, in force until negotiated.
@@ -61,12 +61,12 @@ func defaultParams(targetRecv uint32) Params {
 // Policy is what the target is willing to do; negotiation meets the
 // initiator's offer with it.
 type Policy struct {
-	Digests     []string // acceptable digests, preferred first
-	InitialR2T  bool     // true forces R2T for all write data
-	Immediate   bool     // allow immediate data
-	RecvDSL     uint32
-	MaxBurst    uint32
-	FirstBurst  uint32
+	Digests    []string // acceptable digests, preferred first
+	InitialR2T bool     // true forces R2T for all write data
+	Immediate  bool     // allow immediate data
+	RecvDSL    uint32
+	MaxBurst   uint32
+	FirstBurst uint32
 }
 
 // DefaultPolicy accepts CRC32C and None, unsolicited and immediate data.

@@ -23,8 +23,8 @@ func init() {
 // targetFlags are the options of "lunwatch target".
 type targetFlags struct {
 	listen, portal, iqn, luns, size string
-	chap, mutual, sense, control      string
-	noStdin, verbose                  bool
+	chap, mutual, sense, control    string
+	noStdin, verbose                bool
 }
 
 func (f *targetFlags) register(fs *flag.FlagSet) {
