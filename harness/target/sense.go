@@ -1,5 +1,7 @@
 package target
 
+import "autoscan/harness/iscsi"
+
 // SCSI status bytes (SAM).
 const (
 	StatusGood           = 0x00
@@ -40,39 +42,11 @@ const (
 	SenseDescriptor
 )
 
-// Bytes encodes the sense data in the given format: 18 bytes fixed
-// (response code 0x70, current error), 8 bytes descriptor (0x72, no
-// descriptors).
+// Bytes encodes the sense data in the given format with the harness's
+// builders: 18 bytes fixed (0x70), 8 bytes descriptor (0x72).
 func (s Sense) Bytes(f SenseFormat) []byte {
 	if f == SenseDescriptor {
-		return []byte{0x72, s.Key & 0x0f, s.ASC, s.ASCQ, 0, 0, 0, 0}
+		return iscsi.DescriptorSense(s.Key, s.ASC, s.ASCQ)
 	}
-	b := make([]byte, 18)
-	b[0] = 0x70
-	b[2] = s.Key & 0x0f
-	b[7] = 10 // additional sense length: bytes 8..17
-	b[12] = s.ASC
-	b[13] = s.ASCQ
-	return b
-}
-
-// ParseSense reads key/ASC/ASCQ back from fixed or descriptor sense; ok is
-// false when the bytes are too short or the response code is unknown.
-func ParseSense(b []byte) (s Sense, f SenseFormat, ok bool) {
-	if len(b) < 1 {
-		return s, f, false
-	}
-	switch b[0] & 0x7f {
-	case 0x70, 0x71:
-		if len(b) < 14 {
-			return s, f, false
-		}
-		return Sense{b[2] & 0x0f, b[12], b[13]}, SenseFixed, true
-	case 0x72, 0x73:
-		if len(b) < 4 {
-			return s, f, false
-		}
-		return Sense{b[1] & 0x0f, b[2], b[3]}, SenseDescriptor, true
-	}
-	return s, f, false
+	return iscsi.FixedSense(s.Key, s.ASC, s.ASCQ)
 }
