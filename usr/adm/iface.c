@@ -60,6 +60,15 @@ static int iface_list(struct idb *db, const struct adm_opts *o)
 		log_error("Invalid info level %d. Try 0 - 1.", o->o_print);
 		return RC_INVAL;
 	}
+	if (o->o_print == 1) {
+		struct idb_match m = IDB_MATCH_ANY;
+		size_t nodes = 0;
+
+		/* stock's tree is empty, without error, when no node exists */
+		idb_node_foreach(db, &m, NULL, NULL, &nodes);
+		if (!nodes)
+			return RC_OK;
+	}
 	idb_iface_foreach(db, o->o_print == 1 ? tree_cb : flat_cb, db, &n);
 	if (!n) {
 		log_error("No interfaces found.");
