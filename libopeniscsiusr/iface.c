@@ -132,7 +132,7 @@ int usr_iface_from_sysfs(struct iscsi_context *ctx, uint32_t host,
 	f->if_transport = transport_of(root, host);
 	f->if_hwaddress = host_attr(root, "iscsi_host", host, "hwaddress", "default");
 	f->if_netdev = host_attr(root, "iscsi_host", host, "netdev", "default");
-	f->if_ipaddress = host_attr(root, "iscsi_host", host, "ipaddress", "0.0.0.0");
+	f->if_ipaddress = host_attr(root, "iscsi_host", host, "ipaddress", "default");
 	f->if_port_state = host_attr(root, "iscsi_host", host, "port_state", "unknown");
 	f->if_port_speed = host_attr(root, "iscsi_host", host, "port_speed", "unknown");
 	normalise_port(f);

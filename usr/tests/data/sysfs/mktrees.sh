@@ -160,6 +160,13 @@ lun 4 5 0 - running
 lun 4 5 1 sda running
 host 6 10.0.2.15
 session 6 7 iqn.2003-01.org.example:mpath 10.0.2.2 3262 FAILED failed
+# While the connection is down the kernel answers reads of these with
+# ENOTCONN (see guest-observed.txt); a file tree cannot fail a read, and
+# a missing attribute is what readers fall back on in the same way.
+rm "$T/devices/platform/host6/iscsi_host/host6/ipaddress" \
+   "$T/devices/platform/host6/session7/connection7:0/iscsi_connection/connection7:0/address" \
+   "$T/devices/platform/host6/session7/connection7:0/iscsi_connection/connection7:0/port" \
+   "$T/devices/platform/host6/session7/connection7:0/iscsi_connection/connection7:0/local_port"
 lun 6 7 0 - blocked
 lun 6 7 1 sdb blocked
 lun 6 7 2 sdc blocked
