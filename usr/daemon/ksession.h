@@ -58,11 +58,25 @@ int ksession_stop(struct kern *k, struct ksess *ks, int timeout_ms);
 /* Recovery, step 1: on a connection error, stop the connection in recovery
  * mode (the kernel queues I/O until recovery_tmo). Closes ks->ks_fd. */
 int ksession_suspend(struct kern *k, struct ksess *ks);
-/* Recovery, step 2: after a new TCP connection and a re-login with the same
- * ISID and ks_tsih (login_params lp_tsih), bind fd to the same kernel
- * connection, set the parameters again and start it. */
+/* Recovery, step 2 when the login was run in user space (only correct if
+ * no command went through the kernel session yet; see ksession_relogin):
+ * bind fd to the same kernel connection, set the parameters, start it. */
 int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
 		       const struct login_result *lr, int fd);
+
+/* Recovery, step 2 as it must be done with iscsi_tcp: bind the new
+ * connected socket fd to the stopped kernel connection, run the login
+ * (p: same ISID; lp_tsih 0 reinstates the session as stock does, the
+ * target has usually dropped it with its only connection) through the
+ * kernel with SEND_PDU / RECV_PDU, so the kernel's own CmdSN is the one the
+ * target sees; then set the parameters and start. res gets the outcome
+ * (lr_rc as login_run would give it). On failure the connection is stopped
+ * again (recovery state kept) and fd is left to the caller.
+ * Prefer this to a user-space login_run + ksession_reconnect: after any I/O
+ * the kernel's CmdSN has moved on and the target would queue every command
+ * behind the CmdSN a user-space login announced. */
+int ksession_relogin(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
+		     const struct login_params *p, int fd, struct login_result *res);
 
 /* Adoption after an iscsid restart: fills ks (sid, cid, host_no; fd -1)
  * from $sysfs_root/class/iscsi_session/session<sid> and its connection.

@@ -83,20 +83,25 @@ static int do_scan(struct smoke *s)
 	return step("scan", rc);
 }
 
+/* Recovery as iscsid must do it: stop in recovery mode, new TCP
+ * connection, re-login through the kernel (TSIH 0, same ISID). */
 static int do_recover(struct smoke *s)
 {
-	int fd, rc;
+	int fd, err = 0, rc;
 
 	rc = step("suspend (stop recover)", ksession_suspend(&s->sm_k, &s->sm_ks));
 	if (rc != RC_OK)
 		return rc;
-	rc = do_login(s, s->sm_ks.ks_tsih, &fd);
+	rc = step("connect", net_connect(s->sm_addr, s->sm_port, 5000, &fd, &err));
 	if (rc != RC_OK)
 		return rc;
-	rc = ksession_reconnect(&s->sm_k, &s->sm_ks, &s->sm_kc, &s->sm_lr, fd);
+	s->sm_lp.lp_tsih = 0;
+	rc = ksession_relogin(&s->sm_k, &s->sm_ks, &s->sm_kc, &s->sm_lp, fd, &s->sm_lr);
+	printf("ksmoke: relogin tsih=%u cmdsn=%u exp_statsn=%u %s\n", s->sm_lr.lr_tsih,
+	       s->sm_lr.lr_cmdsn, s->sm_lr.lr_exp_statsn, s->sm_lr.lr_msg);
 	if (rc != RC_OK)
 		close(fd);
-	step("reconnect", rc);
+	step("relogin via kernel", rc);
 	if (rc == RC_OK)
 		rc = step("refresh after recovery", scan_refresh_host(NULL, s->sm_ks.ks_host_no, NULL));
 	return rc;
