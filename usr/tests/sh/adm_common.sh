@@ -28,6 +28,8 @@ ours() {
 	d=$1; shift
 	ISCSI_ETC_DIR=$d "$OURS" "$@" > "$WORK/o.out" 2> "$WORK/o.err"
 	echo $? > "$WORK/o.rc"
+	# for comparing with stock, our directory is stock's /etc/iscsi
+	sed "s|$d|/etc/iscsi|g" "$WORK/o.err" > "$WORK/o.err.cmp"
 }
 
 # stock DIR ARGS...: stock iscsiadm with DIR mounted over /etc/iscsi.
@@ -45,9 +47,14 @@ stock() {
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 pass() { echo "ok: $*"; }
 
-# same_out WHAT: stdout and exit code of the last ours/stock calls agree;
+# same_out WHAT: stdout, stderr and exit code of the last ours/stock calls agree;
 # our extra autoscan_en line is left out of the comparison.
 same_out() {
+	# stderr too, unless the caller set ERR_DIFFERS for a known difference
+	if [ -z "${ERR_DIFFERS:-}" ] && ! cmp -s "$WORK/o.err.cmp" "$WORK/s.err"; then
+		fail "$1: stderr differs"
+		diff "$WORK/s.err" "$WORK/o.err.cmp" | head -6
+	fi
 	grep -v '^node.session.autoscan_en = ' "$WORK/o.out" > "$WORK/o.cmp" || true
 	if cmp -s "$WORK/o.cmp" "$WORK/s.out" && cmp -s "$WORK/o.rc" "$WORK/s.rc"; then
 		pass "$1"
