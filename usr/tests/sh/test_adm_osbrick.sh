@@ -62,4 +62,25 @@ step "delete" -m node -T $IQN -p $P --op delete
 step "delete again" -m node -T $IQN -p $P --op delete
 [ "$(cat "$WORK/o.rc")" = 21 ] || fail "deleting a missing record must exit 21"
 step "update missing" -m node -T $IQN -p $P --op update -n node.startup -v manual
+
+# os-brick's own code (Debian's python3-os-brick) on top of each iscsiadm
+PY=/usr/bin/python3
+if $PY -c 'import os_brick.initiator.connectors.iscsi' 2>/dev/null; then
+	cat > "$WORK/stock-adm" <<EOS
+#!/bin/sh
+exec unshare -m sh -c 'mount --bind "\$0" /etc/iscsi && exec "\$@"' "$S" "$STOCK" "\$@"
+EOS
+	chmod +x "$WORK/stock-adm"
+	$PY usr/tests/sh/osbrick_replay.py "$WORK/stock-adm" > "$WORK/py.stock" 2>&1
+	ISCSI_ETC_DIR=$O $PY usr/tests/sh/osbrick_replay.py "$OURS" > "$WORK/py.ours" 2>&1
+	sed "s|$WORK/stock-adm|ADM|" "$WORK/py.stock" > "$WORK/py.s"
+	sed "s|$OURS|ADM|" "$WORK/py.ours" > "$WORK/py.o"
+	if grep -q "^call:" "$WORK/py.s" && cmp -s "$WORK/py.s" "$WORK/py.o"; then
+		pass "os-brick code: same conclusions and exit codes ($(grep -c '^call:' "$WORK/py.o") calls)"
+	else
+		fail "os-brick code differs"; diff "$WORK/py.s" "$WORK/py.o" | head -20
+	fi
+else
+	echo "SKIP: python3-os-brick not importable: os-brick code replay NOT run"
+fi
 finish
