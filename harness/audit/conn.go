@@ -116,7 +116,7 @@ func (c *conn) command(p *iscsi.PDU) {
 func (c *conn) async(p *iscsi.PDU) {
 	a := AEN{Time: c.now, LUN: p.LUN(), Event: p.AsyncEvent(), EventName: iscsi.AsyncEventName(p.AsyncEvent()),
 		VCode: p.AsyncVCode(), Params: [3]uint16{p.Parameter(0), p.Parameter(1), p.Parameter(2)}}
-	if s, ok := iscsi.ParseSense(p.Sense()); ok {
+	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
 		a.Sense = &SenseInfo{Format: s.Format, Key: s.Key, ASC: s.ASC, ASCQ: s.ASCQ, Text: s.String()}
 	}
 	c.s.AENs = append(c.s.AENs, a)

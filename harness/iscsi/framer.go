@@ -31,6 +31,9 @@ type Framer struct {
 	skip  int    // data bytes still to drop for the current PDU
 	phase int
 	pdu   PDU
+
+	scanned int   // resync: offsets below were examined
+	pending []int // resync: plausible offsets awaiting more bytes
 }
 
 const (
@@ -52,6 +55,7 @@ func (f *Framer) Lost() {
 	}
 	f.Synced = false
 	f.buf = f.buf[:0]
+	f.scanned, f.pending = 0, f.pending[:0]
 }
 
 // Feed consumes b, calling emit for each complete PDU. The PDU passed to
@@ -175,6 +179,7 @@ func (f *Framer) desync(rest []byte) []byte {
 	f.Synced = false
 	window := append([]byte(nil), f.buf[1:]...)
 	f.buf = f.buf[:0]
+	f.scanned, f.pending = 0, f.pending[:0]
 	f.Skipped++
 	return append(window, rest...)
 }
@@ -186,8 +191,7 @@ func (f *Framer) feedUnsynced(b []byte) []byte {
 	off, hd, dd, found := f.find()
 	if !found {
 		if drop := len(f.buf) - resyncWindow; drop > 0 {
-			f.Skipped += int64(drop)
-			f.buf = append(f.buf[:0], f.buf[drop:]...)
+			f.dropFront(drop)
 		}
 		return nil
 	}
@@ -205,25 +209,75 @@ var allGuesses = []digestGuess{{false, false}, {true, true}, {true, false}, {fal
 
 // find looks for the first offset where a header starts whose successor is
 // plausible too (or lies beyond a window that could never hold it).
-// Candidates that need more bytes to be confirmed are passed over: if one
-// was real, only that PDU is lost, while waiting on a false one (garbage
-// declaring a huge length) would stall the framer.
+// Candidates that need more bytes to be confirmed are passed over but
+// remembered (f.pending) and re-examined as data arrives: if one was real,
+// waiting on it alone would stall the framer behind garbage that declares a
+// huge length. Offsets before f.scanned were examined already, so feeding
+// a byte at a time costs linear, not quadratic, time.
 func (f *Framer) find() (off int, hd, dd, found bool) {
 	guesses := allGuesses
 	if f.DigestsKnown {
 		guesses = []digestGuess{{f.HeaderDigest, f.DataDigest}}
 	}
-	for i := 0; i+BHSLen <= len(f.buf); i++ {
-		if !Plausible(f.buf[i:], f.FromTarget) {
-			continue
+	var still []int
+	for _, i := range f.pending {
+		switch c, g := f.examine(i, guesses); c {
+		case confirmYes:
+			f.pending, f.scanned = f.pending[:0], 0
+			return i, g.hd, g.dd, true
+		case confirmWait:
+			still = append(still, i)
 		}
-		for _, g := range guesses {
-			if confirm(f.buf[i:], f.FromTarget, g.hd, g.dd) == confirmYes {
-				return i, g.hd, g.dd, true
+	}
+	f.pending = still
+	for i := f.scanned; i+BHSLen <= len(f.buf); i++ {
+		f.scanned = i + 1
+		switch c, g := f.examine(i, guesses); c {
+		case confirmYes:
+			f.pending, f.scanned = f.pending[:0], 0
+			return i, g.hd, g.dd, true
+		case confirmWait:
+			if len(f.pending) < maxPending {
+				f.pending = append(f.pending, i)
 			}
 		}
 	}
 	return 0, false, false, false
+}
+
+// maxPending bounds the candidates awaiting confirmation.
+const maxPending = 16
+
+// examine tries every digest guess at offset i: the first yes wins; a wait
+// under any guess keeps the offset pending.
+func (f *Framer) examine(i int, guesses []digestGuess) (int, digestGuess) {
+	if !Plausible(f.buf[i:], f.FromTarget) {
+		return confirmNo, digestGuess{}
+	}
+	res := confirmNo
+	for _, g := range guesses {
+		switch confirm(f.buf[i:], f.FromTarget, g.hd, g.dd) {
+		case confirmYes:
+			return confirmYes, g
+		case confirmWait:
+			res = confirmWait
+		}
+	}
+	return res, digestGuess{}
+}
+
+// dropFront discards n bytes of the resync window, keeping the scan state.
+func (f *Framer) dropFront(n int) {
+	f.Skipped += int64(n)
+	f.buf = append(f.buf[:0], f.buf[n:]...)
+	f.scanned = max(0, f.scanned-n)
+	kept := f.pending[:0]
+	for _, i := range f.pending {
+		if i >= n {
+			kept = append(kept, i-n)
+		}
+	}
+	f.pending = kept
 }
 
 const (

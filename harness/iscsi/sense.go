@@ -1,6 +1,9 @@
 package iscsi
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // Sense is the meaning of a sense data buffer.
 type Sense struct {
@@ -9,6 +12,8 @@ type Sense struct {
 	Key     uint8
 	ASC     uint8
 	ASCQ    uint8
+	Info    uint64 // information field, when HasInfo
+	HasInfo bool
 }
 
 // Sense keys used by the AEN path.
@@ -20,30 +25,63 @@ const (
 )
 
 // ParseSense decodes fixed (response code 0x70/0x71) and descriptor
-// (0x72/0x73) sense data. ok is false when b is neither or too short.
+// (0x72/0x73) sense data (SPC-4 4.5). ok is false for anything else, and
+// when the additional sense length or a descriptor runs past the buffer or
+// stops before ASC/ASCQ: a report must not show values that were not sent.
 func ParseSense(b []byte) (s Sense, ok bool) {
-	if len(b) < 1 {
+	if len(b) < 8 {
+		return s, false
+	}
+	end := 8 + int(b[7])
+	if end > len(b) {
 		return s, false
 	}
 	switch b[0] & 0x7f {
 	case 0x70, 0x71:
-		if len(b) < 3 {
-			return s, false
-		}
-		s = Sense{Format: "fixed", Current: b[0]&0x7f == 0x70, Key: b[2] & 0x0f}
-		// ASC/ASCQ sit at 12/13 and are present only if the additional
-		// length (byte 7) reaches them.
-		if len(b) >= 14 && int(b[7])+8 >= 14 {
-			s.ASC, s.ASCQ = b[12], b[13]
-		}
-		return s, true
+		return parseFixed(b, end)
 	case 0x72, 0x73:
-		if len(b) < 4 {
-			return s, false
-		}
-		return Sense{Format: "descriptor", Current: b[0]&0x7f == 0x72, Key: b[1] & 0x0f, ASC: b[2], ASCQ: b[3]}, true
+		return parseDescriptor(b, end)
 	}
 	return s, false
+}
+
+func parseFixed(b []byte, end int) (Sense, bool) {
+	if end < 14 {
+		return Sense{}, false
+	}
+	s := Sense{Format: "fixed", Current: b[0]&0x7f == 0x70, Key: b[2] & 0x0f, ASC: b[12], ASCQ: b[13]}
+	if b[0]&0x80 != 0 { // VALID: the information field means something
+		s.Info, s.HasInfo = uint64(binary.BigEndian.Uint32(b[3:7])), true
+	}
+	return s, true
+}
+
+func parseDescriptor(b []byte, end int) (Sense, bool) {
+	s := Sense{Format: "descriptor", Current: b[0]&0x7f == 0x72, Key: b[1] & 0x0f, ASC: b[2], ASCQ: b[3]}
+	for i := 8; i < end; {
+		if i+2 > end || i+2+int(b[i+1]) > end {
+			return Sense{}, false
+		}
+		if b[i] == 0 && b[i+1] >= 0x0a { // information descriptor
+			s.Info, s.HasInfo = binary.BigEndian.Uint64(b[i+4:i+12]), true
+		}
+		i += 2 + int(b[i+1])
+	}
+	return s, true
+}
+
+// ParseAsyncSense decodes the data segment of an Asynchronous Message (or
+// a SCSI Response): a 2-byte SenseLength, the sense data, and event data
+// after it. A zero or overrunning SenseLength is an error.
+func ParseAsyncSense(data []byte) (Sense, bool) {
+	if len(data) < 2 {
+		return Sense{}, false
+	}
+	n := int(binary.BigEndian.Uint16(data))
+	if n == 0 || 2+n > len(data) {
+		return Sense{}, false
+	}
+	return ParseSense(data[2 : 2+n])
 }
 
 // FixedSense builds 18 bytes of current fixed-format sense data.

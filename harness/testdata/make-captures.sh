@@ -1,0 +1,55 @@
+#!/bin/sh
+# Makes the real-traffic captures in this directory: Debian's stock
+# open-iscsi in a qemu guest (harness/cmd/labrun) logging in to Debian's
+# tgtd on the host, captured on the host's loopback by labrun (tcpdump).
+# Needs root and the lab's packages (see harness/lab/README.md) plus tgt.
+# Usage: sh testdata/make-captures.sh   (from harness/)
+set -eu
+PORT=${PORT:-3370}
+IQN=iqn.2026-11.lab.h4:t1
+OUT=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d)
+# tgtd ignores SIGTERM while it has targets: kill it outright.
+trap 'kill -9 $TGTD 2>/dev/null; wait $TGTD 2>/dev/null; rm -rf "$WORK"' EXIT
+
+tgtd -f -C "$PORT" --iscsi portal=127.0.0.1:"$PORT" >"$WORK/tgtd.log" 2>&1 &
+TGTD=$!
+adm() { tgtadm -C "$PORT" --lld iscsi "$@"; }
+for i in 1 2 3 4 5 6 7 8 9 10; do adm --mode sys --op show >/dev/null 2>&1 && break; sleep 0.5; done
+adm --mode target --op new --tid 1 -T "$IQN"
+# LUNs 1, 2 and 300 (flat addressing on the wire, 16684 for Linux); tgt
+# adds the controller LUN 0 itself. Small files keep the partition scan short.
+for lun in 1 2 300; do
+	truncate -s 1M "$WORK/lun$lun.img"
+	adm --mode logicalunit --op new --tid 1 --lun "$lun" -b "$WORK/lun$lun.img"
+done
+adm --mode target --op bind --tid 1 -I ALL
+
+ONLY=${ONLY:-scan-auto scan-manual digests}
+run() { # run NAME 'guest script'
+	case " $ONLY " in *" $1 "*) ;; *) return 0 ;; esac
+	go run ./cmd/labrun -pcap "$OUT/$1.pcap" -port "$PORT" -- "$2"
+}
+NODE="-T $IQN -p 10.0.2.2:$PORT"
+SETUP="iscsid; sleep 1; iscsiadm -m node -o new $NODE >/dev/null"
+
+# 1. default scan: REPORT LUNS, then every LUN is probed and attached.
+run scan-auto "$SETUP
+iscsiadm -m node $NODE -l; sleep 3; ls /sys/class/scsi_device; iscsiadm -m node $NODE -u"
+
+# 2. manual scan, then LUN 0 alone, then LUN 2 alone: no REPORT LUNS.
+run scan-manual "$SETUP
+iscsiadm -m node $NODE -o update -n node.session.scan -v manual
+iscsiadm -m node $NODE -l; sleep 1; echo '- - 0' > /sys/class/scsi_host/host0/scan
+echo '0 0 2' > /sys/class/scsi_host/host0/scan; sleep 2; ls /sys/class/scsi_device
+iscsiadm -m node $NODE -u"
+
+# 3. header and data digests negotiated to CRC32C, default scan (tgt
+# answers None unless told to accept CRC32C).
+adm --mode target --op update --tid 1 -n HeaderDigest -v CRC32C
+adm --mode target --op update --tid 1 -n DataDigest -v CRC32C
+run digests "$SETUP
+iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.HeaderDigest -v CRC32C
+iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.DataDigest -v CRC32C
+iscsiadm -m node $NODE -l; sleep 3; ls /sys/class/scsi_device; iscsiadm -m node $NODE -u"
+ls -l "$OUT"/*.pcap
