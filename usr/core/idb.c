@@ -194,6 +194,18 @@ static int write_ext(struct idb *db, const struct rec *r)
 	return rc;
 }
 
+/* Names become path components: no separators, no "." or "..". */
+static int name_ok(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
+static int node_names_ok(const struct rec *r)
+{
+	return name_ok(rec_str(r, "node.name")) && name_ok(rec_str(r, "node.conn[0].address")) &&
+	       name_ok(rec_iface(r));
+}
+
 int idb_match_node(const struct idb_match *m, const struct rec *r)
 {
 	if (m->m_target && strcmp(m->m_target, rec_str(r, "node.name")))
@@ -453,7 +465,7 @@ int idb_node_write(struct idb *db, const struct rec *r)
 	char *dir = NULL;
 	int rc;
 
-	if (!*rec_str(r, "node.name") || !*rec_str(r, "node.conn[0].address"))
+	if (!node_names_ok(r))
 		return RC_INVAL;
 	rc = idb_lock(db);
 	if (rc != RC_OK)
@@ -510,9 +522,13 @@ static void unlink_links(struct idb *db, const char *name)
 
 int idb_node_delete(struct idb *db, const struct rec *r)
 {
-	char *path = idb_node_path(db, r), *name = node_link_name(r), *slash, *ext;
+	char *path, *name, *slash, *ext;
 	int rc;
 
+	if (!node_names_ok(r))
+		return RC_INVAL;
+	path = idb_node_path(db, r);
+	name = node_link_name(r);
 	if (!path || !name) {
 		free(path);
 		free(name);

@@ -77,7 +77,7 @@ int idb_disc_write(struct idb *db, const struct rec *r)
 	int rc;
 
 	rec_get_int(r, "discovery.sendtargets.port", &port);
-	if (!addr || !*addr)
+	if (!addr || !*addr || strchr(addr, '/') || !strcmp(addr, ".") || !strcmp(addr, ".."))
 		return RC_INVAL;
 	path = idb_disc_path(db, addr, (int)port);
 	if (!path)
@@ -272,7 +272,8 @@ int idb_iface_write(struct idb *db, const struct rec *r)
 	int rc;
 
 	/* built-ins are fixed, as in stock */
-	if (!name || !*name || strchr(name, '/') || iface_is_builtin(name))
+	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    iface_is_builtin(name))
 		return RC_INVAL;
 	if (asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
 		return RC_NOMEM;

@@ -114,6 +114,16 @@ static void test_node_layout_and_roundtrip(void)
 	T_CHECK(!exists("nodes_ext/iqn.a:t1,127.0.0.1,3360,1,default"));
 	T_INTEQ(idb_node_delete(db, flat), RC_OK);
 	T_CHECK(!exists("nodes/iqn.a:t2"));
+	{
+		/* names are path components: no way out of the database */
+		struct rec *evil = mknode("../../escape", "127.0.0.1", "3260", "1");
+
+		T_INTEQ(idb_node_write(db, evil), RC_INVAL);
+		rec_set(evil, "node.name", "iqn.a:ok");
+		rec_set(evil, "iface.iscsi_ifacename", "..");
+		T_INTEQ(idb_node_write(db, evil), RC_INVAL);
+		rec_free(evil);
+	}
 	idb_close(db);
 	rec_free(r);
 	rec_free(flat);
