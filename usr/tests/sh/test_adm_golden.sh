@@ -30,6 +30,8 @@ disc_list:-m discoverydb
 disc_show:-m discoverydb -t st -p 127.0.0.1:3369 -o show
 disc_show_secrets:-m discoverydb -t st -p 127.0.0.1:3369 -o show -S
 iface_list:-m iface
+iface_tree:-m iface -P 1
+disc_tree:-m discoverydb -P 1
 no_record:-m node -T iqn.none:x -p 127.0.0.1:3367"
 
 # the show of a record gets our extra line after node.session.scan
