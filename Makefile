@@ -95,7 +95,13 @@ check-c: $(TESTS)
 check-sh: all
 	@sh usr/tests/run-sh.sh
 check-go:
-	@if [ -f harness/go.mod ]; then cd harness && go vet ./... && go test -race -count=1 ./...; fi
+	@if [ -f harness/go.mod ]; then cd harness && go vet ./... && go test -race -count=1 ./... \
+	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi; fi
+
+# lunwatch analyze vs tshark -Y scsi on synthetic captures (needs tshark).
+bench-harness:
+	cd harness && go build -o ../build/lunwatch ./cmd/lunwatch
+	build/lunwatch bench --dir $${TMPDIR:-/tmp} --sizes 50MB,200MB
 
 # Kernel lab (qemu guest); needs root and the packages .ci/deps installs.
 e2e: all
