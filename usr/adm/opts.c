@@ -154,10 +154,10 @@ static int set_sid(struct adm_opts *o, const char *s)
 		return RC_OK;
 	while (p && strstr(p + 1, "session"))
 		p = strstr(p + 1, "session");
-	if (p && parse_int(p + 7, &o->o_sid) == RC_OK)
+	if (p && parse_int(p + 7, &o->o_sid) == RC_OK && o->o_sid >= 0)
 		return RC_OK;
-	log_error("invalid session id '%s'", s);
-	return RC_INVAL;
+	log_error("%s is an invalid session ID or path", s);
+	return RC_ERR;	/* stock exits 1 here */
 }
 
 static int take_opt(struct adm_opts *o, int c, const char *arg)
