@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "err.h"
 #include "idb.h"
 #include "log.h"
@@ -154,8 +155,10 @@ static int set_sid(struct adm_opts *o, const char *s)
 		return RC_OK;
 	while (p && strstr(p + 1, "session"))
 		p = strstr(p + 1, "session");
-	if (p && parse_int(p + 7, &o->o_sid) == RC_OK && o->o_sid >= 0)
+	/* a path must name an existing sysfs session directory, as in stock */
+	if (p && access(s, F_OK) == 0 && parse_int(p + 7, &o->o_sid) == RC_OK && o->o_sid >= 0)
 		return RC_OK;
+	o->o_sid = -1;
 	log_error("%s is an invalid session ID or path", s);
 	return RC_ERR;	/* stock exits 1 here */
 }

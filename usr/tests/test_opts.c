@@ -39,7 +39,7 @@ static void test_session_short(void)
 {
 	struct adm_opts o;
 	char *argv[] = { "iscsiadm", "-m", "session", "-r",
-			 "/sys/devices/platform/host3/session12", "-R", "--lun", "2",
+			 "usr/tests/data/session12", "-R", "--lun", "2",
 			 "-P", "3", "-d", "4", NULL };
 
 	T_INTEQ(parse(&o, argv), RC_OK);
@@ -73,6 +73,11 @@ static void test_defaults_and_errors(void)
 	T_INTEQ(parse(&o, badopt), RC_INVAL);
 	T_INTEQ(parse(&o, badp), RC_INVAL);
 	T_INTEQ(parse(&o, extra), RC_INVAL);
+	{
+		char *nopath[] = { "iscsiadm", "-m", "session", "-r", "/nonexistent/session3", NULL };
+
+		T_INTEQ(parse(&o, nopath), RC_ERR);	/* stock: exit 1 */
+	}
 	T_INTEQ(parse(&o, multi), RC_OK);
 	T_INTEQ(o.o_ops, ADM_OP_NEW | ADM_OP_UPDATE);
 	T_INTEQ(o.o_discover, 1);
