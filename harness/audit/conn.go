@@ -203,6 +203,10 @@ func (c *conn) finish() {
 		c.s.SkippedBytes += f.Skipped
 		c.s.DigestErrors += f.BadCRC
 	}
+	if !c.s.LoginSeen { // no login: report what resynchronising guessed
+		f := c.framers[0]
+		c.s.HeaderDigest, c.s.DataDigest = f.HeaderDigest, f.DataDigest
+	}
 	c.s.LUNs = c.s.LUNs[:0]
 	for _, l := range c.luns {
 		c.s.LUNs = append(c.s.LUNs, l)

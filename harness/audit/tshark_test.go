@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,4 +168,71 @@ func TestRealCaptureScanShapes(t *testing.T) {
 	assert.True(t, judge(manual.Sessions, &Options{AllowLUNs: allow, ForbidReportLUNs: true}).Clean)
 	allow, _ = ParseLUNList("0")
 	assert.False(t, judge(manual.Sessions, &Options{AllowLUNs: allow}).Clean)
+
+	_, dig := ourCommandsPerLUN(t, "../testdata/digests.pcap", capturePort)
+	require.Len(t, dig.Sessions, 1)
+	assert.True(t, dig.Sessions[0].HeaderDigest)
+	assert.True(t, dig.Sessions[0].DataDigest)
+	assert.Zero(t, dig.Sessions[0].DigestErrors)
+}
+
+// readPackets loads a capture's frames so tests can cut it.
+func readPackets(t *testing.T, file string) ([][]byte, []gopacket.CaptureInfo, layers.LinkType) {
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	require.NoError(t, err)
+	var frames [][]byte
+	var cis []gopacket.CaptureInfo
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return frames, cis, r.LinkType()
+		}
+		require.NoError(t, err)
+		frames, cis = append(frames, data), append(cis, ci)
+	}
+}
+
+func totalCommands(r *Report) int {
+	n := 0
+	for _, s := range r.Sessions {
+		for _, l := range s.LUNs {
+			n += l.Commands
+		}
+	}
+	return n
+}
+
+// TestRealCaptureCutMidConnection cuts real captures (with and without
+// digests) at several points: the part after the cut has no login, so the
+// decoder must find its footing and guess the digests; prefix plus suffix
+// must account for every command but at most the one PDU cut in two.
+func TestRealCaptureCutMidConnection(t *testing.T) {
+	for _, name := range []string{"scan-auto.pcap", "digests.pcap"} {
+		frames, cis, link := readPackets(t, "../testdata/"+name)
+		full := New(Options{Ports: []uint16{capturePort}})
+		for i := range frames {
+			full.Packet(frames[i], cis[i], link)
+		}
+		want := totalCommands(full.Report())
+		for _, cut := range []int{len(frames) / 3, len(frames) / 2, 2 * len(frames) / 3} {
+			pre, post := New(Options{Ports: []uint16{capturePort}}), New(Options{Ports: []uint16{capturePort}})
+			for i := range frames {
+				a := pre
+				if i >= cut {
+					a = post
+				}
+				a.Packet(frames[i], cis[i], link)
+			}
+			got := totalCommands(pre.Report()) + totalCommands(post.Report())
+			assert.True(t, got == want || got == want-1, "%s cut at %d: %d commands, want %d", name, cut, got, want)
+			if name == "digests.pcap" {
+				for _, s := range post.Report().Sessions {
+					assert.True(t, s.HeaderDigest && s.DataDigest, "%s cut at %d: digests not guessed", name, cut)
+				}
+			}
+		}
+	}
 }

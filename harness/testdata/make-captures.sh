@@ -10,7 +10,7 @@ IQN=iqn.2026-11.lab.h4:t1
 OUT=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
 # tgtd ignores SIGTERM while it has targets: kill it outright.
-trap 'kill -9 $TGTD 2>/dev/null; wait $TGTD 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'rc=$?; kill -9 $TGTD 2>/dev/null; wait $TGTD 2>/dev/null; rm -rf "$WORK"; exit $rc' EXIT
 
 tgtd -f -C "$PORT" --iscsi portal=127.0.0.1:"$PORT" >"$WORK/tgtd.log" 2>&1 &
 TGTD=$!
