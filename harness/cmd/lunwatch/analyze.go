@@ -38,7 +38,14 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	}
 	a := audit.New(opts)
 	for _, name := range fs.Args() {
-		if err := readCaptureFile(a, name); err != nil {
+		err := readCaptureFile(a, name)
+		if errors.Is(err, audit.ErrTruncatedInput) {
+			// A capture cut short (tcpdump killed) still tells what happened
+			// up to the cut; say so and go on.
+			fmt.Fprintf(stderr, "lunwatch analyze: warning: %v; audited the packets before the cut\n", err)
+			continue
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "lunwatch analyze: %v\n", err)
 			return exitUsage
 		}
