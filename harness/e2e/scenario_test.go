@@ -145,6 +145,20 @@ func (s *scenario) settle() []uint64 {
 	return last
 }
 
+// blockDev is /dev/sdX of LUN lun on the session's host.
+func (s *scenario) blockDev(lun uint64) string {
+	devs, err := guest.SCSIDevices()
+	require.NoError(s.t, err)
+	for _, d := range devs {
+		if d.Host == s.host && d.LUN == lun {
+			require.NotEmpty(s.t, d.Block, "sd attached to %s", d.HCTL)
+			return "/dev/" + d.Block
+		}
+	}
+	s.t.Fatalf("no SCSI device for LUN %d", lun)
+	return ""
+}
+
 // scan writes "C T L" to the session host's scan file.
 func (s *scenario) scan(spec string) {
 	require.NoError(s.t, guest.Scan(s.host, spec), "scan %q", spec)
@@ -153,6 +167,7 @@ func (s *scenario) scan(spec string) {
 // audit stops nothing: it decodes what the capture holds so far.
 func (s *scenario) audit() auditReport {
 	time.Sleep(300 * time.Millisecond) // tcpdump -U flushes per packet
+	require.False(s.t, s.capt.IsTruncated(), "capture passed %d MB: runaway traffic", lab.CaptureLimit>>20)
 	r, err := auditPcap(s.pcap, s.tgt.Port())
 	require.NoError(s.t, err)
 	s.t.Logf("audit %s", r)

@@ -3,8 +3,10 @@ package lab
 import (
 	"bufio"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -14,9 +16,19 @@ import (
 // once that exists; the file format stays pcap.)
 type Capture struct {
 	File string
-	cmd  *exec.Cmd
-	done chan error
+	// truncated is set when the file reached the size limit and the
+	// capture stopped early (a runaway scenario must not fill the disk).
+	truncated bool
+	limit     int64
+	cmd       *exec.Cmd
+	done      chan error
+	stop      chan struct{}
+	mu        sync.Mutex
 }
+
+// CaptureLimit is the largest capture file kept; a scenario of the matrix
+// needs a few MB at most.
+const CaptureLimit = 256 << 20
 
 // StartCapture returns once tcpdump reports it is listening, so no packet
 // of the scenario that follows is missed.
@@ -30,7 +42,8 @@ func StartCapture(file string, port int) (*Capture, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("lab: tcpdump: %v", err)
 	}
-	c := &Capture{File: file, cmd: cmd, done: make(chan error, 1)}
+	c := &Capture{File: file, cmd: cmd, done: make(chan error, 1),
+		stop: make(chan struct{}), limit: CaptureLimit}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -52,6 +65,7 @@ func StartCapture(file string, port int) (*Capture, error) {
 		if msg != "" {
 			return nil, fmt.Errorf("lab: tcpdump did not start: %s", msg)
 		}
+		go c.watchSize()
 		return c, nil
 	case <-time.After(10 * time.Second):
 		_ = cmd.Process.Kill()
@@ -59,13 +73,48 @@ func StartCapture(file string, port int) (*Capture, error) {
 	}
 }
 
-// Stop ends the capture; the file is complete when Stop returns.
+// watchSize stops tcpdump once the file passes the limit.
+func (c *Capture) watchSize() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+		}
+		if st, err := os.Stat(c.File); err == nil && st.Size() > c.limit {
+			c.mu.Lock()
+			c.truncated = true
+			c.mu.Unlock()
+			_ = c.cmd.Process.Signal(syscall.SIGINT)
+			return
+		}
+	}
+}
+
+// IsTruncated says whether the size limit cut the capture short.
+func (c *Capture) IsTruncated() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.truncated
+}
+
+// Stop ends the capture; the file is complete when Stop returns. Calling
+// it twice is harmless.
 func (c *Capture) Stop() error {
+	select {
+	case <-c.stop:
+		return nil
+	default:
+		close(c.stop)
+	}
 	// A moment for the last packets of the scenario to reach the file.
 	time.Sleep(200 * time.Millisecond)
 	_ = c.cmd.Process.Signal(syscall.SIGINT)
 	select {
-	case <-c.done:
+	case err := <-c.done:
+		c.done <- err
 		return nil
 	case <-time.After(10 * time.Second):
 		_ = c.cmd.Process.Kill()
