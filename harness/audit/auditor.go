@@ -94,9 +94,12 @@ type PacketSource interface {
 // packets before it were still audited.
 var ErrTruncatedInput = errors.New("capture file is truncated")
 
+// AddInput names an input in the report (ReadSource does it itself).
+func (a *Auditor) AddInput(name string) { a.inputs = append(a.inputs, name) }
+
 // ReadSource audits every packet of src until it ends.
 func (a *Auditor) ReadSource(name string, src PacketSource) error {
-	a.inputs = append(a.inputs, name)
+	a.AddInput(name)
 	link := src.LinkType()
 	for {
 		data, ci, err := src.ZeroCopyReadPacketData()

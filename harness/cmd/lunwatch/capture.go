@@ -55,6 +55,7 @@ func runCapture(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	a := audit.New(opts)
+	a.AddInput("interface " + cf.iface)
 	if err := capture(&cf, opts.Ports, a, stderr); err != nil {
 		fmt.Fprintf(stderr, "lunwatch capture: %v\n", err)
 		return exitUsage
