@@ -4,7 +4,11 @@
  * /sys/class/scsi_device, optionally exercises recovery (suspend, new
  * connection, re-login with the same ISID+TSIH, reconnect) and logs out.
  *
- *   ksmoke ADDR PORT TARGET INITIATOR [yes|no|lunN] [recover]
+ *   ksmoke ADDR PORT TARGET INITIATOR [yes|no|lunN] [recover|events] [loglevel]
+ *
+ * "events" listens to the kernel for $KSMOKE_EVENTS seconds (default 30)
+ * after the scan: an async SCSI event runs the AEN policy row, a connection
+ * error runs recovery (re-login through the kernel), as iscsid would.
  *
  * Exit 0 when every step worked; each step prints one "ksmoke:" line. */
 #include <dirent.h>
@@ -21,11 +25,13 @@
 #include "../../daemon/kernel.h"
 #include "../../daemon/ksession.h"
 #include "../../daemon/scan.h"
+#include "sense.h"
 
 struct smoke {
 	const char *sm_addr, *sm_target, *sm_iname, *sm_mode;
 	uint16_t sm_port;
-	int sm_recover;
+	int sm_recover, sm_events;
+	struct kevents sm_ke;
 	struct login_params sm_lp;
 	struct login_result sm_lr;
 	struct ksess_conf sm_kc;
@@ -70,9 +76,15 @@ static int do_login(struct smoke *s, uint16_t tsih, int *fd)
 	return step(tsih ? "re-login" : "login", rc);
 }
 
-static int do_scan(struct smoke *s)
+static struct scan_settings smoke_settings(const struct smoke *s)
 {
 	struct scan_settings ss = { 0, -1, strcmp(s->sm_mode, "no") != 0 };
+	return ss;
+}
+
+static int do_scan(struct smoke *s)
+{
+	struct scan_settings ss = smoke_settings(s);
 	enum scan_event ev = strncmp(s->sm_mode, "lun", 3) == 0 ? SCAN_EV_RESCAN_LUN : SCAN_EV_LOGIN;
 	struct scan_plan p = scan_plan(ev, &ss, strtoull(s->sm_mode + 3 * (ev == SCAN_EV_RESCAN_LUN), NULL, 10));
 	int rc;
@@ -107,6 +119,65 @@ static int do_recover(struct smoke *s)
 	return rc;
 }
 
+/* An Asynchronous Message: AsyncEvent 0 carries sense data; only 3F/0E
+ * leads to the AEN policy row, anything malformed is logged and dropped. */
+static void on_async(struct smoke *s, const uint8_t *pdu, size_t len)
+{
+	struct scan_settings ss = smoke_settings(s);
+	struct scan_plan p;
+	struct sense sn;
+
+	if (len < PDU_BHS_LEN || pdu[36] != 0) {
+		printf("ksmoke: async event %d ignored\n", len >= PDU_BHS_LEN ? pdu[36] : -1);
+		return;
+	}
+	if (sense_parse_aen(pdu + PDU_BHS_LEN, len - PDU_BHS_LEN, &sn) != 0) {
+		printf("ksmoke: AEN with malformed sense ignored (no scan)\n");
+		return;
+	}
+	printf("ksmoke: AEN sense %s asc=0x%02x ascq=0x%02x %s\n", sense_key_name(sn.sn_key),
+	       sn.sn_asc, sn.sn_ascq, sn.sn_descriptor ? "descriptor" : "fixed");
+	if (!sense_is_luns_changed(&sn))
+		return;
+	p = scan_plan(SCAN_EV_AEN, &ss, 0);
+	printf("ksmoke: policy row \"%s\": %s\n", p.sp_row, p.sp_why);
+	step("aen scan", scan_run(NULL, s->sm_ks.ks_host_no, &p, NULL));
+	list_devices();
+}
+
+/* Reconnects with a short backoff until it works or 60 s pass. */
+static int recover_loop(struct smoke *s)
+{
+	for (int i = 0, wait = 1; i < 12; i++, wait = wait < 8 ? wait * 2 : 8) {
+		if (do_recover(s) == RC_OK)
+			return RC_OK;
+		sleep((unsigned)wait);
+	}
+	return RC_TRANS;
+}
+
+static int listen_events(struct smoke *s, int seconds)
+{
+	int64_t end = net_now_ms() + seconds * 1000LL;
+	struct nl_event ev;
+	int rc = RC_OK;
+
+	while (net_now_ms() < end) {
+		int r = kevents_read(&s->sm_ke, &ev, (int)(end - net_now_ms()));
+		if (r != RC_OK || ev.ne_sid != s->sm_ks.ks_sid)
+			continue;
+		printf("ksmoke: event %s sid %u\n", nl_type_name(ev.ne_type), ev.ne_sid);
+		if (ev.ne_type == NL_K_RECV_PDU && ev.ne_data_len >= 1 &&
+		    (ev.ne_data[0] & PDU_OP_MASK) == OP_ASYNC)
+			on_async(s, ev.ne_data, ev.ne_data_len);
+		else if (ev.ne_type == NL_K_CONN_ERROR) {
+			printf("ksmoke: connection error %s\n", nl_err_name(ev.ne_error));
+			rc = step("recovery", recover_loop(s));
+		}
+	}
+	return rc;
+}
+
 static void setup(struct smoke *s)
 {
 	login_params_init(&s->sm_lp);
@@ -128,7 +199,8 @@ static int run(struct smoke *s)
 	int fd, rc;
 
 	setup(s);
-	if (step("kernel_open", kernel_open(&s->sm_k, NULL)) != RC_OK)
+	if (step("kernel_open", kernel_open(&s->sm_k, NULL)) != RC_OK ||
+	    step("kevents_open", kevents_open(&s->sm_ke)) != RC_OK)
 		return 1;
 	if (do_login(s, 0, &fd) != RC_OK)
 		return 1;
@@ -139,12 +211,15 @@ static int run(struct smoke *s)
 	rc = do_scan(s);
 	if (rc == RC_OK && s->sm_recover)
 		rc = do_recover(s);
+	if (rc == RC_OK && s->sm_events)
+		rc = listen_events(s, getenv("KSMOKE_EVENTS") ? atoi(getenv("KSMOKE_EVENTS")) : 30);
 	if (getenv("KSMOKE_HOLD"))
 		sleep((unsigned)atoi(getenv("KSMOKE_HOLD")));
 	if (step("ksession_stop", ksession_stop(&s->sm_k, &s->sm_ks, 5000)) != RC_OK)
 		rc = RC_LOGOUT;
 	list_devices();
 	kernel_close(&s->sm_k);
+	kevents_close(&s->sm_ke);
 	return rc == RC_OK ? 0 : 1;
 }
 
@@ -153,7 +228,7 @@ int main(int argc, char **argv)
 	static struct smoke s;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: ksmoke ADDR PORT TARGET INITIATOR [yes|no|lunN] [recover]\n");
+		fprintf(stderr, "usage: ksmoke ADDR PORT TARGET INITIATOR [yes|no|lunN] [recover|events] [loglevel]\n");
 		return 2;
 	}
 	log_set_prog("ksmoke");
@@ -164,5 +239,6 @@ int main(int argc, char **argv)
 	s.sm_iname = argv[4];
 	s.sm_mode = argc > 5 ? argv[5] : "no";
 	s.sm_recover = argc > 6 && strcmp(argv[6], "recover") == 0;
+	s.sm_events = argc > 6 && strcmp(argv[6], "events") == 0;
 	return run(&s);
 }
