@@ -82,14 +82,10 @@ int adm_discoverydb_list(const struct adm_opts *o)
 	size_t n = 0;
 	int rc;
 
-	if (o->o_print > 1) {
-		log_error("Invalid info level %d. Try 0 or 1.", o->o_print);
-		return RC_INVAL;
-	}
 	rc = idb_open(NULL, &db);
 	if (rc != RC_OK)
 		return rc;
-	if (o->o_print == 1) {
+	if (o->o_print >= 1) {	/* stock takes any level above 0 */
 		printf("SENDTARGETS:\n");
 		idb_disc_foreach(db, tree_cb, db, &n);
 		if (!n)
@@ -185,8 +181,7 @@ static int disc_on_record(struct idb *db, const struct adm_opts *o)
 	else if (o->o_ops & ADM_OP_DELETE)
 		rc = disc_delete(db, o);
 	else
-		adm_print_record(stdout, r, o->o_show_secrets, o->o_names,
-				 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+		adm_print_record(stdout, r, o->o_show_secrets, NULL, 0);	/* -n: ignored, as stock */
 	rec_free(r);
 	idb_unlock(db);
 	return rc;

@@ -157,6 +157,20 @@ static int iface_update(struct idb *db, const struct adm_opts *o, struct rec *r,
 	return rc;
 }
 
+/* An operation that needs -I without one: stock's words and codes. */
+static int iface_no_name(const struct adm_opts *o)
+{
+	if (o->o_ops & ADM_OP_NEW) {
+		log_error("Could not add interface. No interface passed in.");
+		return RC_SYSFS_LOOKUP;	/* stock exits 22 (EINVAL's errno) */
+	}
+	if (o->o_ops & ADM_OP_DELETE)
+		log_error("Could not delete interface. No interface passed in.");
+	else
+		log_error("Update requires name, value, and iface.");
+	return RC_INVAL;
+}
+
 static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 {
 	struct rec *r = NULL;
@@ -174,8 +188,7 @@ static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 	if (o->o_ops & ADM_OP_UPDATE)
 		rc = iface_update(db, o, r, name);
 	else
-		adm_print_record(stdout, r, o->o_show_secrets, o->o_names,
-				 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+		adm_print_record(stdout, r, o->o_show_secrets, NULL, 0);
 	rec_free(r);
 	return rc;
 }
@@ -192,10 +205,9 @@ int adm_iface_run(const struct adm_opts *o)
 		idb_unlock(db);
 	} else if (o->o_niface)
 		rc = RC_IDBM;
-	else if (o->o_ops & ~ADM_OP_SHOW) {
-		log_error("Invalid operation. Operation not supported.");	/* needs -I */
-		rc = RC_INVAL;
-	} else
+	else if (o->o_ops & ~ADM_OP_SHOW)
+		rc = iface_no_name(o);
+	else
 		rc = iface_list(db, o);
 	idb_close(db);
 	return rc;

@@ -19,8 +19,7 @@ int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec ***recs
 	m.m_target = o->o_target;
 	if (o->o_portal) {
 		m.m_addr = o->o_addr;
-		m.m_port = adm_opts_port(o);
-		m.m_tpgt = o->o_tpgt;
+		m.m_port = adm_opts_port(o);	/* a ",tpgt" in -p selects nothing */
 	}
 	if (o->o_niface)
 		m.m_iface = o->o_ifaces[0];
@@ -83,17 +82,12 @@ static const char *g(const struct rec *r, const char *key)
 	return v ? v : "";
 }
 
-static int node_new(struct idb *db, const struct adm_opts *o, const struct conf *c)
+static int node_add(struct idb *db, const struct conf *c, const char *target,
+		    const char *addr, int port, int tpgt, const char *iface)
 {
 	struct rec *r = NULL;
-	int rc;
+	int rc = adm_node_build(db, c, target, addr, port, tpgt, iface, &r);
 
-	if (!o->o_target || !o->o_portal) {
-		log_error("Error while adding record: invalid parameter");
-		return RC_INVAL;	/* stock says so but exits 0 */
-	}
-	rc = adm_node_build(db, c, o->o_target, o->o_addr, adm_opts_port(o), o->o_tpgt,
-			    adm_opts_iface(o), &r);
 	if (rc != RC_OK)
 		return rc;
 	rc = idb_node_write(db, r);
@@ -107,6 +101,38 @@ static int node_new(struct idb *db, const struct adm_opts *o, const struct conf 
 		log_error("Error while adding record: %s", rc_str(rc));
 	rec_free(r);
 	return rc;
+}
+
+/* Without -T and -p, stock re-creates every record the other options
+ * select, from defaults (same identity); with none, it is an error. */
+static int node_renew(struct idb *db, const struct adm_opts *o, const struct conf *c)
+{
+	struct rec **recs = NULL;
+	size_t n = 0;
+	int rc = adm_node_select(db, o, &recs, &n);
+
+	if (rc == RC_NO_OBJS_FOUND) {
+		log_error("Error while adding record: %s", rc_str(RC_NO_OBJS_FOUND));
+		return RC_INVAL;	/* stock says so but exits 0 */
+	}
+	for (size_t i = 0; rc == RC_OK && i < n; i++) {
+		long long port = 3260, tpgt = -1;
+
+		rec_get_int(recs[i], "node.conn[0].port", &port);
+		rec_get_int(recs[i], "node.tpgt", &tpgt);
+		rc = node_add(db, c, g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
+			      (int)port, (int)tpgt, g(recs[i], "iface.iscsi_ifacename"));
+	}
+	idb_recs_free(recs, n);
+	return rc;
+}
+
+static int node_new(struct idb *db, const struct adm_opts *o, const struct conf *c)
+{
+	if (!o->o_target || !o->o_portal)
+		return node_renew(db, o, c);
+	return node_add(db, c, o->o_target, o->o_addr, adm_opts_port(o), o->o_tpgt,
+			adm_opts_iface(o));
 }
 
 /* All records are checked first, then written: all or nothing. */
@@ -153,8 +179,7 @@ static void node_show(const struct adm_opts *o, const struct conf *c, struct rec
 		struct rec *e = adm_node_effective(c, recs[i]);
 
 		if (e)
-			adm_print_record(stdout, e, o->o_show_secrets, o->o_names,
-					 o->o_ops & ADM_OP_SHOW ? o->o_nname : 0);
+			adm_print_record(stdout, e, o->o_show_secrets, NULL, 0);	/* -n ignored */
 		rec_free(e);
 	}
 }
@@ -172,6 +197,19 @@ static int node_list(const struct adm_opts *o, struct rec **recs, size_t n)
 	return RC_OK;
 }
 
+/* -I must name an interface, or stock stops before looking at records. */
+static int iface_exists(struct idb *db, const char *name)
+{
+	struct rec *ir = NULL;
+
+	if (idb_iface_read(db, name, &ir) != RC_OK) {
+		log_error("Could not read iface info for %s.", name);
+		return RC_NOMEM;	/* stock exits 3 here */
+	}
+	rec_free(ir);
+	return RC_OK;
+}
+
 /* Everything that acts on the records -T/-p/-I select. */
 static int node_on_records(struct idb *db, const struct adm_opts *o, const struct conf *c)
 {
@@ -182,11 +220,14 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 	int rc = writes ? idb_lock(db) : RC_OK;
 
 	/* read-modify-write under the lock: concurrent runs lose no update */
+	if (rc == RC_OK && o->o_niface)
+		rc = iface_exists(db, o->o_ifaces[0]);
 	if (rc == RC_OK)
 		rc = adm_node_select(db, o, &recs, &n);
 	if (rc == RC_NO_OBJS_FOUND)
 		log_error("No records found");
 	if (rc != RC_OK) {
+		idb_recs_free(recs, n);
 		if (writes)
 			idb_unlock(db);
 		return rc;

@@ -51,6 +51,11 @@ int adm_update_apply(struct rec *r, const struct adm_opts *o, enum adm_mode mode
 	for (size_t i = 0; rc == RC_OK && i < o->o_nname; i++) {
 		const char *name = o->o_names[i];
 
+		/* stock takes these in node mode and keeps nothing (the
+		 * transport comes from the iface record) */
+		if (mode == ADM_MODE_NODE && (!strcmp(name, "node.transport_name") ||
+					      !strcmp(name, "iface.transport_name")))
+			continue;
 		rc = check_name(work, name, mode, tail);
 		if (rc != RC_OK)
 			break;
