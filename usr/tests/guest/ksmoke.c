@@ -10,6 +10,12 @@
  * after the scan: an async SCSI event runs the AEN policy row, a connection
  * error runs recovery (re-login through the kernel), as iscsid would.
  *
+ *   ksmoke adopt SID [yes|no]
+ *
+ * "adopt" takes over a session another process created (iscsid restart):
+ * finds it in sysfs, runs the startup policy row, logs it out.
+ * $KSMOKE_KEEP set: leave the session up and exit (a crashed iscsid).
+ *
  * Exit 0 when every step worked; each step prints one "ksmoke:" line. */
 #include <dirent.h>
 #include <stdio.h>
@@ -213,6 +219,10 @@ static int run(struct smoke *s)
 		rc = do_recover(s);
 	if (rc == RC_OK && s->sm_events)
 		rc = listen_events(s, getenv("KSMOKE_EVENTS") ? atoi(getenv("KSMOKE_EVENTS")) : 30);
+	if (getenv("KSMOKE_KEEP")) {
+		printf("ksmoke: leaving session %u up\n", s->sm_ks.ks_sid);
+		return rc == RC_OK ? 0 : 1;
+	}
 	if (getenv("KSMOKE_HOLD"))
 		sleep((unsigned)atoi(getenv("KSMOKE_HOLD")));
 	if (step("ksession_stop", ksession_stop(&s->sm_k, &s->sm_ks, 5000)) != RC_OK)
@@ -223,15 +233,46 @@ static int run(struct smoke *s)
 	return rc == RC_OK ? 0 : 1;
 }
 
+/* iscsid restart: a session that exists already is found in sysfs and
+ * handled by the startup row, then logged out through the kernel. */
+static int run_adopt(uint32_t sid, const char *mode)
+{
+	struct scan_settings ss = { 0, -1, strcmp(mode, "no") != 0 };
+	struct scan_plan p = scan_plan(SCAN_EV_STARTUP, &ss, 0);
+	struct ksess ks;
+	struct kern k;
+	int n = 0, rc;
+
+	if (step("kernel_open", kernel_open(&k, NULL)) != RC_OK)
+		return 1;
+	rc = step("ksession_adopt", ksession_adopt(NULL, sid, &ks));
+	printf("ksmoke: adopted sid=%u cid=%u host=%u\n", ks.ks_sid, ks.ks_cid, ks.ks_host_no);
+	if (rc == RC_OK) {
+		printf("ksmoke: policy row \"%s\": %s\n", p.sp_row, p.sp_why);
+		rc = step("startup scan", scan_run(NULL, ks.ks_host_no, &p, &n));
+		printf("ksmoke: refreshed %d device(s)\n", n);
+		list_devices();
+	}
+	if (rc == RC_OK)
+		rc = step("ksession_stop", ksession_stop(&k, &ks, 5000));
+	list_devices();
+	kernel_close(&k);
+	return rc == RC_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct smoke s;
 
-	if (argc < 5) {
+	if (argc < 5 && !(argc >= 3 && strcmp(argv[1], "adopt") == 0)) {
 		fprintf(stderr, "usage: ksmoke ADDR PORT TARGET INITIATOR [yes|no|lunN] [recover|events] [loglevel]\n");
 		return 2;
 	}
 	log_set_prog("ksmoke");
+	if (argc >= 3 && strcmp(argv[1], "adopt") == 0) {
+		log_set_level(1);
+		return run_adopt((uint32_t)atoi(argv[2]), argc > 3 ? argv[3] : "yes");
+	}
 	log_set_level(argc > 7 ? atoi(argv[7]) : 1);
 	s.sm_addr = argv[1];
 	s.sm_port = (uint16_t)atoi(argv[2]);
