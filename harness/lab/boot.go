@@ -156,7 +156,7 @@ func (g *Guest) waitAgent(deadline time.Time) (*Client, error) {
 }
 
 // Shutdown powers the guest off and waits for qemu; it kills qemu if the
-// guest does not stop within 30 s.
+// guest does not stop within 15 s (nothing in the guest needs saving).
 func (g *Guest) Shutdown() error {
 	if g.Client != nil {
 		_, _ = g.Client.do(agentproto.Request{Op: agentproto.OpPoweroff}, 5*time.Second)
@@ -166,7 +166,7 @@ func (g *Guest) Shutdown() error {
 	case err := <-g.exited:
 		g.exited <- err
 		return nil
-	case <-time.After(30 * time.Second):
+	case <-time.After(15 * time.Second):
 		g.kill()
 		return fmt.Errorf("lab: guest did not power off; killed qemu")
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // BuildOptions selects what goes into the guest image. Zero values mean:
@@ -112,9 +113,44 @@ func Build(o BuildOptions) (*Image, error) {
 	}
 	if _, err := os.Stat(img.Initrd); err == nil {
 		img.Cached = true
+		now := time.Now()
+		_ = os.Chtimes(img.Initrd, now, now) // most recently used survives pruning
 		return img, nil
 	}
-	return img, tree.write(names, img.Initrd)
+	if err := tree.write(names, img.Initrd); err != nil {
+		return nil, err
+	}
+	pruneCache(o.CacheDir, keepInitrds)
+	return img, nil
+}
+
+// keepInitrds is how many initramfs files the cache keeps (each ~30 MB).
+const keepInitrds = 3
+
+// pruneCache removes all but the keep most recently used initramfs files
+// and console logs older than a day.
+func pruneCache(dir string, keep int) {
+	old, _ := filepath.Glob(filepath.Join(dir, "initrd-*.cpio"))
+	sort.Slice(old, func(i, j int) bool { return mtime(old[i]).After(mtime(old[j])) })
+	for i, f := range old {
+		if i >= keep {
+			os.Remove(f)
+		}
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "console-*.log"))
+	for _, f := range logs {
+		if time.Since(mtime(f)) > 24*time.Hour {
+			os.Remove(f)
+		}
+	}
+}
+
+func mtime(p string) time.Time {
+	st, err := os.Stat(p)
+	if err != nil {
+		return time.Time{}
+	}
+	return st.ModTime()
 }
 
 func (o *BuildOptions) fill() error {
