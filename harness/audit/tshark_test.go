@@ -111,14 +111,8 @@ func attr(el xml.StartElement, name string) string {
 }
 
 func ourCommandsPerLUN(t *testing.T, file string, port uint16) (map[uint64]int, *Report) {
-	f, err := os.Open(file)
+	rep, err := AnalyzeFiles(Options{Ports: []uint16{port}}, file)
 	require.NoError(t, err)
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	require.NoError(t, err)
-	a := New(Options{Ports: []uint16{port}})
-	require.NoError(t, a.ReadSource(file, r))
-	rep := a.Report()
 	counts := map[uint64]int{}
 	for _, s := range rep.Sessions {
 		for _, l := range s.LUNs {

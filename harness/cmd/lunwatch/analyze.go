@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-
-	"github.com/google/gopacket/pcapgo"
 
 	"autoscan/harness/audit"
 )
@@ -38,7 +34,7 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	}
 	a := audit.New(opts)
 	for _, name := range fs.Args() {
-		err := readCaptureFile(a, name)
+		err := a.ReadFile(name)
 		if errors.Is(err, audit.ErrTruncatedInput) {
 			// A capture cut short (tcpdump killed) still tells what happened
 			// up to the cut; say so and go on.
@@ -91,28 +87,4 @@ func hasValue(a string) bool { return bytes.IndexByte([]byte(a), '=') >= 0 }
 func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
-}
-
-// readCaptureFile audits one pcap or pcapng file (told apart by magic).
-func readCaptureFile(a *audit.Auditor, name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<20)
-	magic, err := r.Peek(4)
-	if err != nil {
-		return fmt.Errorf("%s: not a capture file (too short)", name)
-	}
-	var src audit.PacketSource
-	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		src, err = pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
-	} else {
-		src, err = pcapgo.NewReader(r)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: not a pcap or pcapng file: %v", name, err)
-	}
-	return a.ReadSource(name, src)
 }

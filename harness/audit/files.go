@@ -1,0 +1,50 @@
+package audit
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/google/gopacket/pcapgo"
+)
+
+// ReadFile audits one pcap or pcapng file (told apart by their magic).
+// A file cut short inside a record returns an error wrapping
+// ErrTruncatedInput after auditing the packets before the cut.
+func (a *Auditor) ReadFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	magic, err := r.Peek(4)
+	if err != nil {
+		return fmt.Errorf("%s: not a capture file (too short)", name)
+	}
+	var src PacketSource
+	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
+		src, err = pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
+	} else {
+		src, err = pcapgo.NewReader(r)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: not a pcap or pcapng file: %v", name, err)
+	}
+	return a.ReadSource(name, src)
+}
+
+// AnalyzeFiles audits capture files as one continuous capture: the
+// one-call form for tests (`lunwatch analyze` as a function). Truncated
+// files are audited up to the cut without an error.
+func AnalyzeFiles(opts Options, files ...string) (*Report, error) {
+	a := New(opts)
+	for _, f := range files {
+		if err := a.ReadFile(f); err != nil && !errors.Is(err, ErrTruncatedInput) {
+			return nil, err
+		}
+	}
+	return a.Report(), nil
+}
