@@ -62,6 +62,9 @@ func (s *Server) Control(line string) (string, error) {
 	case "hostile":
 		return s.controlHostile(f[1:])
 	}
+	if !targetVerbs[f[0]] {
+		return "", fmt.Errorf("unknown command %q (try help)", f[0])
+	}
 	if len(f) < 2 {
 		return "", fmt.Errorf("%s: need a target name", f[0])
 	}
@@ -71,6 +74,10 @@ func (s *Server) Control(line string) (string, error) {
 	}
 	return controlTarget(t, f[0], f[2:])
 }
+
+// targetVerbs are the commands that name a target first.
+var targetVerbs = map[string]bool{"add-lun": true, "remove-lun": true, "aen": true,
+	"logout-request": true, "drop-conn": true, "drop-all": true, "drop": true}
 
 // controlTarget runs the commands that act on one target.
 func controlTarget(t *Target, verb string, args []string) (string, error) {

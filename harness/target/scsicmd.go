@@ -101,27 +101,33 @@ func (c *conn) handleDataOut(p *iscsi.PDU) bool {
 	return c.advanceWrite(p.ITT(), w, p.Final())
 }
 
-// runCommand executes the CDB and sends Data-In and status.
+// runCommand executes the CDB and sends Data-In and status. Residuals
+// compare what the command moves (Data-In produced, or the Data-Out its
+// CDB implies) with the Expected Data Transfer Length.
 func (c *conn) runCommand(t *Target, p *iscsi.PDU, out []byte) bool {
 	cdb := append([]byte(nil), p.CDB()...)
 	if len(p.AHS) > 4 && p.AHS[2] == 1 { // extended CDB AHS
 		cdb = append(cdb, p.AHS[4:]...)
 	}
-	res := t.device(p.BHS[8:16]).exec(cdb, out)
+	d := t.device(p.BHS[8:16])
+	res := d.exec(cdb, out)
 	edtl := p.ExpectedDataLength()
 	isRead := p.Flags()&iscsi.FlagRead != 0
-	if res.Status == StatusGood && isRead && len(res.Data) > 0 {
+	// A Data-Out sent with a command that takes none is ignored: the
+	// command runs as its CDB says (what libiscsi's conformance suite
+	// expects of a target).
+	if res.Status != StatusGood {
+		return c.sendResponse(p, res, 0, 0) == nil
+	}
+	if isRead && edtl > 0 && len(res.Data) > 0 {
 		return c.sendDataIn(p, res.Data, edtl)
 	}
-	var flags uint8
-	var resid uint32
-	if out != nil {
-		edtl = uint32(len(out))
+	moved := uint64(len(res.Data))
+	if p.Flags()&iscsi.FlagWrite != 0 && d.lu != nil {
+		moved = WriteLen(cdb, d.lu.BlockSize())
 	}
-	if isRead || out != nil {
-		flags, resid = residual(uint32(len(res.Data)), edtl)
-	}
-	return c.sendResponse(p, res, flags, resid) == nil
+	flags, resid := residual(uint32(min(moved, 1<<32-1)), edtl)
+	return c.sendResponse(p, Result{Status: StatusGood}, flags, resid) == nil
 }
 
 // residual compares what was transferred with the expected length.
