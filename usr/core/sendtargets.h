@@ -23,9 +23,13 @@ struct st_target {
 	size_t stt_n;
 };
 
+/* Where a failed discovery stopped; callers decide about retrying. */
+enum st_phase { ST_PHASE_NONE, ST_PHASE_CONNECT, ST_PHASE_LOGIN, ST_PHASE_TEXT };
+
 struct st_result {
 	struct st_target *sr_targets;
 	size_t sr_n;
+	enum st_phase sr_failed;   /* ST_PHASE_NONE on success */
 };
 
 void st_result_free(struct st_result *r);

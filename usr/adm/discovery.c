@@ -1,0 +1,306 @@
+/* iscsiadm -m discovery -t st -p PORTAL and -m discoverydb ... --discover:
+ * run SendTargets (discovery_run.c), then add, update and delete node
+ * records as stock does (default: all three), then print what was found.
+ * Records are touched only after a complete, successful answer. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf.h"
+#include "discovery.h"
+#include "discovery_int.h"
+#include "err.h"
+#include "idb.h"
+#include "keys.h"
+#include "log.h"
+#include "opts.h"
+#include "print.h"
+#include "rec.h"
+
+#define NODE_OPS (ADM_OP_NEW | ADM_OP_DELETE | ADM_OP_UPDATE)
+
+struct disc_ctx {
+	const struct adm_opts *o;
+	struct idb *db;
+	struct conf *conf;
+	struct rec *drec;
+	char *iname;
+	const char *addr;
+	int port;
+	unsigned ops;
+};
+
+static int disc_check_args(const struct adm_opts *o)
+{
+	if (!o->o_type) {
+		log_error("Invalid command. Possibly missing discovery --type.");
+		return RC_INVAL;
+	}
+	if (strcmp(o->o_type, "sendtargets") && strcmp(o->o_type, "st")) {
+		if (!strcmp(o->o_type, "isns") || !strcmp(o->o_type, "fw") ||
+		    !strcmp(o->o_type, "slp"))
+			log_error("Discovery type %s is not supported by this iscsiadm.", o->o_type);
+		else
+			log_error("discovery mode: option '-t' must be sendtargets, st, isns or fw");
+		return RC_UNKNOWN_DISCOVERY_TYPE;
+	}
+	if (!o->o_addr[0]) {
+		log_error("Please specify portal as <ipaddr>[:<ipport>]");
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
+/* The discovery record: the stored one, else built from iscsid.conf. */
+static int disc_get_drec(struct disc_ctx *c)
+{
+	char port[16];
+	int rc = idb_disc_read(c->db, c->addr, c->port, &c->drec);
+
+	if (rc == RC_OK)
+		return RC_OK;
+	if (rc != RC_NO_OBJS_FOUND)
+		return rc;
+	if (c->o->o_mode == ADM_MODE_DISCOVERYDB && !(c->o->o_ops & ADM_OP_NEW)) {
+		log_error("Discovery record [%s,%d] not found.", c->addr, c->port);
+		return RC_NO_OBJS_FOUND;
+	}
+	c->drec = rec_new_default(REC_DISC);
+	if (!c->drec)
+		return RC_NOMEM;
+	conf_apply_disc(c->conf, c->drec);
+	snprintf(port, sizeof(port), "%d", c->port);
+	if (rec_set(c->drec, "discovery.sendtargets.address", c->addr) ||
+	    rec_set(c->drec, "discovery.sendtargets.port", port))
+		return RC_INVAL;
+	return RC_NO_OBJS_FOUND;  /* new: caller decides whether to store it */
+}
+
+static int disc_prepare(struct disc_ctx *c)
+{
+	int rc = conf_initiator_load(NULL, &c->iname);
+
+	if (rc != RC_OK) {
+		log_error("Cannot perform discovery. Initiatorname required.");
+		log_error("Could not perform SendTargets discovery: %s", rc_str(RC_INVAL));
+		return RC_INVAL;
+	}
+	rc = conf_load(NULL, &c->conf);
+	if (rc != RC_OK)
+		return rc;
+	rc = idb_open(NULL, &c->db);
+	if (rc != RC_OK)
+		return rc;
+	rc = disc_get_drec(c);
+	/* -m discovery always (re)writes the portal's record first, as stock */
+	bool store = (rc == RC_NO_OBJS_FOUND || c->o->o_mode == ADM_MODE_DISCOVERY) &&
+		     !(c->o->o_ops & ADM_OP_NONPERSISTENT);
+	if (rc != RC_OK && rc != RC_NO_OBJS_FOUND)
+		return rc;
+	if (store && (rc = idb_disc_write(c->db, c->drec)) != RC_OK) {
+		log_error("Could not add new discovery record.");
+		return rc;
+	}
+	return RC_OK;
+}
+
+/* Copies the iface record's iface.* values into a node record. */
+static void disc_apply_iface(struct rec *node, const struct rec *iface)
+{
+	for (size_t i = 0; i < keys_count(); i++) {
+		const struct key_def *k = keys_at(i);
+		const char *v = rec_get_raw(iface, k->k_name);
+		if (v && strncmp(k->k_name, "iface.", 6) == 0 &&
+		    keys_find_kind(k->k_name, REC_NODE) >= 0)
+			rec_set_msg(node, k->k_name, v, NULL, 0);
+	}
+}
+
+static int set_int(struct rec *r, const char *key, long long v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return rec_set(r, key, buf);
+}
+
+/* A node record as discovery creates it: identity, discovery source,
+ * iface, then iscsid.conf's node defaults for everything else. */
+static struct rec *disc_node_new(struct disc_ctx *c, const struct st_target *t,
+				 const struct st_portal *p, const char *iface)
+{
+	struct rec *r = rec_new(REC_NODE), *def = rec_new_default(REC_NODE), *ir = NULL;
+	int bad = !r || !def;
+
+	bad = bad || rec_set(r, "node.name", t->stt_name) ||
+	      set_int(r, "node.tpgt", p->sp_tpgt) ||
+	      rec_set(r, "node.conn[0].address", p->sp_host) ||
+	      set_int(r, "node.conn[0].port", p->sp_port) ||
+	      rec_set(r, "node.discovery_address", c->addr) ||
+	      set_int(r, "node.discovery_port", c->port) ||
+	      rec_set(r, "node.discovery_type", "send_targets") ||
+	      rec_set(r, "iface.iscsi_ifacename", iface);
+	if (!bad && strcmp(iface, "default") && idb_iface_read(c->db, iface, &ir) == RC_OK) {
+		disc_apply_iface(r, ir);
+		rec_free(ir);
+	}
+	if (!bad) {
+		conf_apply_node(c->conf, def);
+		rec_merge_unset(r, def);
+	}
+	rec_free(def);
+	if (bad) {
+		rec_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Builds every (target, portal, iface) record the answer names. */
+static int disc_build_nodes(struct disc_ctx *c, const struct st_result *res,
+			    struct rec ***out, size_t *n)
+{
+	size_t nif = c->o->o_niface ? c->o->o_niface : 1, cap = 0, k = 0;
+	struct rec **v = NULL;
+
+	for (size_t i = 0; i < res->sr_n; i++)
+		cap += res->sr_targets[i].stt_n * nif;
+	v = calloc(cap ? cap : 1, sizeof(*v));
+	if (!v)
+		return RC_NOMEM;
+	for (size_t i = 0; i < res->sr_n; i++)
+		for (size_t j = 0; j < res->sr_targets[i].stt_n; j++)
+			for (size_t f = 0; f < nif; f++) {
+				const char *ifn = c->o->o_niface ? c->o->o_ifaces[f] : "default";
+				v[k] = disc_node_new(c, &res->sr_targets[i],
+						     &res->sr_targets[i].stt_portals[j], ifn);
+				if (!v[k]) {
+					idb_recs_free(v, k);
+					return RC_NOMEM;
+				}
+				k++;
+			}
+	*out = v;
+	*n = k;
+	return RC_OK;
+}
+
+static int same_node(const struct rec *a, const struct rec *b)
+{
+	static const char *keys[] = { "node.name", "node.conn[0].address",
+				      "node.conn[0].port", "iface.iscsi_ifacename" };
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(rec_get(a, keys[i]), rec_get(b, keys[i])))
+			return 0;
+	return 1;
+}
+
+/* Node records this portal discovered before but which it no longer names. */
+static void disc_delete_stale(struct disc_ctx *c, struct rec **fresh, size_t n)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+	struct rec **old = NULL;
+	size_t nold = 0;
+
+	if (idb_node_find(c->db, &m, &old, &nold) != RC_OK)
+		return;
+	for (size_t i = 0; i < nold; i++) {
+		long long port = -1;
+		const char *a = rec_get(old[i], "node.discovery_address");
+		rec_get_int(old[i], "node.discovery_port", &port);
+		if (strcmp(rec_get(old[i], "node.discovery_type"), "send_targets") ||
+		    !a || strcmp(a, c->addr) || port != c->port)
+			continue;
+		size_t j = 0;
+		while (j < n && !same_node(old[i], fresh[j]))
+			j++;
+		if (j == n)
+			idb_node_delete(c->db, old[i]);
+	}
+	idb_recs_free(old, nold);
+}
+
+static void disc_store_nodes(struct disc_ctx *c, struct rec **nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int exists = idb_node_exists(c->db, nodes[i]) == 1;
+		if (exists ? !(c->ops & ADM_OP_UPDATE) : !(c->ops & ADM_OP_NEW))
+			continue;
+		if (idb_node_write(c->db, nodes[i]) != RC_OK ||
+		    idb_node_link_discovery(c->db, nodes[i], c->addr, c->port) != RC_OK) {
+			long long port = 0, tpgt = 0;
+			rec_get_int(nodes[i], "node.conn[0].port", &port);
+			rec_get_int(nodes[i], "node.tpgt", &tpgt);
+			log_error("Could not add/update [tcp:[hw=,ip=,net_if=,iscsi_if=%s] %s,%lld,%lld %s]",
+				  rec_get(nodes[i], "iface.iscsi_ifacename"),
+				  rec_get(nodes[i], "node.conn[0].address"), port, tpgt,
+				  rec_get(nodes[i], "node.name"));
+		}
+	}
+}
+
+static void disc_print(const struct adm_opts *o, struct rec **nodes, size_t n)
+{
+	if (o->o_print >= 1)
+		adm_print_node_tree(stdout, nodes, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			adm_print_node_flat(stdout, nodes[i]);
+}
+
+static int disc_apply(struct disc_ctx *c, const struct st_result *res)
+{
+	struct rec **nodes = NULL;
+	size_t n = 0;
+	int rc = disc_build_nodes(c, res, &nodes, &n);
+
+	if (rc != RC_OK)
+		return rc;
+	if (!(c->o->o_ops & ADM_OP_NONPERSISTENT)) {
+		idb_lock(c->db);
+		if (c->ops & ADM_OP_DELETE)
+			disc_delete_stale(c, nodes, n);
+		disc_store_nodes(c, nodes, n);
+		idb_unlock(c->db);
+	}
+	disc_print(c->o, nodes, n);
+	idb_recs_free(nodes, n);
+	return RC_OK;
+}
+
+static void disc_ctx_free(struct disc_ctx *c)
+{
+	rec_free(c->drec);
+	conf_free(c->conf);
+	if (c->db)
+		idb_close(c->db);
+	free(c->iname);
+}
+
+int adm_discovery_run(const struct adm_opts *o)
+{
+	struct disc_ctx c = { .o = o, .addr = o->o_addr };
+	struct st_result res = { 0 };
+	int rc = disc_check_args(o);
+
+	if (rc != RC_OK)
+		return rc;
+	c.port = adm_opts_port(o);
+	c.ops = o->o_ops & NODE_OPS;
+	if (!c.ops)  /* stock: no -o means new, update and delete */
+		c.ops = NODE_OPS;
+	rc = disc_prepare(&c);
+	if (rc == RC_OK) {
+		rc = disc_sendtargets(c.drec, c.iname, c.addr, c.port, &res);
+		if (rc != RC_OK)
+			log_error("Could not perform SendTargets discovery: %s", rc_str(rc));
+	}
+	if (rc == RC_OK && res.sr_n == 0) {
+		log_error("No portals found");
+		rc = RC_NO_OBJS_FOUND;
+	}
+	if (rc == RC_OK)
+		rc = disc_apply(&c, &res);
+	st_result_free(&res);
+	disc_ctx_free(&c);
+	return rc;
+}

@@ -1,0 +1,148 @@
+/* The SendTargets attempt loop of iscsiadm discovery: login parameters
+ * from the discovery record, retries up to reopen_max with stock's
+ * messages, and the final error code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "discovery_int.h"
+#include "err.h"
+#include "log.h"
+#include "rec.h"
+
+static long long drec_int(const struct rec *d, const char *key, long long def)
+{
+	long long v;
+	return rec_get_int(d, key, &v) == RC_OK ? v : def;
+}
+
+static const char *drec_str(const struct rec *d, const char *key)
+{
+	const char *v = rec_get(d, key);
+	return v && *v ? v : NULL;
+}
+
+void disc_login_params(const struct rec *d, const char *iname, struct login_params *lp)
+{
+	login_params_init(lp);
+	lp->lp_initiator_name = iname;
+	lp->lp_discovery = true;
+	lp->lp_itt = 0;
+	const char *am = rec_get(d, "discovery.sendtargets.auth.authmethod");
+	if (am && strcmp(am, "CHAP") == 0) {
+		lp->lp_username = drec_str(d, "discovery.sendtargets.auth.username");
+		lp->lp_password = drec_str(d, "discovery.sendtargets.auth.password");
+		lp->lp_username_in = drec_str(d, "discovery.sendtargets.auth.username_in");
+		lp->lp_password_in = drec_str(d, "discovery.sendtargets.auth.password_in");
+	}
+	lp->lp_n_chap_algs = chap_algs_parse(rec_get(d, "node.session.auth.chap_algs"),
+					     lp->lp_chap_algs);
+	lp->lp_mine.ip_max_recv_dlen = (uint32_t)drec_int(d,
+		"discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", 32768);
+	lp->lp_timeout_ms = (int)drec_int(d, "discovery.sendtargets.timeo.login_timeout", 15) * 1000;
+}
+
+/* Stock backs off: no pause before the first retry, then one second. */
+static void disc_backoff(int failures)
+{
+	if (failures > 0)
+		sleep(1);
+}
+
+enum disc_next { DISC_DONE, DISC_RETRY, DISC_GIVE_UP };
+
+/* Says what a failed attempt means, with stock's words. */
+static enum disc_next disc_judge(const struct st_result *r, const struct login_result *lr,
+				 int rc, const char *host, int port, const char *err, int *final)
+{
+	*final = rc;
+	switch (r->sr_failed) {
+	case ST_PHASE_NONE:
+		return DISC_DONE;
+	case ST_PHASE_CONNECT:
+		if (rc == RC_TRANS_TIMEOUT)
+			log_error("connect to %s timed out", host);
+		else
+			log_error("cannot make connection to %s: %s", host, err);
+		return DISC_RETRY;
+	case ST_PHASE_TEXT:
+		if (rc == RC_TRANS_TIMEOUT) {
+			log_warn("Discovery session to %s:%d timed out.", host, port);
+			return DISC_RETRY;
+		}
+		log_warn("discovery session to %s:%d terminating: %s", host, port, err);
+		*final = RC_TRANS;
+		return DISC_GIVE_UP;
+	case ST_PHASE_LOGIN:
+		break;
+	}
+	if (rc == RC_TRANS || rc == RC_TRANS_TIMEOUT) {
+		log_error("Login I/O error, failed to receive a PDU");
+		log_warn("retrying discovery login to %s", host);
+		*final = RC_LOGIN;
+		return DISC_RETRY;
+	}
+	if (lr->lr_class == 2 && rc == RC_LOGIN_AUTH_FAILED) {
+		log_error("discovery login to %s rejected: initiator failed authorization", host);
+		return DISC_GIVE_UP;
+	}
+	if (lr->lr_class == 2) {
+		log_error("discovery login to %s rejected: initiator error (%02x/%02x), "
+			  "non-retryable, giving up", host, lr->lr_class, lr->lr_detail);
+		return DISC_GIVE_UP;
+	}
+	if (lr->lr_class == 3) {
+		log_error("discovery login to %s rejected: target error (%02x/%02x)",
+			  host, lr->lr_class, lr->lr_detail);
+		*final = RC_LOGIN;
+		return DISC_RETRY;
+	}
+	if (rc == RC_LOGIN_AUTH_FAILED)  /* our side refused the target */
+		log_error("Login failed to authenticate with target");
+	else
+		*final = RC_FATAL_LOGIN;
+	log_error("discovery login to %s failed, giving up: %s", host, err);
+	return DISC_GIVE_UP;
+}
+
+int disc_sendtargets(const struct rec *d, const char *iname, const char *host, int port,
+		     struct st_result *out)
+{
+	struct st_request rq = { .sq_port = (uint16_t)port };
+	struct login_result lr;
+	char err[256], cur_host[LOGIN_ADDR_MAX];
+	int reopen = (int)drec_int(d, "discovery.sendtargets.reopen_max", 5);
+	int failures = 0, redirects = 0, rc = RC_OK, final = RC_OK;
+
+	snprintf(cur_host, sizeof(cur_host), "%s", host);
+	disc_login_params(d, iname, &rq.sq_login);
+	rq.sq_conn_timeout_ms = rq.sq_login.lp_timeout_ms;
+	rq.sq_reply_timeout_ms = (int)drec_int(d, "discovery.sendtargets.timeo.active_timeout", 30) * 1000;
+	for (;;) {
+		rq.sq_host = cur_host;
+		memset(&lr, 0, sizeof(lr));
+		rc = st_discover(&rq, out, &lr, err, sizeof(err));
+		if (rc != RC_OK && lr.lr_redirect && lr.lr_redirect_host[0] && redirects++ < 5) {
+			log_warn("discovery login %s redirected to %s port %u",
+				 lr.lr_redirect_permanent ? "permanently" : "temporarily",
+				 lr.lr_redirect_host, lr.lr_redirect_port);
+			snprintf(cur_host, sizeof(cur_host), "%s", lr.lr_redirect_host);
+			rq.sq_port = lr.lr_redirect_port;
+			continue;
+		}
+		enum disc_next next = disc_judge(out, &lr, rc, cur_host, rq.sq_port, err, &final);
+		if (next == DISC_DONE)
+			return RC_OK;
+		if (next == DISC_GIVE_UP)
+			return final;
+		if (--reopen < 0) {
+			log_error("connection login retries (reopen_max) %d exceeded",
+				  (int)drec_int(d, "discovery.sendtargets.reopen_max", 5));
+			return final;
+		}
+		disc_backoff(failures++);
+		/* a temporary redirect lasts one attempt (stock restores the address) */
+		snprintf(cur_host, sizeof(cur_host), "%s", host);
+		rq.sq_port = (uint16_t)port;
+	}
+}
