@@ -204,15 +204,16 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	return RC_INVAL;
 }
 
-/* Unknown option: stock prints getopt's complaint, then names the mode. */
-static int bad_option(struct adm_opts *o, int c, const char *arg)
+/* Unknown option: stock lets getopt complain (naming argv[0] as typed),
+ * then names the mode. */
+static int bad_option(struct adm_opts *o, int c, const char *argv0, const char *arg)
 {
 	if (c == ':')
-		log_error("option requires an argument -- '%c'", optopt);
+		fprintf(stderr, "%s: option requires an argument -- '%c'\n", argv0, optopt);
 	else if (optopt && optopt < 256)
-		log_error("invalid option -- '%c'", optopt);
+		fprintf(stderr, "%s: invalid option -- '%c'\n", argv0, optopt);
 	else
-		log_error("unrecognized option '%s'", arg ? arg : "");
+		fprintf(stderr, "%s: unrecognized option '%s'\n", argv0, arg ? arg : "");
 	if (o->o_mode != ADM_MODE_NONE)
 		log_error("%s mode: option '-?' is not allowed/supported", mode_name(o->o_mode));
 	return RC_INVAL;
@@ -226,7 +227,7 @@ int adm_opts_parse(struct adm_opts *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, adm_short, adm_long, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			return bad_option(o, c, argv[optind - 1]);
+			return bad_option(o, c, argv[0], argv[optind - 1]);
 		rc = take_opt(o, c, optarg);
 		if (rc != RC_OK)
 			return rc;

@@ -29,7 +29,8 @@ ours() {
 	ISCSI_ETC_DIR=$d "$OURS" "$@" > "$WORK/o.out" 2> "$WORK/o.err"
 	echo $? > "$WORK/o.rc"
 	# for comparing with stock, our directory is stock's /etc/iscsi
-	sed "s|$d|/etc/iscsi|g" "$WORK/o.err" > "$WORK/o.err.cmp"
+	# and the program is named as typed (getopt's messages carry argv[0])
+	sed -e "s|$d|/etc/iscsi|g" -e "s|^$OURS:|iscsiadm:|" "$WORK/o.err" > "$WORK/o.err.cmp"
 }
 
 # stock DIR ARGS...: stock iscsiadm with DIR mounted over /etc/iscsi.
@@ -41,7 +42,7 @@ stock() {
 		> "$WORK/s.out" 2> "$WORK/s.err.raw"
 	echo $? > "$WORK/s.rc"
 	grep -v -e 'iscsid' -e 'iSCSI daemon' -e 'systemd' -e 'connect to bus' \
-		"$WORK/s.err.raw" > "$WORK/s.err" || true
+		"$WORK/s.err.raw" | sed "s|^$STOCK:|iscsiadm:|" > "$WORK/s.err" || true
 }
 
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
