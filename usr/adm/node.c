@@ -261,9 +261,12 @@ int adm_node_run(const struct adm_opts *o)
 	if (o->o_logoutall)
 		return adm_logout_all(o);
 	rc = idb_open(NULL, &db);
-	/* a broken iscsid.conf was reported; carry on with built-in defaults */
+	/* an unreadable iscsid.conf: carry on with built-in defaults */
 	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)
 		c = conf_new();
+	/* its notes only on request: stock is silent, os-brick reads stderr */
+	if (c && log_get_level() >= LOG_LVL_INFO)
+		conf_report(c);
 	if (rc == RC_OK && !c)
 		rc = RC_NOMEM;
 	if (rc == RC_OK) {

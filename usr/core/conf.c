@@ -1,6 +1,7 @@
 /* iscsid.conf and initiatorname.iscsi: pure parsers plus thin loaders. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,36 @@ void conf_free(struct conf *c)
 		free(c->c_ents[i].ce_key);
 		free(c->c_ents[i].ce_val);
 	}
+	for (size_t i = 0; i < c->c_ndiag; i++)
+		free(c->c_diag[i]);
+	free(c->c_diag);
 	free(c->c_ents);
 	rec_free(c->c_node);
 	rec_free(c->c_disc);
 	free(c);
+}
+
+/* Keeps a diagnostic for conf_report; out of memory just loses it. */
+static void note(struct conf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct conf *c, const char *fmt, ...)
+{
+	char **d = realloc(c->c_diag, (c->c_ndiag + 1) * sizeof(*d));
+	va_list ap;
+
+	if (!d)
+		return;
+	c->c_diag = d;
+	va_start(ap, fmt);
+	if (vasprintf(&d[c->c_ndiag], fmt, ap) >= 0)
+		c->c_ndiag++;
+	va_end(ap);
+}
+
+int conf_report(const struct conf *c)
+{
+	for (size_t i = 0; c && i < c->c_ndiag; i++)
+		log_warn("%s", c->c_diag[i]);
+	return c && c->c_nsyntax ? RC_INVAL : RC_OK;
 }
 
 static int is_other_key(const char *key)
@@ -83,11 +110,11 @@ static void set_default(struct conf *c, const char *name, const char *key,
 	char msg[512];
 
 	if ((kinds & KEY_NODE) && rec_set_msg(c->c_node, key, val, msg, sizeof(msg)) != RC_OK) {
-		log_warn("%s line %d: %s", name, line, msg);
+		note(c, "%s line %d: %s", name, line, msg);
 		return;
 	}
 	if ((kinds & KEY_DISC) && rec_set_msg(c->c_disc, key, val, msg, sizeof(msg)) != RC_OK)
-		log_warn("%s line %d: %s", name, line, msg);
+		note(c, "%s line %d: %s", name, line, msg);
 }
 
 static char *trim(char *s)
@@ -125,13 +152,15 @@ static int parse_one(struct conf *c, const char *name, char *line, int lineno)
 	if (!*line || *line == '#')
 		return RC_OK;
 	if (split_line(line, &key, &val)) {
-		log_error("%s line %d: syntax error, expected \"name = value\"", name, lineno);
-		return RC_INVAL;
+		note(c, "%s line %d: syntax error, expected \"name = value\" (line ignored)",
+		     name, lineno);
+		c->c_nsyntax++;
+		return RC_OK;
 	}
 	if (keys_find(key) >= 0)
 		set_default(c, name, key, val, lineno);
 	else if (!is_other_key(key))
-		log_warn("%s line %d: unknown setting '%s' ignored", name, lineno, key);
+		note(c, "%s line %d: unknown setting '%s' ignored", name, lineno, key);
 	return add_ent(c, key, val, lineno);
 }
 

@@ -16,17 +16,25 @@ struct conf_ent {
 struct conf {
 	struct conf_ent *c_ents;	/* every key = value, file order */
 	size_t c_n;
+	char **c_diag;			/* "NAME line N: ..." warnings and errors */
+	size_t c_ndiag;
+	size_t c_nsyntax;		/* how many of them are syntax errors */
 	struct rec *c_node;		/* node.* / iface.* defaults (REC_NODE) */
 	struct rec *c_disc;		/* discovery.* defaults (REC_DISC) */
 };
 
-/* name is used in messages ("iscsid.conf line 12: ..."). Unknown keys warn
- * (log_warn) and are kept; a line that is not "key = value" is a syntax
- * error: RC_INVAL, message logged naming the line. */
+/* Parses without printing anything: stock is silent about iscsid.conf, and
+ * a warning on stderr makes os-brick believe an iscsiadm call failed.
+ * Unknown keys and bad values are noted in c_diag and otherwise ignored; a
+ * line that is not "key = value" is noted as a syntax error naming its line
+ * ("NAME line N: ...") and skipped. RC_OK, or RC_NOMEM. */
 int conf_parse(const char *text, const char *name, struct conf **out);
 /* Reads <etc>/iscsid.conf (path NULL) or path. A missing file yields an
  * empty conf (stock tolerates it) and RC_OK. */
 int conf_load(const char *path, struct conf **out);
+/* Logs every note of c_diag (log_warn). RC_INVAL when there was a syntax
+ * error, else RC_OK. iscsid calls it once at start; iscsiadm at -d 1. */
+int conf_report(const struct conf *c);
 /* An empty configuration: built-in defaults only. */
 struct conf *conf_new(void);
 void conf_free(struct conf *c);

@@ -16,6 +16,7 @@ static void test_debian_conf(void)
 	T_CHECK(c != NULL);
 	if (!c)
 		return;
+	T_INTEQ(c->c_ndiag, 0);		/* Debian's file: nothing to say */
 	T_STREQ(conf_get(c, "iscsid.startup"), "/bin/systemctl start iscsid.socket");
 	T_STREQ(conf_get(c, "node.session.initial_login_retry_max"), "8");
 	conf_apply_node(c, r);
@@ -41,6 +42,7 @@ static void test_shipped_conf(void)
 	T_INTEQ(conf_load("etc/iscsid.conf", &c), RC_OK);
 	if (!c)
 		return;
+	T_INTEQ(c->c_ndiag, 0);
 	T_STREQ(conf_get(c, KEY_AUTOSCAN_EN), "Yes");
 	T_STREQ(conf_get(c, KEY_SCAN), "auto");
 	T_INTEQ(conf_autoscan_default(c), 1);
@@ -71,13 +73,24 @@ static void test_errors(void)
 {
 	struct conf *c = NULL;
 
-	/* syntax error: refused (the message names line 3) */
-	T_INTEQ(conf_parse("# c\nnode.startup = manual\nthis is junk\n", "t", &c), RC_INVAL);
-	T_CHECK(c == NULL);
+	/* syntax error: noted with its line, the rest still counts */
+	T_INTEQ(conf_parse("# c\nnode.startup = automatic\nthis is junk\n", "t", &c), RC_OK);
+	if (c) {
+		T_INTEQ(c->c_nsyntax, 1);
+		T_INTEQ(c->c_ndiag, 1);
+		T_STREQ(c->c_diag[0], "t line 3: syntax error, expected \"name = value\" (line ignored)");
+		T_STREQ(rec_get(c->c_node, "node.startup"), "automatic");
+		T_INTEQ(conf_report(c), RC_INVAL);
+	}
+	conf_free(c);
+	c = NULL;
 	/* unknown key and bad value: warned, parse goes on */
 	T_INTEQ(conf_parse("foo.bar = 1\nnode.startup = sometimes\nnode.session.scan = manual\n",
 			   "t", &c), RC_OK);
 	if (c) {
+		T_INTEQ(c->c_ndiag, 2);
+		T_INTEQ(c->c_nsyntax, 0);
+		T_INTEQ(conf_report(c), RC_OK);
 		T_CHECK(!rec_is_set(c->c_node, "node.startup"));
 		T_STREQ(rec_get(c->c_node, KEY_SCAN), "manual");
 		T_STREQ(conf_get(c, "foo.bar"), "1");

@@ -76,11 +76,18 @@ has "# END RECORD" "record whole after concurrent runs"
 ls "$D/nodes/$T/" | grep -q tmp && fail "temporary file left behind"
 [ "$(stat -c %a "$F")" = 600 ] && pass "mode 0600" || fail "mode $(stat -c %a "$F")"
 
-# iscsid.conf with a syntax error: named line, records still usable
-printf 'node.startup = manual\nthis line is wrong\n' > "$D/iscsid.conf"
+# iscsid.conf with a syntax error and an unknown key: records still usable,
+# stderr stays empty (as stock; os-brick reads any stderr as failure), and
+# -d 1 shows the notes with their line numbers
+printf 'node.startup = manual\nthis line is wrong\nfoo.bar = 1\n' > "$D/iscsid.conf"
 ours "$D" -m node
 expect_rc 0 "listing works despite a broken iscsid.conf"
-grep -q "line 2" "$WORK/o.err" && pass "syntax error names line 2" || fail "no line number: $(cat "$WORK/o.err")"
+[ -s "$WORK/o.err" ] && fail "notes about iscsid.conf printed without -d: $(cat "$WORK/o.err")"
+ours "$D" -m node -d 1
+grep -q "iscsid.conf line 2: syntax error" "$WORK/o.err" && pass "syntax error names line 2 (-d 1)" ||
+	fail "no line number: $(cat "$WORK/o.err")"
+grep -q "line 3: unknown setting 'foo.bar'" "$WORK/o.err" && pass "unknown key named (-d 1)" ||
+	fail "unknown key not named"
 
 # command line basics
 ours "$D" --version; expect_rc 0 "--version"; has "iscsiadm version 2.1.8" "version line"
