@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -251,4 +252,40 @@ func TestLUNList(t *testing.T) {
 		_, err := ParseLUNList(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// TestIPv6AndCookedCapture: the same scan over IPv6, written as `tcpdump
+// -i any` does (Linux cooked capture), decodes the same.
+func TestIPv6AndCookedCapture(t *testing.T) {
+	for _, link := range []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL} {
+		var buf bytes.Buffer
+		w, err := synth.NewWriterLink(&buf, link)
+		require.NoError(t, err)
+		c := w.NewConn("fd00::15", 40000, "fd00::2", 3260)
+		s := &synth.Session{}
+		login(t, c, s)
+		to, _ := scsiStream(s)
+		require.NoError(t, c.Send(false, bytes.Join(to, nil)))
+		rep := analyze(t, buf.Bytes(), Options{})
+		require.Len(t, rep.Sessions, 1, "link %v", link)
+		assert.Equal(t, "[fd00::15]:40000", rep.Sessions[0].Client)
+		assert.Equal(t, want30(), lunCounts(rep.Sessions[0]), "link %v", link)
+	}
+}
+
+// TestAbsurdLengths: headers declaring 16 MiB segments and 255 AHS words
+// neither panic nor make the audit hold the data.
+func TestAbsurdLengths(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		bhs := make([]byte, iscsi.BHSLen)
+		bhs[0], bhs[1], bhs[4], bhs[5], bhs[6], bhs[7] = 0x01, 0x80, 0xff, 0xff, 0xff, 0xff
+		require.NoError(t, c.Send(false, append(bhs, make([]byte, 5000)...)))
+		resp := make([]byte, iscsi.BHSLen)
+		resp[0], resp[1], resp[5], resp[6], resp[7] = 0x21, 0x80, 0xff, 0xff, 0xff // SCSI Response, 16 MiB of "sense"
+		require.NoError(t, c.Send(true, append(resp, make([]byte, 3000)...)))
+	})
+	rep := analyze(t, pcap, Options{})
+	require.Len(t, rep.Sessions, 1)
+	assert.Equal(t, map[uint64]int{}, lunCounts(rep.Sessions[0]), "incomplete PDUs are not counted")
 }
