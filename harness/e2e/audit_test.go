@@ -9,25 +9,85 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"autoscan/harness/audit"
 )
 
-// auditReport is what a capture says the initiator did.
+// auditReport is what a capture says the initiator did, summed over the
+// sessions to the scenario's target (H4's decoder, harness/audit).
 type auditReport struct {
-	Backend    string
 	Commands   map[uint64]int // SCSI commands per LUN
 	ReportLUNs int            // REPORT LUNS commands
 	AENs       int            // Asynchronous Messages from the target
+	AEN3F0E    int            // ... of them SCSI events with sense 3F/0E
+	file       string
+	port       int
+	iqn        string
 }
 
-// violations lists LUNs that saw commands but are not in allow.
-func (r auditReport) violations(allow ...uint64) []uint64 {
-	ok := map[uint64]bool{}
-	for _, l := range allow {
-		ok[l] = true
+// auditPcap decodes a capture of the target's port.
+func auditPcap(file string, port int, iqn string) (auditReport, error) {
+	rep, err := audit.AnalyzeFiles(audit.Options{Ports: []uint16{uint16(port)}, Target: iqn}, file)
+	if err != nil {
+		return auditReport{}, err
 	}
+	r := auditReport{Commands: map[uint64]int{}, file: file, port: port, iqn: iqn}
+	for _, s := range rep.Sessions {
+		for _, l := range s.LUNs {
+			r.Commands[l.LUN] += l.Commands
+		}
+		r.ReportLUNs += len(s.ReportLUNs)
+		for _, a := range s.AENs {
+			r.AENs++
+			if a.Sense != nil && a.Sense.ASC == 0x3f && a.Sense.ASCQ == 0x0e {
+				r.AEN3F0E++
+			}
+		}
+	}
+	return r, nil
+}
+
+// verdict is the audit's own judgement with allow as the allow-list:
+// the LUNs it names as violations (nil allow = nothing allowed).
+func (r auditReport) verdict(allow ...uint64) (clean bool, bad []uint64, err error) {
+	set := &audit.LUNSet{}
+	if len(allow) > 0 {
+		var parts []string
+		for _, l := range allow {
+			parts = append(parts, strconv.FormatUint(l, 10))
+		}
+		if set, err = audit.ParseLUNList(strings.Join(parts, ",")); err != nil {
+			return false, nil, err
+		}
+	}
+	rep, err := audit.AnalyzeFiles(audit.Options{Ports: []uint16{uint16(r.port)},
+		Target: r.iqn, AllowLUNs: set}, r.file)
+	if err != nil {
+		return false, nil, err
+	}
+	seen := map[uint64]bool{}
+	for _, v := range rep.Verdict.Violations {
+		if v.Reason == "lun-not-allowed" && !seen[v.LUN] {
+			seen[v.LUN] = true
+			bad = append(bad, v.LUN)
+		}
+	}
+	sort.Slice(bad, func(i, j int) bool { return bad[i] < bad[j] })
+	return rep.Verdict.Clean, bad, nil
+}
+
+// luns lists the LUNs that saw any command.
+func (r auditReport) luns() []uint64 { return keys(r.Commands) }
+
+func (r auditReport) String() string {
+	return fmt.Sprintf("harness/audit: commands per LUN %v, REPORT LUNS %d, AENs %d (3F/0E %d)",
+		r.Commands, r.ReportLUNs, r.AENs, r.AEN3F0E)
+}
+
+func keys(m map[uint64]int) []uint64 {
 	var out []uint64
-	for l, n := range r.Commands {
-		if n > 0 && !ok[l] {
+	for l, n := range m {
+		if n > 0 {
 			out = append(out, l)
 		}
 	}
@@ -35,52 +95,26 @@ func (r auditReport) violations(allow ...uint64) []uint64 {
 	return out
 }
 
-func (r auditReport) luns() []uint64 { return r.violations() }
-
-func (r auditReport) String() string {
-	return fmt.Sprintf("%s: commands per LUN %v, REPORT LUNS %d, AENs %d",
-		r.Backend, r.Commands, r.ReportLUNs, r.AENs)
-}
-
-// auditPcap decodes a capture of target port.
-func auditPcap(file string, port int) (auditReport, error) {
-	return auditTshark(file, port)
-}
-
 var lunRe = regexp.MustCompile(`LUN: 0x([0-9a-fA-F]+)`)
 
-// auditTshark reads tshark's per-PDU summaries ("SCSI: Inquiry LUN: 0x01")
-// and counts requests per LUN; data and response PDUs are not commands.
-func auditTshark(file string, port int) (auditReport, error) {
-	decode := fmt.Sprintf("tcp.port==%d,iscsi", port)
-	out, err := exec.Command("tshark", "-r", file, "-d", decode, "-Y", "scsi",
-		"-T", "fields", "-e", "_ws.col.Info").Output()
+// tsharkLUNs is the cross-check by a decoder no one here wrote: the LUNs
+// tshark's per-PDU summaries ("SCSI: Inquiry LUN: 0x01") show commands to.
+func tsharkLUNs(file string, port int) ([]uint64, error) {
+	out, err := exec.Command("tshark", "-r", file, "-d", fmt.Sprintf("tcp.port==%d,iscsi", port),
+		"-Y", "scsi", "-T", "fields", "-e", "_ws.col.Info").Output()
 	if err != nil {
-		return auditReport{}, fmt.Errorf("tshark %s: %v", file, err)
+		return nil, fmt.Errorf("tshark %s: %v", file, err)
 	}
-	r := auditReport{Backend: "tshark", Commands: map[uint64]int{}}
+	count := map[uint64]int{}
 	for _, chunk := range strings.Split(string(out), "SCSI: ")[1:] {
 		if strings.HasPrefix(chunk, "Data In") || strings.HasPrefix(chunk, "Data Out") ||
 			strings.HasPrefix(chunk, "Response") {
 			continue
 		}
-		m := lunRe.FindStringSubmatch(chunk)
-		if m == nil {
-			continue
-		}
-		l, _ := strconv.ParseUint(m[1], 16, 64)
-		r.Commands[l]++
-		if strings.HasPrefix(chunk, "Report LUNs") {
-			r.ReportLUNs++
+		if m := lunRe.FindStringSubmatch(chunk); m != nil {
+			l, _ := strconv.ParseUint(m[1], 16, 64)
+			count[l]++
 		}
 	}
-	aen, err := exec.Command("tshark", "-r", file, "-d", decode, "-Y", "iscsi.opcode == 0x32",
-		"-T", "fields", "-e", "iscsi.opcode").Output()
-	if err != nil {
-		return r, fmt.Errorf("tshark %s: %v", file, err)
-	}
-	for _, l := range strings.Fields(string(aen)) {
-		r.AENs += strings.Count(l, ",") + 1
-	}
-	return r, nil
+	return keys(count), nil
 }

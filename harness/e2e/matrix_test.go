@@ -56,7 +56,9 @@ func rowAutoAll(s *scenario) {
 	s.login("auto")
 	s.waitLUNs(allLUNs, 90*time.Second)
 	a := s.audit()
-	assert.Equal(s.t, fmtLUNs([]uint64{1, 2, 3}), fmtLUNs(a.violations(0)), "audit with allow-list {0}")
+	clean, bad := s.verdict(a, 0)
+	assert.False(s.t, clean, "audit with allow-list {0} is not clean")
+	assert.Equal(s.t, fmtLUNs([]uint64{1, 2, 3}), fmtLUNs(bad), "audit with allow-list {0} names LUNs 1-3")
 	assert.GreaterOrEqual(s.t, a.ReportLUNs, 1, "REPORT LUNS sent by the full scan")
 }
 
@@ -70,7 +72,9 @@ func rowManualThenLUN2(s *scenario) {
 	s.scan("0 0 2")
 	s.waitLUNs([]uint64{2}, 60*time.Second)
 	a = s.audit()
-	assert.Empty(s.t, a.violations(2), "audit with allow-list {2}")
+	clean, bad := s.verdict(a, 2)
+	assert.True(s.t, clean, "audit with allow-list {2} is clean")
+	assert.Empty(s.t, bad)
 	assert.Positive(s.t, a.Commands[2], "LUN 2 was probed")
 	assert.Zero(s.t, a.ReportLUNs, "a fixed-LUN scan sends no REPORT LUNS")
 }
@@ -84,9 +88,11 @@ func rowAutoAEN(s *scenario) {
 	require.NoError(s.t, s.tgt.SendAEN())
 	s.waitLUNs([]uint64{0, 1, 2, 3, 4}, 90*time.Second)
 	a := s.audit()
-	assert.GreaterOrEqual(s.t, a.AENs, 1, "the AEN is on the wire")
+	assert.GreaterOrEqual(s.t, a.AEN3F0E, 1, "the 3F/0E AEN is on the wire")
 	assert.Greater(s.t, a.ReportLUNs, before.ReportLUNs, "REPORT LUNS after the AEN")
 	assert.Positive(s.t, a.Commands[4], "LUN 4 was probed")
+	_, bad := s.verdict(a, 0, 1, 2, 3)
+	assert.Equal(s.t, fmtLUNs([]uint64{4}), fmtLUNs(bad), "allow-list {0-3}: the new LUN 4 is the violation")
 }
 
 // manual + AEN: nothing is scanned, nothing appears.
@@ -98,7 +104,9 @@ func rowManualAEN(s *scenario) {
 	time.Sleep(2 * time.Second) // time for a rescan that must not come
 	assert.Empty(s.t, s.settle(), "no SCSI device after the AEN")
 	a := s.audit()
-	assert.GreaterOrEqual(s.t, a.AENs, 1, "the AEN is on the wire")
+	assert.GreaterOrEqual(s.t, a.AEN3F0E, 1, "the 3F/0E AEN is on the wire")
 	assert.Empty(s.t, a.luns(), "no command to any LUN")
 	assert.Zero(s.t, a.ReportLUNs, "no REPORT LUNS")
+	clean, _ := s.verdict(a)
+	assert.True(s.t, clean, "audit with an empty allow-list is clean")
 }

@@ -164,14 +164,26 @@ func (s *scenario) scan(spec string) {
 	require.NoError(s.t, guest.Scan(s.host, spec), "scan %q", spec)
 }
 
-// audit stops nothing: it decodes what the capture holds so far.
+// audit decodes what the capture holds so far with harness/audit and
+// checks that tshark sees commands to the same LUNs.
 func (s *scenario) audit() auditReport {
-	time.Sleep(300 * time.Millisecond) // tcpdump -U flushes per packet
+	time.Sleep(300 * time.Millisecond) // tcpdump -U writes per packet
 	require.False(s.t, s.capt.IsTruncated(), "capture passed %d MB: runaway traffic", lab.CaptureLimit>>20)
-	r, err := auditPcap(s.pcap, s.tgt.Port())
+	r, err := auditPcap(s.pcap, s.tgt.Port(), s.tgt.IQN())
 	require.NoError(s.t, err)
 	s.t.Logf("audit %s", r)
+	ts, err := tsharkLUNs(s.pcap, s.tgt.Port())
+	require.NoError(s.t, err)
+	require.Equal(s.t, fmtLUNs(ts), fmtLUNs(r.luns()), "LUNs addressed: tshark vs harness/audit")
 	return r
+}
+
+// verdict is the audit's verdict for allow-list allow (none = no LUN).
+func (s *scenario) verdict(a auditReport, allow ...uint64) (bool, []uint64) {
+	clean, bad, err := a.verdict(allow...)
+	require.NoError(s.t, err)
+	s.t.Logf("verdict with allow-list %v: clean %v, violations on LUNs %v", allow, clean, bad)
+	return clean, bad
 }
 
 // logout ends the session (and with it the SCSI host and its devices).
