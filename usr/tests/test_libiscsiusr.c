@@ -118,32 +118,36 @@ static void test_two_sessions(void)
 }
 
 /* Session 7 is being recovered: kernel state FAILED, connection failed,
- * its disks blocked. Listing order is stock's: by name, 10 before 5. */
+ * its disks blocked. Listing order is stock's: by name, 10 and 12 before
+ * 5. */
 static void test_recovery(void)
 {
 	struct iscsi_context *ctx = ctx_on(TREES "recovery");
-	struct iscsi_session **ses = NULL;
+	struct iscsi_session **ses = NULL, *s5, *s7;
 	uint32_t n = 0;
 
 	T_INTEQ(iscsi_sessions_get(ctx, &ses, &n), LIBISCSI_OK);
-	T_INTEQ(n, 3);
-	if (n != 3)
+	T_INTEQ(n, 4);
+	if (n != 4)
 		goto out;
 	T_INTEQ(iscsi_session_sid_get(ses[0]), 10);
-	T_INTEQ(iscsi_session_sid_get(ses[1]), 5);
-	T_INTEQ(iscsi_session_sid_get(ses[2]), 7);
+	T_INTEQ(iscsi_session_sid_get(ses[1]), 12);
+	T_INTEQ(iscsi_session_sid_get(ses[2]), 5);
+	T_INTEQ(iscsi_session_sid_get(ses[3]), 7);
+	s5 = ses[2];
+	s7 = ses[3];
 	T_STREQ(iscsi_session_address_get(ses[0]), "fd00::2");
-	T_STREQ(iscsi_session_state_get(ses[2]), "FAILED");
-	T_STREQ(iscsi_session_conn_state_get(ses[2]), "failed");
-	T_STREQ(iscsi_session_state_get(ses[1]), "LOGGED_IN");
-	T_STREQ(iscsi_session_target_name_get(ses[1]), iscsi_session_target_name_get(ses[2]));
-	T_INTEQ(iscsi_session_host_no_get(ses[2]), 6);
+	T_STREQ(iscsi_session_state_get(s7), "FAILED");
+	T_STREQ(iscsi_session_conn_state_get(s7), "failed");
+	T_STREQ(iscsi_session_state_get(s5), "LOGGED_IN");
+	T_STREQ(iscsi_session_target_name_get(s5), iscsi_session_target_name_get(s7));
+	T_INTEQ(iscsi_session_host_no_get(s7), 6);
 	/* the kernel refuses address/port reads while the link is down:
 	 * current portal falls back to the persistent one, the host's
 	 * address to "default" (stock prints "[default]") */
-	T_INTEQ(iscsi_session_port_get(ses[2]), 3262);
-	T_STREQ(iscsi_session_address_get(ses[2]), "10.0.2.2");
-	T_STREQ(iscsi_iface_ipaddress_get(iscsi_session_iface_get(ses[2])), "default");
+	T_INTEQ(iscsi_session_port_get(s7), 3262);
+	T_STREQ(iscsi_session_address_get(s7), "10.0.2.2");
+	T_STREQ(iscsi_iface_ipaddress_get(iscsi_session_iface_get(s7)), "default");
 out:
 	iscsi_sessions_free(ses, n);
 	iscsi_context_free(ctx);
@@ -184,9 +188,9 @@ static void test_sysfs_edge(void)
 	T_INTEQ(v, 120);
 	T_CHECK(usr_sysfs_read_ll(root, "class/iscsi_session/session7/state", &v) != 0);
 	T_INTEQ(usr_sysfs_list_ids(root, "class/iscsi_session", "session", &ids, &n), 0);
-	T_INTEQ(n, 3);
-	if (n == 3)
-		T_CHECK(ids[0] == 10 && ids[1] == 5 && ids[2] == 7);
+	T_INTEQ(n, 4);
+	if (n == 4)
+		T_CHECK(ids[0] == 10 && ids[1] == 12 && ids[2] == 5 && ids[3] == 7);
 	free(ids);
 	T_INTEQ(usr_sysfs_session_host(root, 10, &host), 0);
 	T_INTEQ(host, 9);

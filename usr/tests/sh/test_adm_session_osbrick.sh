@@ -33,6 +33,7 @@ two-sessions tcp: 1 10.0.2.2:3260 1 iqn.2003-01.org.example:disk1
 two-sessions tcp: 2 10.0.2.2:3261 1 iqn.2003-01.org.example:disk2
 recovery rc-accepted
 recovery tcp: 10 [fd00::2]:3263 1 iqn.2003-01.org.example:other
+recovery tcp: 12 10.0.2.2:3260 1 iqn.2003-01.org.example:mpath
 recovery tcp: 5 10.0.2.2:3260 1 iqn.2003-01.org.example:mpath
 recovery tcp: 7 10.0.2.2:3262 1 iqn.2003-01.org.example:mpath
 empty rc-accepted'
@@ -40,4 +41,4 @@ if [ "$(cat "$tmp/parsed")" != "$want" ]; then
 	echo "FAIL: os-brick parsed:"; cat "$tmp/parsed"; echo "expected:"; echo "$want"; exit 1
 fi
 [ "$(cat "$tmp/empty.rc")" = 21 ] || { echo "FAIL: empty tree exit $(cat "$tmp/empty.rc"), want 21"; exit 1; }
-echo "os-brick parses our session listings (2 + 3 sessions, none -> exit 21)"
+echo "os-brick parses our session listings (2 + 4 sessions, none -> exit 21)"

@@ -6,7 +6,8 @@
 # real machine. Values are those of a guest logged in to tgtd through qemu
 # user networking (initiator 10.0.2.15, target 10.0.2.2).
 #   two-sessions: session1 (LUNs 0-2) and session2 (LUN 0 only, autoscan off)
-#   recovery:     sessions 5 and 10 on one target, session 7 in recovery
+#   recovery:     sessions 5, 7 and 12 on one target (7 in recovery), 10
+#                 on another over IPv6
 #   empty:        the iSCSI modules loaded, no session
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -172,5 +173,11 @@ lun 6 7 1 sdb blocked
 lun 6 7 2 sdc blocked
 host 9 10.0.2.15
 session 9 10 iqn.2003-01.org.example:other "fd00::2" 3263 LOGGED_IN up
+# a second session to session 5's portal (listed right before it: stock's
+# tree then prints an empty line instead of repeating the portal)
+host 11 10.0.2.15
+session 11 12 iqn.2003-01.org.example:mpath 10.0.2.2 3260 LOGGED_IN up
+lun 11 12 0 - running
+lun 11 12 1 sdd running
 
 T="$here/empty"; rm -rf "$T"; base
