@@ -62,7 +62,8 @@ usr/iscsid: $(call rel,usr/daemon/main.c $(DAEMON_SRC) $(LIB_SRC)) build/rel/lib
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) -o $@ $^
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
+	    -Wl,--version-script=libopeniscsiusr/libopeniscsiusr.sym -o $@ $^
 	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so
 libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \

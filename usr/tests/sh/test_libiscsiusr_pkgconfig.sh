@@ -14,6 +14,11 @@ pc="$dest/usr/lib/pkgconfig"
 [ -f "$pc/libopeniscsiusr.pc" ] || { echo "FAIL: no .pc installed"; exit 1; }
 [ -f "$dest/usr/include/libopeniscsiusr.h" ] || { echo "FAIL: no header installed"; exit 1; }
 [ -e "$dest/usr/lib/libopeniscsiusr.so.0" ] || { echo "FAIL: no .so.0 installed"; exit 1; }
+# only the public API is exported (libopeniscsiusr.sym)
+syms=$(nm -D --defined-only "$dest/usr/lib/libopeniscsiusr.so.0" | awk '{print $3}')
+echo "$syms" | grep -qx iscsi_sessions_get || { echo "FAIL: iscsi_sessions_get not exported"; exit 1; }
+other=$(echo "$syms" | grep -v '^iscsi_' || true)
+[ -z "$other" ] || { echo "FAIL: internal symbols exported:"; echo "$other" | head; exit 1; }
 flags=$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs libopeniscsiusr)
 echo "pkg-config: $flags"
 # shellcheck disable=SC2086
