@@ -193,6 +193,8 @@ func TestAENFixedAndDescriptorSense(t *testing.T) {
 		login(t, c, s)
 		require.NoError(t, c.Send(true, s.Async(0, iscsi.FixedSense(iscsi.SenseUnitAttention, 0x3f, 0x0e))))
 		require.NoError(t, c.Send(true, s.Async(1, iscsi.DescriptorSense(iscsi.SenseUnitAttention, 0x3f, 0x0e))))
+		require.NoError(t, c.Send(false, s.Command(0, cdbReport, 4096)))
+		require.NoError(t, c.Send(false, s.Command(1, cdbInquiry, 36)))
 	})
 	s := analyze(t, pcap, Options{}).Sessions[0]
 	require.Len(t, s.AENs, 2)
@@ -204,6 +206,8 @@ func TestAENFixedAndDescriptorSense(t *testing.T) {
 		assert.Equal(t, "SCSI event", a.EventName)
 		assert.Equal(t, [3]uint8{6, 0x3f, 0x0e}, [3]uint8{a.Sense.Key, a.Sense.ASC, a.Sense.ASCQ})
 		assert.Contains(t, a.Sense.Text, "REPORTED LUNS DATA HAS CHANGED")
+		assert.Equal(t, 1, a.ReportLUNsAfter)
+		assert.Equal(t, 2, a.CommandsAfter)
 	}
 }
 

@@ -12,13 +12,14 @@ import (
 // PDUs say. It is fed bytes in order per direction and knows nothing of
 // packets, so it can be tested without captures.
 type conn struct {
-	s       *Session
-	framers [2]*iscsi.Framer // [0] initiator->target, [1] target->initiator
-	now     time.Time
-	luns    map[uint64]*LUN
-	text    [2][]byte // login/text data of C-bit PDUs awaiting the rest
-	hd, dd  string    // last HeaderDigest/DataDigest values agreed
-	pdus    int64
+	s        *Session
+	framers  [2]*iscsi.Framer // [0] initiator->target, [1] target->initiator
+	now      time.Time
+	luns     map[uint64]*LUN
+	text     [2][]byte // login/text data of C-bit PDUs awaiting the rest
+	hd, dd   string    // last HeaderDigest/DataDigest values agreed
+	pdus     int64
+	commands int // SCSI Commands so far
 }
 
 // keepData lists the PDUs whose data segment the audit reads.
@@ -101,6 +102,7 @@ func (c *conn) lun(p *iscsi.PDU) *LUN {
 func (c *conn) command(p *iscsi.PDU) {
 	l := c.lun(p)
 	name := iscsi.CDBName(p.CDB())
+	c.commands++
 	l.Commands++
 	l.Opcodes[name]++
 	if _, ok := l.firstByOp[name]; !ok {
@@ -113,9 +115,24 @@ func (c *conn) command(p *iscsi.PDU) {
 	}
 }
 
+// countAfterAENs tells, per AEN, how many REPORT LUNS and commands
+// followed it.
+func (c *conn) countAfterAENs() {
+	for i := range c.s.AENs {
+		a := &c.s.AENs[i]
+		a.ReportLUNsAfter, a.CommandsAfter = 0, c.commands-a.commandsBefore
+		for _, e := range c.s.ReportLUNs {
+			if !e.Time.Before(a.Time) {
+				a.ReportLUNsAfter++
+			}
+		}
+	}
+}
+
 func (c *conn) async(p *iscsi.PDU) {
 	a := AEN{Time: c.now, LUN: p.LUN(), Event: p.AsyncEvent(), EventName: iscsi.AsyncEventName(p.AsyncEvent()),
-		VCode: p.AsyncVCode(), Params: [3]uint16{p.Parameter(0), p.Parameter(1), p.Parameter(2)}}
+		VCode: p.AsyncVCode(), Params: [3]uint16{p.Parameter(0), p.Parameter(1), p.Parameter(2)},
+		commandsBefore: c.commands}
 	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
 		a.Sense = &SenseInfo{Format: s.Format, Key: s.Key, ASC: s.ASC, ASCQ: s.ASCQ, Text: s.String()}
 	}
@@ -207,6 +224,7 @@ func (c *conn) finish() {
 		f := c.framers[0]
 		c.s.HeaderDigest, c.s.DataDigest = f.HeaderDigest, f.DataDigest
 	}
+	c.countAfterAENs()
 	c.s.LUNs = c.s.LUNs[:0]
 	for _, l := range c.luns {
 		c.s.LUNs = append(c.s.LUNs, l)

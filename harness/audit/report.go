@@ -79,6 +79,12 @@ type AEN struct {
 	VCode     uint8      `json:"vcode"`
 	Params    [3]uint16  `json:"parameters"`
 	Sense     *SenseInfo `json:"sense,omitempty"`
+	// What the initiator did after it: REPORT LUNS and commands in the
+	// same session from this AEN on (the rescan an AEN may trigger).
+	ReportLUNsAfter int `json:"report_luns_after"`
+	CommandsAfter   int `json:"commands_after"`
+
+	commandsBefore int
 }
 
 // SenseInfo is parsed sense data.

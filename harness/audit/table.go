@@ -71,7 +71,8 @@ func writeSession(w io.Writer, s *Session, base time.Time) {
 		if a.Sense != nil {
 			sense = fmt.Sprintf(", %s sense %s", a.Sense.Format, a.Sense.Text)
 		}
-		fmt.Fprintf(w, "  AEN %s (%d) on LUN %d at %s%s\n", a.EventName, a.Event, a.LUN, rel(a.Time, base), sense)
+		fmt.Fprintf(w, "  AEN %s (%d) on LUN %d at %s%s; then %d REPORT LUNS, %d commands\n",
+			a.EventName, a.Event, a.LUN, rel(a.Time, base), sense, a.ReportLUNsAfter, a.CommandsAfter)
 	}
 	for _, t := range s.TMFs {
 		fmt.Fprintf(w, "  TMF %s on LUN %d at %s\n", t.Name, t.LUN, rel(t.Time, base))
