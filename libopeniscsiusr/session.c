@@ -126,6 +126,9 @@ static int session_read(struct iscsi_context *ctx, struct iscsi_session *se,
 	se->se_pport = attr_i32(d, d->conn, "persistent_port");
 	se->se_port = attr_i32(d, d->conn, "port");
 	fill_portals(se);
+	usr_dbg(ctx, "session%" PRIu32 ": %s %s:%" PRIi32 " state %s conn %s",
+		se->se_sid, se->se_target, se->se_addr, se->se_port, se->se_state,
+		se->se_conn_state);
 	if ((err = usr_sysfs_session_host(d->root, se->se_sid, &se->se_host)) != 0) {
 		usr_err(ctx, "session%" PRIu32 ": no SCSI host found", se->se_sid);
 		return usr_errno_rc(err);
@@ -151,6 +154,7 @@ int iscsi_session_get(struct iscsi_context *ctx, uint32_t sid,
 	}
 	if (!(*se = calloc(1, sizeof(**se))))
 		return LIBISCSI_ERR_NOMEM;
+	usr_dbg(ctx, "reading session%" PRIu32 " under %s", sid, d.root);
 	(*se)->se_sid = sid;
 	rc = session_read(ctx, *se, &d);
 	if (rc != LIBISCSI_OK) {

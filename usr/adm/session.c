@@ -1,6 +1,7 @@
 /* iscsiadm -m session: which sessions to show and how, plus -r SID without
  * -P, which stock treats as a node operation on the session's record. */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -209,6 +210,20 @@ static int run_all(const struct adm_opts *o, struct iscsi_context *ctx)
 	return RC_OK;
 }
 
+/* Library messages become iscsiadm's own (-d shows the debug ones). */
+static void lib_log(struct iscsi_context *ctx, int priority, const char *file,
+		    int line, const char *func, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)ctx; (void)file; (void)line;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (priority <= LIBISCSI_LOG_PRIORITY_WARNING)
+		log_warn("%s: %s", func, msg);
+	else
+		log_debug("%s: %s", func, msg);
+}
+
 int adm_session_run(const struct adm_opts *o)
 {
 	struct iscsi_context *ctx;
@@ -227,7 +242,8 @@ int adm_session_run(const struct adm_opts *o)
 		return RC_ERR;
 	if (!(ctx = iscsi_context_new()))
 		return RC_NOMEM;
-	/* library messages go through iscsiadm's -d level */
+	/* silent by default as stock; -d 2 and up shows the library's view */
+	iscsi_context_log_func_set(ctx, lib_log);
 	iscsi_context_log_priority_set(ctx, log_get_level() >= LOG_LVL_DEBUG ?
 				       LIBISCSI_LOG_PRIORITY_DEBUG : LIBISCSI_LOG_PRIORITY_ERROR - 1);
 	rc = want ? run_one(o, ctx, sid) : run_all(o, ctx);
