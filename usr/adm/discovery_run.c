@@ -42,11 +42,11 @@ void disc_login_params(const struct rec *d, const char *iname, struct login_para
 	lp->lp_timeout_ms = (int)drec_int(d, "discovery.sendtargets.timeo.login_timeout", 15) * 1000;
 }
 
-/* Stock backs off: no pause before the first retry, then one second. */
-static void disc_backoff(int failures)
+/* Pause before retry number n (1-based), lengthening as stock does:
+ * 1 s for the first ten, then 2, 5, 15 and at most 60 s. */
+static void disc_backoff(int n)
 {
-	if (failures > 0)
-		sleep(1);
+	sleep(n < 10 ? 1 : n < 20 ? 2 : n < 26 ? 5 : n < 34 ? 15 : 60);
 }
 
 enum disc_next { DISC_DONE, DISC_RETRY, DISC_GIVE_UP };
@@ -140,7 +140,7 @@ int disc_sendtargets(const struct rec *d, const char *iname, const char *host, i
 				  (int)drec_int(d, "discovery.sendtargets.reopen_max", 5));
 			return final;
 		}
-		disc_backoff(failures++);
+		disc_backoff(++failures);
 		/* a temporary redirect lasts one attempt (stock restores the address) */
 		snprintf(cur_host, sizeof(cur_host), "%s", host);
 		rq.sq_port = (uint16_t)port;

@@ -10,6 +10,7 @@ mkdir -p "$ISCSI_ETC_DIR"
 echo "InitiatorName=iqn.2026-01.test.h2:initiator" > "$ISCSI_ETC_DIR/initiatorname.iscsi"
 : > "$ISCSI_ETC_DIR/iscsid.conf"
 TGTD_PID=
+EXTRA_PIDS=
 TGT_CTL=
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -22,6 +23,38 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
+
+# A port of H2's range (3300-3309) nobody listens on right now.
+pick_port() {
+	for p in 3300 3301 3302 3303 3304 3305 3306 3307 3308 3309; do
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+	done
+	fail "no free port in 3300-3309"
+}
+
+# peer_start MODE PORT: discovery_peer.py in the background.
+peer_start() {
+	rm -f "$TMP/peer.ready"
+	python3 "$TOP/usr/tests/sh/discovery_peer.py" "$1" "$2" "$TMP/peer.ready" &
+	EXTRA_PIDS="$EXTRA_PIDS $!"
+	i=0
+	while [ ! -s "$TMP/peer.ready" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && fail "peer $1 did not start"
+		sleep 0.1
+	done
+	EXTRA_PIDS="$EXTRA_PIDS $(cat "$TMP/peer.ready")"
+}
+
+peer_stop() {
+	for p in $EXTRA_PIDS; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	EXTRA_PIDS=
+}
+
+# No node record may exist (nothing half-written after a failure).
+no_node_records() {
+	n=$(find "$ISCSI_ETC_DIR/nodes" -type f 2>/dev/null | wc -l)
+	[ "$n" -eq 0 ] || fail "$1: $n node record file(s) written"
+}
 
 # tgt_start PORT: tgtd in the foreground on 127.0.0.1:PORT, control port = PORT.
 tgt_start() {

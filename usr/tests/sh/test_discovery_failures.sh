@@ -1,0 +1,81 @@
+#!/bin/sh
+# iscsiadm -m discovery against portals that fail: refused, a peer that
+# closes mid-login, one that answers garbage, one that answers with the
+# wrong PDU, one that never answers. Each: stock's exit code and messages,
+# no node record written, and the silent one times out on the configured
+# login timeout without burning CPU (open-iscsi issue #155).
+set -u
+. usr/tests/sh/discovery_lib.sh
+[ -x "$ADM" ] || fail "build usr/iscsiadm first"
+
+run() {  # run NAME ARGS...: exit code in $RC, stderr in $TMP/NAME.err
+	name=$1; shift
+	"$ADM" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"; RC=$?
+}
+expect_rc() { [ "$RC" -eq "$2" ] || { cat "$TMP/$1.err"; fail "$1: exit $RC, expected $2"; }; }
+expect_err() { grep -qF -- "$2" "$TMP/$1.err" || { cat "$TMP/$1.err"; fail "$1: no '$2'"; }; }
+
+PORT=$(pick_port)
+
+# 1. refused: six attempts (reopen_max 5), then stock's summary, exit 4
+run refused -m discovery -t st -p 127.0.0.1:$PORT
+expect_rc refused 4
+[ "$(grep -c "cannot make connection to 127.0.0.1: Connection refused" "$TMP/refused.err")" -eq 6 ] ||
+	fail "refused: expected 6 connection attempts"
+expect_err refused "connection login retries (reopen_max) 5 exceeded"
+expect_err refused "iscsiadm: Could not perform SendTargets discovery: encountered connection failure"
+[ ! -s "$TMP/refused.out" ] || fail "refused: printed something on stdout"
+no_node_records refused
+ok "refused portal: exit 4, 6 attempts"
+
+# Quicker retries for the rest.
+cat > "$ISCSI_ETC_DIR/iscsid.conf" <<CONF
+discovery.sendtargets.reopen_max = 1
+discovery.sendtargets.timeo.login_timeout = 2
+CONF
+
+# 2. peer closes the connection in the middle of the login
+rm -rf "$ISCSI_ETC_DIR/send_targets"
+peer_start close "$PORT"
+run close -m discovery -t st -p 127.0.0.1:$PORT
+peer_stop
+expect_rc close 5
+expect_err close "Login I/O error, failed to receive a PDU"
+expect_err close "retrying discovery login to 127.0.0.1"
+expect_err close "Could not perform SendTargets discovery: encountered iSCSI login failure"
+no_node_records close
+ok "peer closing mid-login: exit 5"
+
+# 3. garbage instead of a login response
+peer_start garbage "$PORT"
+run garbage -m discovery -t st -p 127.0.0.1:$PORT
+peer_stop
+case $RC in 5|19) ;; *) cat "$TMP/garbage.err"; fail "garbage: exit $RC";; esac
+expect_err garbage "Could not perform SendTargets discovery"
+no_node_records garbage
+ok "garbage answer: exit $RC, clear error"
+
+# 4. a well-formed PDU of the wrong kind: a protocol error, not retried
+peer_start nopin "$PORT"
+run nopin -m discovery -t st -p 127.0.0.1:$PORT
+peer_stop
+expect_rc nopin 19
+expect_err nopin "target sent NOP-In during login"
+expect_err nopin "Could not perform SendTargets discovery: "
+no_node_records nopin
+ok "NOP-In during login: exit 19"
+
+# 5. accepts and never answers: login_timeout (2 s) per attempt, 2 attempts
+peer_start silent "$PORT"
+/usr/bin/time -f "%e %U %S" -o "$TMP/time" "$ADM" -m discovery -t st -p 127.0.0.1:$PORT \
+	>"$TMP/silent.out" 2>"$TMP/silent.err"; RC=$?
+peer_stop
+expect_rc silent 5
+no_node_records silent
+read -r wall user sys <<EOF2
+$(tail -n 1 "$TMP/time")
+EOF2
+echo "silent peer: wall ${wall}s user ${user}s sys ${sys}s"
+awk -v w="$wall" 'BEGIN { exit !(w >= 4.5 && w < 9) }' || fail "silent: took ${wall}s, expected ~5 s (2 x 2 s + 1 s pause)"
+awk -v u="$user" -v s="$sys" 'BEGIN { exit !(u + s < 0.3) }' || fail "silent: used ${user}+${sys} s of CPU"
+ok "silent peer: timed out after ${wall}s using ${user}+${sys}s CPU"
