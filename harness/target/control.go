@@ -11,7 +11,7 @@ import (
 )
 
 // ControlHelp documents the line protocol served by ServeControl.
-const ControlHelp = `commands (one per line; answers "ok ..." or "error ..."):
+const ControlHelp = `commands (one per line; each answer is one line, "ok ..." or "error ..."):
   add-target IQN                 create a target with no LUNs
   add-lun IQN LUN SIZE           add a RAM LUN (SIZE like 64M, 1G, 4096)
   remove-lun IQN LUN             remove a LUN
@@ -52,7 +52,7 @@ func (s *Server) Control(line string) (string, error) {
 	}
 	switch f[0] {
 	case "help":
-		return strings.ReplaceAll(ControlHelp, "\n", "\n  "), nil
+		return "commands: add-target add-lun remove-lun list aen logout-request drop-conn drop-all drop refuse-logins hostile help", nil
 	case "list":
 		return s.controlList(), nil
 	case "add-target":
@@ -179,9 +179,18 @@ func (s *Server) controlList() string {
 	var b strings.Builder
 	for _, n := range s.TargetNames() {
 		t := s.Target(n)
-		fmt.Fprintf(&b, "\n  %s luns=%v sessions=%d", n, t.LUNs(), t.Sessions())
+		fmt.Fprintf(&b, "; %s luns=%s sessions=%d", n, formatLUNs(t.LUNs()), t.Sessions())
 	}
 	return fmt.Sprintf("portal %s listen %s%s", s.Portal(), s.Addr(), b.String())
+}
+
+// formatLUNs joins LUN numbers with commas (answers stay on one line).
+func formatLUNs(l []uint16) string {
+	s := make([]string, len(l))
+	for i, n := range l {
+		s[i] = strconv.Itoa(int(n))
+	}
+	return strings.Join(s, ",")
 }
 
 func optUint16(args []string, i int, def uint16) (uint16, error) {
