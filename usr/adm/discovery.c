@@ -28,6 +28,7 @@ struct disc_ctx {
 	const char *addr;
 	int port;
 	unsigned ops;
+	bool drec_new;   /* built from iscsid.conf, not read from disk */
 };
 
 static int disc_check_args(const struct adm_opts *o)
@@ -73,7 +74,8 @@ static int disc_get_drec(struct disc_ctx *c)
 	if (rec_set(c->drec, "discovery.sendtargets.address", c->addr) ||
 	    rec_set(c->drec, "discovery.sendtargets.port", port))
 		return RC_INVAL;
-	return RC_NO_OBJS_FOUND;  /* new: caller decides whether to store it */
+	c->drec_new = true;
+	return RC_OK;
 }
 
 static int disc_prepare(struct disc_ctx *c)
@@ -92,11 +94,11 @@ static int disc_prepare(struct disc_ctx *c)
 	if (rc != RC_OK)
 		return rc;
 	rc = disc_get_drec(c);
-	/* -m discovery always (re)writes the portal's record first, as stock */
-	bool store = (rc == RC_NO_OBJS_FOUND || c->o->o_mode == ADM_MODE_DISCOVERY) &&
-		     !(c->o->o_ops & ADM_OP_NONPERSISTENT);
-	if (rc != RC_OK && rc != RC_NO_OBJS_FOUND)
+	if (rc != RC_OK)
 		return rc;
+	/* -m discovery always (re)writes the portal's record first, as stock */
+	bool store = (c->drec_new || c->o->o_mode == ADM_MODE_DISCOVERY) &&
+		     !(c->o->o_ops & ADM_OP_NONPERSISTENT);
 	if (store && (rc = idb_disc_write(c->db, c->drec)) != RC_OK) {
 		log_error("Could not add new discovery record.");
 		return rc;

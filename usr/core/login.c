@@ -357,7 +357,9 @@ enum login_step login_sm_step(struct login_sm *sm, const struct pdu *rsp,
 		return fail(res, RC_LOGIN, "login did not converge%s", NULL);
 	if (pdu_login_rsp_decode(rsp, &h))
 		return fail(res, RC_LOGIN, "target sent %s during login", pdu_op_name(pdu_opcode(rsp)));
-	if (h.ls_itt != sm->sm_p->lp_itt || memcmp(h.ls_isid, sm->sm_p->lp_isid, 6) != 0)
+	/* a rejection counts even when the target did not echo our ITT/ISID */
+	if (h.ls_class == 0 &&
+	    (h.ls_itt != sm->sm_p->lp_itt || memcmp(h.ls_isid, sm->sm_p->lp_isid, 6) != 0))
 		return fail(res, RC_LOGIN, "login response for another task or session%s", NULL);
 	res->lr_class = h.ls_class;
 	res->lr_detail = h.ls_detail;
