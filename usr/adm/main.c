@@ -22,6 +22,15 @@ static int session_mode(const struct adm_opts *o)
 	return adm_session_run(o);
 }
 
+/* -m discovery without -t and -p lists the discovery records, exactly as
+ * -m discoverydb does; with them it runs a discovery. */
+static int discovery_mode(const struct adm_opts *o)
+{
+	if (!o->o_type && !o->o_portal && !(o->o_ops & ~ADM_OP_SHOW) && !o->o_login)
+		return adm_discoverydb_list(o);
+	return adm_discovery_run(o);
+}
+
 static int unsupported_mode(const struct adm_opts *o)
 {
 	(void)o;
@@ -33,7 +42,7 @@ static const struct {
 	enum adm_mode mode;
 	adm_handler_fn run;
 } adm_dispatch[] = {
-	{ ADM_MODE_DISCOVERY, adm_discovery_run },
+	{ ADM_MODE_DISCOVERY, discovery_mode },
 	{ ADM_MODE_DISCOVERYDB, adm_discoverydb_run },
 	{ ADM_MODE_NODE, adm_node_run },
 	{ ADM_MODE_SESSION, session_mode },

@@ -62,6 +62,8 @@ done <<'EOC'
 -m discoverydb -o update -n discovery.startup -v manual
 -m discoverydb -P 2
 -m discoverydb -P 1
+-m discovery
+-m discovery -P 1
 -m iface -P 2
 -m iface -o new
 -m iface -o delete
