@@ -20,85 +20,85 @@ import (
 	"autoscan/harness/iscsi"
 )
 
-// capturePort is the target port of every capture in harness/testdata
-// (see testdata/make-captures.sh).
-const capturePort = 3370
+// capturePort is the target port of the tgtd captures in harness/testdata
+// (see testdata/make-captures.sh); aen.pcap comes from the emulated target.
+const (
+	capturePort = 3370
+	aenPort     = 3373
+)
 
-// tsharkCommandsPerLUN asks tshark how many SCSI Command PDUs went to each
-// LUN. PDML keeps each PDU in its own <proto name="iscsi"> element, which
-// the one-line field output does not (several PDUs share a frame). tshark
-// shows the first addressing level (flat LUN 300 as 0x012c, mode 1); it is
-// turned into Linux's number for comparison.
-func tsharkCommandsPerLUN(t *testing.T, file string, port int) map[uint64]int {
+func portOf(file string) int {
+	if filepath.Base(file) == "aen.pcap" {
+		return aenPort
+	}
+	return capturePort
+}
+
+// tsharkPDUs asks tshark for every iSCSI PDU of the file matching filter,
+// as the first value of each field it shows for that PDU. PDML is used
+// because the one-line field output merges the PDUs that share a frame.
+// A PDU runs from its <proto name="iscsi"> to the next one or the end of
+// the packet, so the SCSI layer tshark nests after it belongs to it too.
+func tsharkPDUs(t *testing.T, file string, port int, filter string) []map[string]string {
 	path, err := exec.LookPath("tshark")
 	require.NoError(t, err, "tshark is required for this test (Debian package tshark)")
-	cmd := exec.Command(path, "-r", file, "-d", fmt.Sprintf("tcp.port==%d,iscsi", port),
-		"-Y", "iscsi.opcode == 0x01", "-T", "pdml")
+	cmd := exec.Command(path, "-r", file, "-d", fmt.Sprintf("tcp.port==%d,iscsi", port), "-Y", filter, "-T", "pdml")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	require.NoError(t, err, "tshark: %s", stderr.String())
-	counts, err := parsePDMLCommands(bytes.NewReader(out))
+	pdus, err := parsePDML(bytes.NewReader(out))
 	require.NoError(t, err)
-	return counts
+	return pdus
 }
 
-type pdmlPDU struct{ opcode, mode, lun string }
-
-func parsePDMLCommands(r io.Reader) (map[uint64]int, error) {
-	counts := map[uint64]int{}
+func parsePDML(r io.Reader) ([]map[string]string, error) {
+	var pdus []map[string]string
+	var cur map[string]string
 	dec := xml.NewDecoder(r)
-	depth, inISCSI := 0, -1
-	var cur pdmlPDU
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return counts, nil
+			return pdus, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
-			depth++
-			name, show := attr(el, "name"), attr(el, "show")
+			name := attr(el, "name")
 			switch {
+			case el.Name.Local == "packet":
+				cur = nil
 			case el.Name.Local == "proto" && name == "iscsi":
-				inISCSI, cur = depth, pdmlPDU{}
-			case inISCSI < 0 || el.Name.Local != "field":
-			case name == "iscsi.opcode":
-				cur.opcode = show
-			case name == "scsi.lun.address_mode" && cur.mode == "":
-				cur.mode = show
-			case name == "scsi.lun" && cur.lun == "":
-				cur.lun = show
-			}
-		case xml.EndElement:
-			if depth == inISCSI {
-				if err := countPDU(counts, cur); err != nil {
-					return nil, err
+				cur = map[string]string{}
+				pdus = append(pdus, cur)
+			case el.Name.Local == "field" && cur != nil:
+				if _, seen := cur[name]; !seen {
+					cur[name] = attr(el, "show")
 				}
-				inISCSI = -1
 			}
-			depth--
 		}
 	}
 }
 
-func countPDU(counts map[uint64]int, p pdmlPDU) error {
-	if p.opcode != "0x01" {
-		return nil
+// tsharkCommandsPerLUN counts SCSI Command PDUs per LUN. tshark shows the
+// first addressing level (flat LUN 300 as 0x012c, mode 1); it is turned
+// into Linux's number for comparison.
+func tsharkCommandsPerLUN(t *testing.T, file string, port int) map[uint64]int {
+	counts := map[uint64]int{}
+	for _, p := range tsharkPDUs(t, file, port, "iscsi.opcode == 0x01") {
+		if p["iscsi.opcode"] != "0x01" {
+			continue
+		}
+		lun, err := strconv.ParseUint(p["scsi.lun"], 0, 16)
+		require.NoError(t, err, "tshark LUN %q", p["scsi.lun"])
+		if mode, _ := strconv.ParseUint(p["scsi.lun.address_mode"], 0, 8); mode == 1 {
+			lun |= 0x4000 // flat space: Linux keeps the method bits in the number
+		}
+		counts[lun]++
 	}
-	lun, err := strconv.ParseUint(p.lun, 0, 16)
-	if err != nil {
-		return fmt.Errorf("tshark LUN %q: %v", p.lun, err)
-	}
-	mode, _ := strconv.ParseUint(p.mode, 0, 8)
-	if mode == 1 { // flat space: Linux keeps the method bits in the number
-		lun |= 0x4000
-	}
-	counts[lun]++
-	return nil
+	return counts
 }
 
 func attr(el xml.StartElement, name string) string {
@@ -129,8 +129,8 @@ func TestRealCapturesMatchTshark(t *testing.T) {
 	require.NotEmpty(t, files, "no captures in harness/testdata")
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			ours, rep := ourCommandsPerLUN(t, file, capturePort)
-			theirs := tsharkCommandsPerLUN(t, file, capturePort)
+			ours, rep := ourCommandsPerLUN(t, file, uint16(portOf(file)))
+			theirs := tsharkCommandsPerLUN(t, file, portOf(file))
 			require.NotEmpty(t, theirs, "tshark saw no SCSI command")
 			assert.Equal(t, theirs, ours)
 			for _, s := range rep.Sessions {
@@ -229,4 +229,33 @@ func TestRealCaptureCutMidConnection(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRealAENsMatchTshark: the stock initiator against the emulated target
+// that sent two 3F/0E AENs (fixed, then descriptor sense); each was
+// followed by a rescan (REPORT LUNS) that found the new LUN 3.
+func TestRealAENsMatchTshark(t *testing.T) {
+	file := "../testdata/aen.pcap"
+	_, rep := ourCommandsPerLUN(t, file, aenPort)
+	require.Len(t, rep.Sessions, 1)
+	s := rep.Sessions[0]
+	theirs := tsharkPDUs(t, file, aenPort, "iscsi.opcode == 0x32")
+	require.Len(t, s.AENs, len(theirs))
+	require.Len(t, s.AENs, 2)
+	for i, a := range s.AENs {
+		p := theirs[i]
+		require.NotNil(t, a.Sense)
+		assert.Equal(t, fmt.Sprintf("0x%02x", a.Event), p["iscsi.asyncevent"])
+		assert.Equal(t, fmt.Sprintf("0x%02x", a.Sense.Key), p["scsi.sns.key"])
+		if asc, ok := p["scsi.sns.asc"]; ok { // tshark leaves them out for descriptor sense
+			assert.Equal(t, fmt.Sprintf("0x%02x", a.Sense.ASC), asc)
+			assert.Equal(t, fmt.Sprintf("0x%02x", a.Sense.ASCQ), p["scsi.sns.ascq"])
+		}
+		assert.Equal(t, [2]uint8{0x3f, 0x0e}, [2]uint8{a.Sense.ASC, a.Sense.ASCQ})
+	}
+	assert.Equal(t, []string{"fixed", "descriptor"}, []string{s.AENs[0].Sense.Format, s.AENs[1].Sense.Format})
+	assert.Equal(t, 2, s.AENs[0].ReportLUNsAfter)
+	assert.Equal(t, 1, s.AENs[1].ReportLUNsAfter)
+	assert.Len(t, s.ReportLUNs, 3)
+	assert.Len(t, s.LUNs, 4)
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes the real-traffic captures in this directory: Debian's stock
 # open-iscsi in a qemu guest (harness/cmd/labrun) logging in to Debian's
-# tgtd on the host, captured on the host's loopback by labrun (tcpdump).
+# tgtd on the host (and, for AENs, to the emulated target), captured on the
+# host's loopback by labrun (tcpdump). ONLY="aen ..." limits the set.
 # Needs root and the lab's packages (see harness/lab/README.md) plus tgt.
 # Usage: sh testdata/make-captures.sh   (from harness/)
 set -eu
@@ -10,7 +11,7 @@ IQN=iqn.2026-11.lab.h4:t1
 OUT=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
 # tgtd ignores SIGTERM while it has targets: kill it outright.
-trap 'rc=$?; kill -9 $TGTD 2>/dev/null; wait $TGTD 2>/dev/null; rm -rf "$WORK"; exit $rc' EXIT
+trap 'rc=$?; kill -9 $TGTD 2>/dev/null; wait $TGTD 2>/dev/null || true; rm -rf "$WORK"; exit $rc' EXIT
 
 tgtd -f -C "$PORT" --iscsi portal=127.0.0.1:"$PORT" >"$WORK/tgtd.log" 2>&1 &
 TGTD=$!
@@ -25,10 +26,10 @@ for lun in 1 2 300; do
 done
 adm --mode target --op bind --tid 1 -I ALL
 
-ONLY=${ONLY:-scan-auto scan-manual digests}
+ONLY=${ONLY:-scan-auto scan-manual digests aen}
 run() { # run NAME 'guest script'
 	case " $ONLY " in *" $1 "*) ;; *) return 0 ;; esac
-	go run ./cmd/labrun -pcap "$OUT/$1.pcap" -port "$PORT" -- "$2"
+	go run ./cmd/labrun -pcap "$OUT/$1.pcap" -port "${RUNPORT:-$PORT}" -- "$2"
 }
 NODE="-T $IQN -p 10.0.2.2:$PORT"
 SETUP="iscsid; sleep 1; iscsiadm -m node -o new $NODE >/dev/null"
@@ -52,4 +53,32 @@ run digests "$SETUP
 iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.HeaderDigest -v CRC32C
 iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.DataDigest -v CRC32C
 iscsiadm -m node $NODE -l; sleep 3; ls /sys/class/scsi_device; iscsiadm -m node $NODE -u"
+# 4. AENs: tgt never sends one, so the emulated target (lunwatch target,
+# harness/target) serves LUNs 0-2 on port AENPORT; once the guest's scan is
+# done it gains LUN 3 and sends a 3F/0E Asynchronous Message with fixed
+# sense, then one with descriptor sense. Stock iscsid rescans on each.
+AENPORT=${AENPORT:-3373}
+AENIQN=iqn.2026-11.lab.h4:aen
+aen_capture() {
+	go build -o "$WORK/lunwatch" ./cmd/lunwatch
+	mkfifo "$WORK/ctl"
+	"$WORK/lunwatch" target -listen 127.0.0.1:$AENPORT -portal 10.0.2.2:$AENPORT -target $AENIQN \
+		-luns 0-2 -size 1M <"$WORK/ctl" >"$WORK/ctl.out" 2>&1 &
+	TGT=$!
+	exec 3>"$WORK/ctl"
+	( # the host side of the scenario, while the guest waits
+		until grep -q 'sessions=1' "$WORK/ctl.out"; do echo list >&3; sleep 1; done
+		sleep 4; echo "add-lun $AENIQN 3 1M" >&3; echo "aen $AENIQN 0 fixed" >&3
+		sleep 5; echo "aen $AENIQN 0 descriptor" >&3
+	) &
+	HOST=$!
+	ANODE="-T $AENIQN -p 10.0.2.2:$AENPORT"
+	RUNPORT=$AENPORT run aen "iscsid; sleep 1; iscsiadm -m node -o new $ANODE >/dev/null
+iscsiadm -m node $ANODE -l; sleep 20; ls /sys/class/scsi_device; iscsiadm -m node $ANODE -u" || true
+	kill $HOST 2>/dev/null || true
+	exec 3>&-
+	kill $TGT 2>/dev/null; wait $TGT 2>/dev/null || true
+	cat "$WORK/ctl.out"
+}
+case " $ONLY " in *" aen "*) aen_capture ;; esac
 ls -l "$OUT"/*.pcap
