@@ -73,8 +73,6 @@ static void check_healthy(struct iscsi_session *se, uint32_t sid, const char *iq
 	T_INTEQ(iscsi_session_host_no_get(se), host);
 	T_STREQ(iscsi_session_state_get(se), "LOGGED_IN");
 	T_STREQ(iscsi_session_conn_state_get(se), "up");
-	T_STREQ(iscsi_session_username_get(se), "");	/* kernel's "(null)" */
-	T_STREQ(iscsi_session_password_in_get(se), "");
 	T_INTEQ(iscsi_session_recovery_tmo_get(se), 120);
 	T_INTEQ(iscsi_session_abort_tmo_get(se), 15);
 	T_INTEQ(iscsi_session_creator_get(se), 412);
@@ -107,6 +105,12 @@ static void test_two_sessions(void)
 	if (n == 2) {
 		check_healthy(ses[0], 1, "iqn.2003-01.org.example:disk1", 3260, 0);
 		check_healthy(ses[1], 2, "iqn.2003-01.org.example:disk2", 3261, 1);
+		T_STREQ(iscsi_session_username_get(ses[0]), "");	/* kernel's "(null)" */
+		T_STREQ(iscsi_session_password_in_get(ses[0]), "");
+		T_STREQ(iscsi_session_username_get(ses[1]), "alice");	/* mutual CHAP */
+		T_STREQ(iscsi_session_password_get(ses[1]), "alice-secret");
+		T_STREQ(iscsi_session_username_in_get(ses[1]), "disk2");
+		T_STREQ(iscsi_session_password_in_get(ses[1]), "target-secret");
 	}
 	iscsi_sessions_free(ses, n);
 	T_INTEQ(iscsi_session_get(ctx, 2, &one), LIBISCSI_OK);

@@ -152,6 +152,10 @@ lun 0 1 1 sda running
 lun 0 1 2 sdb running
 host 1 10.0.2.15
 session 1 2 iqn.2003-01.org.example:disk2 10.0.2.2 3261 LOGGED_IN up
+# session 2 logged in with mutual CHAP
+S2="$T/devices/platform/host1/session2/iscsi_session/session2"
+w "$S2/username" "alice"; w "$S2/password" "alice-secret"
+w "$S2/username_in" "disk2"; w "$S2/password_in" "target-secret"
 lun 1 2 0 - running
 
 T="$here/recovery"; rm -rf "$T"; base
