@@ -102,9 +102,10 @@ void login_sm_free(struct login_sm *sm);
 /* Runs the whole login within p->lp_timeout_ms. Returns res->lr_rc. */
 int login_run(int fd, const struct login_params *p, struct login_result *res);
 
-/* Logout (reason: close the session) on a logged-in connection, waiting
- * for the response until deadline. Returns an enum iscsi_rc. */
-int login_logout(int fd, uint32_t itt, uint32_t cmdsn, uint32_t exp_statsn,
-		 uint16_t cid, int timeout_ms);
+/* Logout (reason: close the session) on a connection logged in with lr
+ * (its digests apply), waiting up to timeout_ms for the response.
+ * Returns an enum iscsi_rc (RC_LOGOUT if the target refuses). */
+int login_logout(int fd, const struct login_result *lr, uint32_t itt, uint32_t cmdsn,
+		 uint32_t exp_statsn, uint16_t cid, int timeout_ms);
 
 #endif

@@ -43,9 +43,12 @@ out:
 	return res->lr_rc;
 }
 
-int login_logout(int fd, uint32_t itt, uint32_t cmdsn, uint32_t exp_statsn,
-		 uint16_t cid, int timeout_ms)
+int login_logout(int fd, const struct login_result *lr, uint32_t itt, uint32_t cmdsn,
+		 uint32_t exp_statsn, uint16_t cid, int timeout_ms)
 {
+	bool hd = lr->lr_params.ip_hdig == DIGEST_CRC32C, dd = lr->lr_params.ip_ddig == DIGEST_CRC32C;
+	size_t max_rx = lr->lr_params.ip_max_recv_dlen > LOGIN_RX_MAX ?
+			lr->lr_params.ip_max_recv_dlen : LOGIN_RX_MAX;
 	struct pdu req, rsp;
 	struct pdu_logout_req q = { .oq_reason = LOGOUT_SESSION, .oq_cid = cid, .oq_itt = itt,
 				    .oq_cmdsn = cmdsn, .oq_exp_statsn = exp_statsn };
@@ -56,10 +59,10 @@ int login_logout(int fd, uint32_t itt, uint32_t cmdsn, uint32_t exp_statsn,
 	pdu_init(&req);
 	pdu_init(&rsp);
 	pdu_logout_req_encode(&req, &q);
-	rc = net_send_pdu(fd, &req, false, false, deadline);
+	rc = net_send_pdu(fd, &req, hd, dd, deadline);
 	/* skip NOP-Ins or async messages that may precede the answer */
 	while (rc == RC_OK) {
-		rc = net_recv_pdu(fd, &rsp, false, false, LOGIN_RX_MAX, deadline, NULL);
+		rc = net_recv_pdu(fd, &rsp, hd, dd, max_rx, deadline, NULL);
 		if (rc != RC_OK)
 			break;
 		if (pdu_logout_rsp_decode(&rsp, &r) == 0) {

@@ -240,7 +240,7 @@ int st_discover(const struct st_request *rq, struct st_result *out,
 		out->sr_failed = ST_PHASE_TEXT;
 	/* the answer is what counts: a failed logout only gets a close */
 	if (rc == RC_OK)
-		login_logout(fd, 2, c.cmdsn, c.exp_statsn, lp.lp_cid, 5000);
+		login_logout(fd, res, 2, c.cmdsn, c.exp_statsn, lp.lp_cid, 5000);
 	close(fd);
 	return rc;
 }
