@@ -98,3 +98,10 @@ done
 [ $rc -eq 24 ] || { cat "$TMP/chap2.err"; fail "mutual CHAP without target auth: exit $rc, expected 24"; }
 grep -q "iSCSI login failed due to authorization failure" "$TMP/chap2.err" || fail "mutual CHAP message"
 ok "mutual CHAP refused when the target cannot authenticate: exit 24"
+
+# 8. IPv6: a portal on [::1]; lines and record paths use stock's forms
+tgtadm_ --mode portal --op new --param "portal=[::1]:$PORT" || fail "tgt IPv6 portal"
+"$ADM" -m discovery -t st -p "[::1]:$PORT" >"$TMP/v6" 2>"$TMP/v6.err" || { cat "$TMP/v6.err"; fail "IPv6 discovery"; }
+grep -qx "\[::1\]:$PORT,1 $IQN:disk1" "$TMP/v6" || { cat "$TMP/v6"; fail "IPv6 line"; }
+[ -f "$ETC3/nodes/$IQN:disk1/::1,$PORT,1/default" ] || fail "IPv6 record path"
+ok "IPv6 portal listed as [::1]:$PORT,1"
