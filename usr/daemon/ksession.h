@@ -58,9 +58,11 @@ int ksession_stop(struct kern *k, struct ksess *ks, int timeout_ms);
 /* Recovery, step 1: on a connection error, stop the connection in recovery
  * mode (the kernel queues I/O until recovery_tmo). Closes ks->ks_fd. */
 int ksession_suspend(struct kern *k, struct ksess *ks);
-/* Recovery, step 2 when the login was run in user space (only correct if
- * no command went through the kernel session yet; see ksession_relogin):
- * bind fd to the same kernel connection, set the parameters, start it. */
+/* Recovery, step 2 when the login was run in user space. WARNING: only
+ * correct if no command ever went through the kernel session. Once it has,
+ * the kernel's CmdSN is ahead of the CmdSN a user-space login announced and
+ * tgtd (and any RFC target) holds every command: I/O hangs after recovery
+ * (seen in the lab, 6.1 kernel). Use ksession_relogin for recovery. */
 int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
 		       const struct login_result *lr, int fd);
 
