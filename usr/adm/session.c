@@ -167,6 +167,16 @@ static int node_op_for_session(const struct adm_opts *o, struct iscsi_session *s
 	return adm_node_run(&no);
 }
 
+/* Checked once there is something to print, as stock does (no sessions
+ * wins over a bad level). */
+static int level_ok(const struct adm_opts *o)
+{
+	if (o->o_print <= 3 && o->o_print >= -1)
+		return 1;
+	log_error("Invalid info level %d. Try 0 - 3.", o->o_print);
+	return 0;
+}
+
 static int run_one(const struct adm_opts *o, struct iscsi_context *ctx, uint32_t sid)
 {
 	struct iscsi_session *se = NULL;
@@ -178,10 +188,13 @@ static int run_one(const struct adm_opts *o, struct iscsi_context *ctx, uint32_t
 		log_error("Could not get session info for sid %" PRIu32, sid);
 		return RC_SYSFS_LOOKUP;
 	}
-	if (o->o_print > 0 && o->o_ops == ADM_OP_NONE)
-		adm_session_print_tree(&se, 1, o->o_print, o->o_show_secrets,
-				       usr_sysfs_root());
-	else
+	if (o->o_print > 0 && o->o_ops == ADM_OP_NONE) {
+		if (level_ok(o))
+			adm_session_print_tree(&se, 1, o->o_print, o->o_show_secrets,
+					       usr_sysfs_root());
+		else
+			rc = RC_INVAL;
+	} else
 		rc = node_op_for_session(o, se);
 	iscsi_session_free(se);
 	return rc;
@@ -201,13 +214,15 @@ static int run_all(const struct adm_opts *o, struct iscsi_context *ctx)
 		log_error("No active sessions.");
 		return RC_NO_OBJS_FOUND;
 	}
-	if (o->o_print > 0)
+	if (!level_ok(o))
+		rc = RC_INVAL;
+	else if (o->o_print > 0)
 		adm_session_print_tree(ses, n, o->o_print, o->o_show_secrets,
 				       usr_sysfs_root());
 	else
 		adm_session_print_flat(ses, n, usr_sysfs_root());
 	iscsi_sessions_free(ses, n);
-	return RC_OK;
+	return rc;
 }
 
 /* Library messages become iscsiadm's own (-d shows the debug ones). */
@@ -234,10 +249,6 @@ int adm_session_run(const struct adm_opts *o)
 		return adm_session_logout(o);
 	if (o->o_rescan)
 		return adm_session_rescan(o);
-	if (o->o_print > 3 || o->o_print < -1) {
-		log_error("Invalid info level %d. Try 0 - 3.", o->o_print);
-		return RC_INVAL;
-	}
 	if ((want = wanted_sid(o, &sid)) < 0)
 		return RC_ERR;
 	if (!(ctx = iscsi_context_new()))
