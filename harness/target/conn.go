@@ -188,6 +188,9 @@ func (c *conn) reject(p *iscsi.PDU, reason uint8) bool {
 
 func (c *conn) handleNOPOut(p *iscsi.PDU) bool {
 	if p.ITT() == 0xffffffff {
+		if p.TTT() != 0xffffffff {
+			c.logf("ping answered (ttt %#x)", p.TTT())
+		}
 		return true // answer to our ping, or a one-way ping: no reply
 	}
 	r := &iscsi.PDU{}
@@ -200,7 +203,7 @@ func (c *conn) handleNOPOut(p *iscsi.PDU) bool {
 	return c.send(r, true) == nil
 }
 
-// Ping sends a NOP-In the initiator must answer (TTT set, ITT reserved);
+// ping sends a NOP-In the initiator must answer (TTT set, ITT reserved);
 // StatSN is not advanced.
 func (c *conn) ping(ttt uint32) error {
 	r := &iscsi.PDU{}

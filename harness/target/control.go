@@ -21,6 +21,7 @@ const ControlHelp = `commands (one per line; each answer is one line, "ok ..." o
   drop-conn IQN                  async event 2, then close
   drop-all IQN                   async event 3, then close
   drop IQN                       close TCP without a word
+  ping IQN                       NOP-In the initiator must answer
   refuse-logins on|off           answer logins with "service unavailable"
   hostile MODE                   off, bad-length, wrong-opcode, oversized, bad-sense, login-garbage
   help`
@@ -52,7 +53,7 @@ func (s *Server) Control(line string) (string, error) {
 	}
 	switch f[0] {
 	case "help":
-		return "commands: add-target add-lun remove-lun list aen logout-request drop-conn drop-all drop refuse-logins hostile help", nil
+		return "commands: add-target add-lun remove-lun list aen logout-request drop-conn drop-all drop ping refuse-logins hostile help", nil
 	case "list":
 		return s.controlList(), nil
 	case "add-target":
@@ -77,7 +78,7 @@ func (s *Server) Control(line string) (string, error) {
 
 // targetVerbs are the commands that name a target first.
 var targetVerbs = map[string]bool{"add-lun": true, "remove-lun": true, "aen": true,
-	"logout-request": true, "drop-conn": true, "drop-all": true, "drop": true}
+	"logout-request": true, "drop-conn": true, "drop-all": true, "drop": true, "ping": true}
 
 // controlTarget runs the commands that act on one target.
 func controlTarget(t *Target, verb string, args []string) (string, error) {
@@ -98,6 +99,8 @@ func controlTarget(t *Target, verb string, args []string) (string, error) {
 		return sent(t.SendAsyncEvent(iscsi.AsyncDropAllConns, 0, 0)), nil
 	case "drop":
 		return fmt.Sprintf("dropped %d", t.DropConnections()), nil
+	case "ping":
+		return sent(t.Ping()), nil
 	}
 	return "", fmt.Errorf("unknown command %q (try help)", verb)
 }
@@ -128,8 +131,9 @@ func controlLUN(t *Target, verb string, args []string) (string, error) {
 	return fmt.Sprintf("added %d", n), nil
 }
 
+// controlAEN sends 3F/0E; the sense format defaults to the target's.
 func controlAEN(t *Target, args []string) (string, error) {
-	a := AEN{}
+	a := AEN{Format: t.opt.SenseFormat}
 	for _, arg := range args {
 		switch arg {
 		case "fixed":

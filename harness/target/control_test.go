@@ -15,7 +15,7 @@ func TestControlLines(t *testing.T) {
 	c.login(testIQN, nil)
 	script := strings.Join([]string{
 		"# comment", "add-lun " + testIQN + " 4 1G", "remove-lun " + testIQN + " 1",
-		"aen " + testIQN + " descriptor", "add-target iqn.2026-11.test:other",
+		"aen " + testIQN + " descriptor", "aen " + testIQN, "add-target iqn.2026-11.test:other",
 		"refuse-logins on", "refuse-logins off", "hostile bad-sense", "hostile off",
 		"bogus", "add-lun nosuch 1 1M", "add-lun " + testIQN + " 4 1G", "list",
 	}, "\n")
@@ -24,7 +24,7 @@ func TestControlLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"ok added 4", "ok removed 1", "ok sent 1", "ok added iqn.2026-11.test:other",
+	want := []string{"ok added 4", "ok removed 1", "ok sent 1", "ok sent 1", "ok added iqn.2026-11.test:other",
 		"ok refuse-logins on", "ok refuse-logins off", "ok hostile bad-sense", "ok hostile off",
 		"error unknown", "error no target", "error target: LUN 4 exists", "ok portal"}
 	for i, w := range want {
@@ -35,8 +35,10 @@ func TestControlLines(t *testing.T) {
 	if got := tg.LUNs(); len(got) != 4 || got[3] != 4 || got[1] != 2 {
 		t.Errorf("LUNs after control: %v", got)
 	}
-	if p := c.recv(); p.Opcode() != iscsi.OpAsyncMsg || p.Data[2] != 0x72 {
-		t.Errorf("AEN from control line: %v %x", p.Opcode(), p.Data)
+	for _, code := range []byte{0x72, 0x70} { // explicit descriptor, then the target's default
+		if p := c.recv(); p.Opcode() != iscsi.OpAsyncMsg || p.Data[2] != code {
+			t.Errorf("AEN from control line: %v %x, want sense %#x", p.Opcode(), p.Data, code)
+		}
 	}
 	for _, bad := range []string{"1T0", "0", "x"} {
 		if _, err := ParseSize(bad); err == nil {

@@ -140,3 +140,37 @@ func (c *testInit) tmf(fn uint8, ref uint32) *iscsi.PDU {
 	c.send(p)
 	return c.recv()
 }
+
+// TestTargetPing: the NOP-In carries a TTT, the reserved ITT, and does
+// not advance StatSN; the initiator's answer gets no reply.
+func TestTargetPing(t *testing.T) {
+	s, tg := newTestServer(t, TargetOptions{})
+	c := dialInit(t, s.Addr())
+	c.login(testIQN, nil)
+	if n := tg.Ping(); n != 1 {
+		t.Fatalf("ping reached %d", n)
+	}
+	p := c.recv()
+	if p.Opcode() != iscsi.OpNOPIn || p.ITT() != 0xffffffff || p.TTT() == 0xffffffff {
+		t.Fatalf("ping: %v itt %#x ttt %#x", p.Opcode(), p.ITT(), p.TTT())
+	}
+	statSN := p.StatSN()
+	a := &iscsi.PDU{}
+	a.SetOpcode(iscsi.OpNOPOut)
+	a.SetImmediate(true)
+	a.SetFlags(iscsi.FlagFinal)
+	a.SetITT(0xffffffff)
+	a.SetTTT(p.TTT())
+	a.SetCmdSN(c.cmdSN)
+	c.send(a)
+	p = c.send2recvTUR()
+	if p.Opcode() != iscsi.OpSCSIResponse || p.StatSN() != statSN {
+		t.Errorf("after ping: %v StatSN %d, want %d", p.Opcode(), p.StatSN(), statSN)
+	}
+}
+
+// send2recvTUR sends TEST UNIT READY and returns the next PDU received.
+func (c *testInit) send2recvTUR() *iscsi.PDU {
+	c.send(tur(c))
+	return c.recv()
+}

@@ -139,3 +139,15 @@ func (t *Target) DropConnections() int {
 	}
 	return len(cs)
 }
+
+// Ping sends a NOP-In the initiator must answer with a NOP-Out (RFC 7143
+// section 11.19) to every logged-in connection; answers are only logged.
+func (t *Target) Ping() int {
+	n := 0
+	for _, c := range t.conns() {
+		if c.ping(uint32(n+1)) == nil {
+			n++
+		}
+	}
+	return n
+}
