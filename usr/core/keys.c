@@ -38,6 +38,10 @@ static const char *const e_digest[] = { "None", "CRC32C", "CRC32C,None", "None,C
 #define RO KF_RO
 #define IM KF_IFACE_MODE
 
+/* Ranges: values iSCSI negotiation clamps at login (burst and segment
+ * lengths, queue sizes) take any non-negative int here, because stock
+ * stores them unchecked and its records must load unchanged; fields that
+ * are small by nature (ports, VLAN, TOS, ERL) are checked. */
 static const struct key_def key_table[] = {
 	/* discovery (SendTargets) record, first part */
 	E("discovery.startup", D, e_dstartup, "manual", 0),
@@ -116,9 +120,9 @@ static const struct key_def key_table[] = {
 	E("node.discovery_type", N, e_ntype, "static", RO),
 	V("node.session.initial_cmdsn", N, 0, IMAX, "0", 0),
 	V("node.session.initial_login_retry_max", N, 0, IMAX, "4", 0),
-	V("node.session.xmit_thread_priority", N, -20, 20, "-20", 0),
-	V("node.session.cmds_max", N, 2, 2048, "128", 0),
-	V("node.session.queue_depth", N, 1, 1024, "32", 0),
+	V("node.session.xmit_thread_priority", N, IMIN, IMAX, "-20", 0),
+	V("node.session.cmds_max", N, 0, IMAX, "128", 0),
+	V("node.session.queue_depth", N, 0, IMAX, "32", 0),
 	V("node.session.nr_sessions", N, 1, 1024, "1", 0),
 	E("node.session.auth.authmethod", N, e_auth, "None", 0),
 	S("node.session.auth.username", N, "", 0),
@@ -134,12 +138,12 @@ static const struct key_def key_table[] = {
 	B("node.session.iscsi.FastAbort", N, "Yes", 0),
 	B("node.session.iscsi.InitialR2T", N, "No", 0),
 	B("node.session.iscsi.ImmediateData", N, "Yes", 0),
-	V("node.session.iscsi.FirstBurstLength", N, 512, 16777215, "262144", 0),
-	V("node.session.iscsi.MaxBurstLength", N, 512, 16777215, "16776192", 0),
-	V("node.session.iscsi.DefaultTime2Retain", N, 0, 3600, "0", 0),
-	V("node.session.iscsi.DefaultTime2Wait", N, 0, 3600, "2", 0),
-	V("node.session.iscsi.MaxConnections", N, 1, 65535, "1", 0),
-	V("node.session.iscsi.MaxOutstandingR2T", N, 1, 65535, "1", 0),
+	V("node.session.iscsi.FirstBurstLength", N, 0, IMAX, "262144", 0),
+	V("node.session.iscsi.MaxBurstLength", N, 0, IMAX, "16776192", 0),
+	V("node.session.iscsi.DefaultTime2Retain", N, 0, IMAX, "0", 0),
+	V("node.session.iscsi.DefaultTime2Wait", N, 0, IMAX, "2", 0),
+	V("node.session.iscsi.MaxConnections", N, 0, IMAX, "1", 0),
+	V("node.session.iscsi.MaxOutstandingR2T", N, 0, IMAX, "1", 0),
 	V("node.session.iscsi.ERL", N, 0, 2, "0", 0),
 	E(KEY_SCAN, N, e_scan, "auto", 0),
 	/* ours: no built-in default, an unset value follows iscsid.conf */
@@ -155,8 +159,8 @@ static const struct key_def key_table[] = {
 	V("node.conn[0].timeo.auth_timeout", N, 0, IMAX, "45", 0),
 	V("node.conn[0].timeo.noop_out_interval", N, 0, IMAX, "5", 0),
 	V("node.conn[0].timeo.noop_out_timeout", N, 0, IMAX, "5", 0),
-	V("node.conn[0].iscsi.MaxXmitDataSegmentLength", N, 0, 16777215, "0", 0),
-	V("node.conn[0].iscsi.MaxRecvDataSegmentLength", N, 512, 16777215, "262144", 0),
+	V("node.conn[0].iscsi.MaxXmitDataSegmentLength", N, 0, IMAX, "0", 0),
+	V("node.conn[0].iscsi.MaxRecvDataSegmentLength", N, 0, IMAX, "262144", 0),
 	E("node.conn[0].iscsi.HeaderDigest", N, e_digest, "None", 0),
 	E("node.conn[0].iscsi.DataDigest", N, e_digest, "None", 0),
 	B("node.conn[0].iscsi.IFMarker", N, "No", 0),
@@ -168,7 +172,7 @@ static const struct key_def key_table[] = {
 	V("discovery.sendtargets.reopen_max", D, 0, IMAX, "5", 0),
 	V("discovery.sendtargets.timeo.auth_timeout", D, 0, IMAX, "45", 0),
 	V("discovery.sendtargets.timeo.active_timeout", D, 0, IMAX, "30", 0),
-	V("discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", D, 512, 16777215, "32768", 0),
+	V("discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", D, 0, IMAX, "32768", 0),
 };
 
 size_t keys_count(void)
