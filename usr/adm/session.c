@@ -239,12 +239,37 @@ static void lib_log(struct iscsi_context *ctx, int priority, const char *file,
 		log_debug("%s: %s", func, msg);
 }
 
+/* Options session mode refuses (stock accepts only -P -i -R -d -r -m -u
+ * -s -o -n -S -v here). Stock names the first one on the command line;
+ * without argv order we name the first of this list that was given. */
+static int refused_option(const struct adm_opts *o)
+{
+	const struct { char letter; int given; } opt[] = {
+		{ 'T', o->o_target != NULL },	{ 'p', o->o_portal != NULL },
+		{ 'I', o->o_niface > 0 },	{ 't', o->o_type != NULL },
+		{ 'l', o->o_login },		{ 'L', o->o_loginall != NULL },
+		{ 'U', o->o_logoutall != NULL },	{ 'D', o->o_discover },
+		{ 'H', o->o_host != NULL },	{ 'C', o->o_submode != NULL },
+		{ 'W', o->o_no_wait },		{ 'k', o->o_killiscsid >= 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+		if (opt[i].given) {
+			log_error("session mode: option '-%c' is not allowed/supported",
+				  opt[i].letter);
+			return 1;
+		}
+	return 0;
+}
+
 int adm_session_run(const struct adm_opts *o)
 {
 	struct iscsi_context *ctx;
 	uint32_t sid = 0;
 	int want, rc;
 
+	if (refused_option(o))
+		return RC_INVAL;
 	if (o->o_logout)
 		return adm_session_logout(o);
 	if (o->o_rescan)
