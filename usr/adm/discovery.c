@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conf.h"
+#include "daemon_ops.h"
 #include "discovery.h"
 #include "discovery_int.h"
 #include "err.h"
@@ -265,8 +266,11 @@ static int disc_apply(struct disc_ctx *c, const struct st_result *res)
 		idb_unlock(c->db);
 	}
 	disc_print(c->o, nodes, n);
+	/* -l: log in to what was found, through iscsid like -m node --login */
+	if (c->o->o_login)
+		rc = adm_node_login(c->o, nodes, n);
 	idb_recs_free(nodes, n);
-	return RC_OK;
+	return rc;
 }
 
 static void disc_ctx_free(struct disc_ctx *c)

@@ -6,6 +6,7 @@
 #include "login.h"
 #include "net.h"
 #include "err.h"
+#include "log.h"
 
 #define LOGIN_RX_MAX 65536  /* generous bound on a login response segment */
 
@@ -25,6 +26,8 @@ int login_run(int fd, const struct login_params *p, struct login_result *res)
 	}
 	while (st == LOGIN_SEND) {
 		const char *why = "";
+		log_debugn(3, "login req: stage %u->%u%s, %zu data bytes", (req.pdu_bhs[1] >> 2) & 3,
+			   req.pdu_bhs[1] & 3, req.pdu_bhs[1] & PDU_TRANSIT ? " T" : "", req.pdu_data_len);
 		int rc = net_send_pdu(fd, &req, false, false, deadline);
 		if (rc == RC_OK)
 			rc = net_recv_pdu(fd, &rsp, false, false, LOGIN_RX_MAX, deadline, &why);
@@ -33,10 +36,17 @@ int login_run(int fd, const struct login_params *p, struct login_result *res)
 			snprintf(res->lr_msg, sizeof(res->lr_msg), "login %s", *why ? why : "send failed");
 			break;
 		}
+		struct pdu_login_rsp h;
+		if (pdu_login_rsp_decode(&rsp, &h) == 0)
+			log_debugn(3, "login rsp: stage %u->%u%s%s status %02x%02x, %zu data bytes",
+				   h.ls_csg, h.ls_nsg, h.ls_transit ? " T" : "", h.ls_continue ? " C" : "",
+				   h.ls_class, h.ls_detail, rsp.pdu_data_len);
 		st = login_sm_step(&sm, &rsp, &req, res);
 		pdu_free(&rsp);
 	}
 out:
+	if (res->lr_rc != RC_OK)
+		log_debug("login failed: %s", res->lr_msg);
 	login_sm_free(&sm);
 	pdu_free(&req);
 	pdu_free(&rsp);

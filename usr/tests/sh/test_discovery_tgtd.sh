@@ -105,3 +105,10 @@ tgtadm_ --mode portal --op new --param "portal=[::1]:$PORT" || fail "tgt IPv6 po
 grep -qx "\[::1\]:$PORT,1 $IQN:disk1" "$TMP/v6" || { cat "$TMP/v6"; fail "IPv6 line"; }
 [ -f "$ETC3/nodes/$IQN:disk1/::1,$PORT,1/default" ] || fail "IPv6 record path"
 ok "IPv6 portal listed as [::1]:$PORT,1"
+
+# 9. -l hands the discovered records to iscsid; with none listening (a
+# private socket name) the portals are still listed and stock's exit 20 comes back
+ISCSI_ETC_DIR="$ETC2" ISCSID_IPC_NAME="h2-no-iscsid-$$" "$ADM" -m discovery -t st -p $P -l >"$TMP/l.out" 2>"$TMP/l.err"; rc=$?
+[ $rc -eq 20 ] || { cat "$TMP/l.err"; fail "-l without iscsid: exit $rc, expected 20"; }
+grep -q "$IQN:disk1" "$TMP/l.out" || fail "-l did not list the portals"
+ok "-l without iscsid: exit 20"
