@@ -86,11 +86,18 @@ func (s *scenario) finish() {
 // login creates the node record by hand (SendTargets would name
 // 127.0.0.1), sets node.session.scan and logs in.
 func (s *scenario) login(scan string) {
-	p := s.portal()
-	script := fmt.Sprintf(`set -e
-iscsiadm -m node -o new -T %[1]s -p %[2]s >/dev/null
-iscsiadm -m node -T %[1]s -p %[2]s -o update -n node.session.scan -v %[3]s
-iscsiadm -m node -T %[1]s -p %[2]s -l`, s.tgt.IQN(), p, scan)
+	s.loginWith([][2]string{{"node.session.scan", scan}})
+}
+
+// loginWith is login with any record settings (name, value) applied first,
+// e.g. the project's node.session.autoscan_en.
+func (s *scenario) loginWith(settings [][2]string) {
+	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", s.tgt.IQN(), s.portal())
+	script := "set -e\n" + node + " -o new >/dev/null\n"
+	for _, kv := range settings {
+		script += fmt.Sprintf("%s -o update -n %s -v %s\n", node, kv[0], kv[1])
+	}
+	script += node + " -l\n"
 	_, err := guest.MustRun(script, 60*time.Second)
 	require.NoError(s.t, err, "login")
 	out, err := guest.MustRun("ls /sys/class/iscsi_host", 10*time.Second)
@@ -129,7 +136,9 @@ func (s *scenario) waitLUNs(want []uint64, timeout time.Duration) {
 
 // settle polls until the LUN list has not changed for 3 s (at most 30 s):
 // the way to assert that nothing (more) appears.
-func (s *scenario) settle() []uint64 {
+func (s *scenario) settle() []uint64 { return s.settleFor(3 * time.Second) }
+
+func (s *scenario) settleFor(quiet time.Duration) []uint64 {
 	last, since := s.luns(), time.Now()
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); {
 		time.Sleep(500 * time.Millisecond)
@@ -138,7 +147,7 @@ func (s *scenario) settle() []uint64 {
 			last, since = cur, time.Now()
 			continue
 		}
-		if time.Since(since) >= 3*time.Second {
+		if time.Since(since) >= quiet {
 			break
 		}
 	}
