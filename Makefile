@@ -106,7 +106,11 @@ bench-harness:
 
 # Kernel lab (qemu guest); needs root and the packages .ci/deps installs.
 e2e: all
-	cd harness && go test -count=1 -timeout 30m -tags e2e ./e2e/...
+	cd harness && go test -count=1 -timeout 30m -tags e2e -v ./e2e/...
+
+# Stock vs project side by side in the lab (table also in harness/results/demo.txt).
+demo: deps all
+	cd harness/e2e && go test -count=1 -timeout 20m -tags e2e -run '^TestDemo$$' -args -demo
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
