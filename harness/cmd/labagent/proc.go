@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"log"
 	"os"
 	"os/exec"
 	"sync"
@@ -156,7 +157,12 @@ func (t *procTable) kill(req *agentproto.Request) agentproto.Response {
 	return agentproto.Response{}
 }
 
+// powerOff logs each step on the console: when the host has to kill a
+// guest that did not stop, the console log shows where it hung.
 func powerOff() {
+	log.Print("poweroff: sync")
 	syscall.Sync()
-	_ = syscall.Reboot(syscall.LINUX_REBOOT_CMD_POWER_OFF)
+	log.Print("poweroff: reboot(POWER_OFF)")
+	err := syscall.Reboot(syscall.LINUX_REBOOT_CMD_POWER_OFF)
+	log.Printf("poweroff: %v", err)
 }
