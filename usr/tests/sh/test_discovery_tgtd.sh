@@ -112,3 +112,18 @@ ISCSI_ETC_DIR="$ETC2" ISCSID_IPC_NAME="h2-no-iscsid-$$" "$ADM" -m discovery -t s
 [ $rc -eq 20 ] || { cat "$TMP/l.err"; fail "-l without iscsid: exit $rc, expected 20"; }
 grep -q "$IQN:disk1" "$TMP/l.out" || fail "-l did not list the portals"
 ok "-l without iscsid: exit 20"
+
+# 10. -I: records per iface, the iface's settings copied in
+ETC4="$TMP/etc4"; mkdir -p "$ETC4"; cp "$ETC2/initiatorname.iscsi" "$ETC4/"
+export ISCSI_ETC_DIR="$ETC4"
+"$ADM" -m iface -I h2if -o new >/dev/null || fail "iface new"
+"$ADM" -m iface -I h2if -o update -n iface.initiatorname -v iqn.2026-01.test.h2:other >/dev/null ||
+	fail "iface update"
+"$ADM" -m discovery -t st -p $P -I h2if -I default >"$TMP/if" || fail "discovery -I"
+[ "$(wc -l < "$TMP/if")" -eq 4 ] || { cat "$TMP/if"; fail "-I: expected 2 targets x 2 ifaces"; }
+for ifn in h2if default; do
+	[ -f "$ETC4/nodes/$IQN:disk1/127.0.0.1,$PORT,1/$ifn" ] || fail "-I: no $ifn record"
+done
+"$ADM" -m node -T $IQN:disk1 -p $P -I h2if | grep -qx "iface.initiatorname = iqn.2026-01.test.h2:other" ||
+	fail "-I: iface settings not copied"
+ok "-I: one record per iface"
