@@ -100,7 +100,6 @@ func (a *Auditor) AddInput(name string) { a.inputs = append(a.inputs, name) }
 // ReadSource audits every packet of src until it ends.
 func (a *Auditor) ReadSource(name string, src PacketSource) error {
 	a.AddInput(name)
-	link := src.LinkType()
 	for {
 		data, ci, err := src.ZeroCopyReadPacketData()
 		switch {
@@ -111,6 +110,6 @@ func (a *Auditor) ReadSource(name string, src PacketSource) error {
 		case err != nil:
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		a.Packet(data, ci, link)
+		a.Packet(data, ci, src.LinkType()) // pcapng interfaces may differ
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/google/gopacket/pcapgo"
@@ -26,9 +27,9 @@ func (a *Auditor) ReadFile(name string) error {
 	}
 	var src PacketSource
 	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		src, err = pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
+		src, err = newNgReader(r)
 	} else {
-		src, err = pcapgo.NewReader(r)
+		src, err = newPcapReader(r)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: not a pcap or pcapng file: %v", name, err)
@@ -47,4 +48,21 @@ func AnalyzeFiles(opts Options, files ...string) (*Report, error) {
 		}
 	}
 	return a.Report(), nil
+}
+
+// maxSnaplen is the largest frame Linux captures (tcpdump's default).
+const maxSnaplen = 262144
+
+// newPcapReader opens a classic pcap. Its snap length is clamped, because
+// gopacket allocates up to the snap length a record may claim: a record
+// longer than maxSnaplen is then an error, not a huge allocation.
+func newPcapReader(r io.Reader) (*pcapgo.Reader, error) {
+	pr, err := pcapgo.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	if s := pr.Snaplen(); s == 0 || s > maxSnaplen {
+		pr.SetSnaplen(maxSnaplen)
+	}
+	return pr, nil
 }

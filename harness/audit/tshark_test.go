@@ -259,3 +259,40 @@ func TestRealAENsMatchTshark(t *testing.T) {
 	assert.Len(t, s.ReportLUNs, 3)
 	assert.Len(t, s.LUNs, 4)
 }
+
+// TestPcapngFromWireshark: the real captures converted by Wireshark's
+// editcap (pcapng with its own block layout and options; editcap comes with
+// tshark) audit exactly like the pcap originals, and truncating the pcapng
+// anywhere never fails harder than ErrTruncatedInput.
+func TestPcapngFromWireshark(t *testing.T) {
+	editcap, err := exec.LookPath("editcap")
+	require.NoError(t, err, "editcap (Debian wireshark-common, installed with tshark) is required")
+	for _, name := range []string{"scan-auto.pcap", "aen.pcap"} {
+		in := "../testdata/" + name
+		ng := filepath.Join(t.TempDir(), name+"ng")
+		out, err := exec.Command(editcap, "-F", "pcapng", in, ng).CombinedOutput()
+		require.NoError(t, err, string(out))
+		port := uint16(portOf(in))
+		want, err := AnalyzeFiles(Options{Ports: []uint16{port}}, in)
+		require.NoError(t, err)
+		got, err := AnalyzeFiles(Options{Ports: []uint16{port}}, ng)
+		require.NoError(t, err)
+		want.Inputs, got.Inputs = nil, nil
+		assert.Equal(t, want, got, name)
+
+		data, err := os.ReadFile(ng)
+		require.NoError(t, err)
+		cut := filepath.Join(t.TempDir(), "cut.pcapng")
+		for _, n := range []int{30, 100, len(data) / 2, len(data) - 3} {
+			require.NoError(t, os.WriteFile(cut, data[:n], 0o644))
+			a := New(Options{Ports: []uint16{port}})
+			err := a.ReadFile(cut)
+			if n > len(data)/4 { // past the section header: packets, then the cut
+				assert.ErrorIs(t, err, ErrTruncatedInput, "cut at %d", n)
+				assert.NotZero(t, a.Report().PDUs, "cut at %d", n)
+			} else {
+				assert.Error(t, err, "cut at %d", n) // inside the section header
+			}
+		}
+	}
+}

@@ -162,3 +162,33 @@ func TestGarbageAndHostileFiles(t *testing.T) {
 		assert.Contains(t, []int{exitClean, exitUsage}, code)
 	}
 }
+
+// TestHostileCaptureHeaders: records declaring ~4 GiB of packet data (in
+// pcap and pcapng) end the audit quickly without a crash.
+func TestHostileCaptureHeaders(t *testing.T) {
+	dir := t.TempDir()
+	le := func(vals ...uint32) []byte {
+		var b []byte
+		for _, v := range vals {
+			b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+		}
+		return b
+	}
+	pcap := append(le(0xa1b2c3d4, 4<<16|2, 0, 0, 0xffffffff, 1), le(0, 0, 0xf0000000, 0xf0000000)...)
+	pcap = append(pcap, make([]byte, 100)...)
+	ng := le(0x0a0d0d0a, 28, 0x1a2b3c4d, 1, 0xffffffff, 0xffffffff, 28) // section header
+	ng = append(ng, le(1, 20, 1, 0, 20)...)                             // interface, Ethernet
+	ng = append(ng, le(6, 64, 0, 0, 0, 0xf0000000, 0xf0000000)...)      // packet block
+	ng = append(ng, make([]byte, 32)...)
+	for name, data := range map[string][]byte{"h.pcap": pcap, "h.pcapng": ng} {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+		code, out, stderr := lunwatch("analyze", p)
+		assert.Contains(t, []int{exitClean, exitUsage}, code, name)
+		if code == exitClean {
+			assert.Contains(t, out, "0 packets", name)
+		} else {
+			assert.NotEmpty(t, stderr, name)
+		}
+	}
+}
