@@ -51,31 +51,11 @@ static void disc_backoff(int n)
 
 enum disc_next { DISC_DONE, DISC_RETRY, DISC_GIVE_UP };
 
-/* Says what a failed attempt means, with stock's words. */
-static enum disc_next disc_judge(const struct st_result *r, const struct login_result *lr,
-				 int rc, const char *host, int port, const char *err, int *final)
+/* A failed login: retry on I/O trouble and target errors, give up on
+ * rejections and protocol errors. */
+static enum disc_next disc_judge_login(const struct login_result *lr, int rc,
+				       const char *host, const char *err, int *final)
 {
-	*final = rc;
-	switch (r->sr_failed) {
-	case ST_PHASE_NONE:
-		return DISC_DONE;
-	case ST_PHASE_CONNECT:
-		if (rc == RC_TRANS_TIMEOUT)
-			log_error("connect to %s timed out", host);
-		else
-			log_error("cannot make connection to %s: %s", host, err);
-		return DISC_RETRY;
-	case ST_PHASE_TEXT:
-		if (rc == RC_TRANS_TIMEOUT) {
-			log_warn("Discovery session to %s:%d timed out.", host, port);
-			return DISC_RETRY;
-		}
-		log_warn("discovery session to %s:%d terminating: %s", host, port, err);
-		*final = RC_TRANS;
-		return DISC_GIVE_UP;
-	case ST_PHASE_LOGIN:
-		break;
-	}
 	if (rc == RC_TRANS || rc == RC_TRANS_TIMEOUT) {
 		log_error("Login I/O error, failed to receive a PDU");
 		log_warn("retrying discovery login to %s", host);
@@ -103,6 +83,34 @@ static enum disc_next disc_judge(const struct st_result *r, const struct login_r
 		*final = RC_FATAL_LOGIN;
 	log_error("discovery login to %s failed, giving up: %s", host, err);
 	return DISC_GIVE_UP;
+}
+
+/* Says what a failed attempt means, with stock's words. */
+static enum disc_next disc_judge(const struct st_result *r, const struct login_result *lr,
+				 int rc, const char *host, int port, const char *err, int *final)
+{
+	*final = rc;
+	switch (r->sr_failed) {
+	case ST_PHASE_NONE:
+		return DISC_DONE;
+	case ST_PHASE_CONNECT:
+		if (rc == RC_TRANS_TIMEOUT)
+			log_error("connect to %s timed out", host);
+		else
+			log_error("cannot make connection to %s: %s", host, err);
+		return DISC_RETRY;
+	case ST_PHASE_TEXT:
+		if (rc == RC_TRANS_TIMEOUT) {
+			log_warn("Discovery session to %s:%d timed out.", host, port);
+			return DISC_RETRY;
+		}
+		log_warn("discovery session to %s:%d terminating: %s", host, port, err);
+		*final = RC_TRANS;
+		return DISC_GIVE_UP;
+	case ST_PHASE_LOGIN:
+		break;
+	}
+	return disc_judge_login(lr, rc, host, err, final);
 }
 
 int disc_sendtargets(const struct rec *d, const char *iname, const char *host, int port,

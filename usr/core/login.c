@@ -344,53 +344,68 @@ static enum login_step redirect(const struct pdu_login_rsp *h, const struct text
 	return fail(res, RC_LOGIN, "target redirected to %s", addr);
 }
 
-/* Takes one response: checks it belongs to us, gathers continued text,
- * then hands the complete key list to the stage's handler. */
-enum login_step login_sm_step(struct login_sm *sm, const struct pdu *rsp,
-			      struct pdu *req, struct login_result *res)
+/* Status class 1-3: redirection or rejection ends the login. */
+static enum login_step step_status(const struct pdu_login_rsp *h, const struct text_list *in,
+				   struct login_result *res)
 {
-	struct pdu_login_rsp h;
-	struct text_list in;
-	enum login_step st;
+	if (h->ls_class == 1)
+		return redirect(h, in, res);
+	res->lr_rc = login_status_rc(h->ls_class, h->ls_detail);
+	snprintf(res->lr_msg, sizeof(res->lr_msg), "target rejected login: %s (0x%02x%02x)",
+		 login_status_str(h->ls_class, h->ls_detail), h->ls_class, h->ls_detail);
+	return LOGIN_FAIL;
+}
 
+/* Checks a response belongs to this login and gathers its text; returns
+ * LOGIN_SEND with req set when the text continues (C bit), LOGIN_DONE
+ * when the whole text is in sm_rx, LOGIN_FAIL otherwise. */
+static enum login_step take_rsp(struct login_sm *sm, const struct pdu *rsp,
+				struct pdu_login_rsp *h, struct pdu *req,
+				struct login_result *res)
+{
 	if (++sm->sm_pdus > LOGIN_MAX_PDUS)
 		return fail(res, RC_LOGIN, "login did not converge%s", NULL);
-	if (pdu_login_rsp_decode(rsp, &h))
+	if (pdu_login_rsp_decode(rsp, h))
 		return fail(res, RC_LOGIN, "target sent %s during login", pdu_op_name(pdu_opcode(rsp)));
 	/* a rejection counts even when the target did not echo our ITT/ISID */
-	if (h.ls_class == 0 &&
-	    (h.ls_itt != sm->sm_p->lp_itt || memcmp(h.ls_isid, sm->sm_p->lp_isid, 6) != 0))
+	if (h->ls_class == 0 &&
+	    (h->ls_itt != sm->sm_p->lp_itt || memcmp(h->ls_isid, sm->sm_p->lp_isid, 6) != 0))
 		return fail(res, RC_LOGIN, "login response for another task or session%s", NULL);
-	res->lr_class = h.ls_class;
-	res->lr_detail = h.ls_detail;
-	sm->sm_statsn = h.ls_statsn + 1;
+	res->lr_class = h->ls_class;
+	res->lr_detail = h->ls_detail;
+	sm->sm_statsn = h->ls_statsn + 1;
 	if (text_buf_append(&sm->sm_rx, rsp->pdu_data, rsp->pdu_data_len))
 		return fail(res, RC_LOGIN, "login response text too long%s", NULL);
-	if (h.ls_continue && h.ls_class == 0) {
+	if (h->ls_continue && h->ls_class == 0) {
 		/* more text follows: an empty request fetches it */
 		if (build_req(sm, NULL, false, 0, req))
 			return fail(res, RC_NOMEM, "out of memory%s", NULL);
 		return LOGIN_SEND;
 	}
+	return LOGIN_DONE;
+}
+
+enum login_step login_sm_step(struct login_sm *sm, const struct pdu *rsp,
+			      struct pdu *req, struct login_result *res)
+{
+	struct pdu_login_rsp h;
+	struct text_list in;
+	enum login_step st = take_rsp(sm, rsp, &h, req, res);
+
+	if (st != LOGIN_DONE)
+		return st;
 	int prc = text_parse(sm->sm_rx.tb_data, sm->sm_rx.tb_len, &in);
 	sm->sm_rx.tb_len = 0;
 	if (prc)
 		return fail(res, RC_LOGIN, "malformed login response text%s", NULL);
-	if (h.ls_class == 1)
-		st = redirect(&h, &in, res);
-	else if (h.ls_class != 0) {
-		res->lr_rc = login_status_rc(h.ls_class, h.ls_detail);
-		snprintf(res->lr_msg, sizeof(res->lr_msg), "target rejected login: %s (0x%02x%02x)",
-			 login_status_str(h.ls_class, h.ls_detail), h.ls_class, h.ls_detail);
-		st = LOGIN_FAIL;
-	} else if (h.ls_csg != sm->sm_csg)
+	if (h.ls_class != 0)
+		st = step_status(&h, &in, res);
+	else if (h.ls_csg != sm->sm_csg)
 		st = fail(res, RC_LOGIN, "target answered in the wrong login stage%s", NULL);
 	else {
 		keep_declared(sm, &in);
-		if (sm->sm_csg == STAGE_SECURITY)
-			st = step_security(sm, &h, &in, req, res);
-		else
-			st = step_operational(sm, &h, &in, req, res);
+		st = sm->sm_csg == STAGE_SECURITY ? step_security(sm, &h, &in, req, res)
+						  : step_operational(sm, &h, &in, req, res);
 	}
 	text_free(&in);
 	return st;

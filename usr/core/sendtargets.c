@@ -195,13 +195,30 @@ static int st_connect_login(const struct st_request *rq, struct login_params *lp
 	return rc;
 }
 
+/* Turns the gathered answer into targets. */
+static int st_collect(const struct text_buf *tb, const struct st_request *rq,
+		      struct st_result *out, char *err, size_t errcap)
+{
+	struct st_portal def = { .sp_port = rq->sq_port, .sp_tpgt = ST_TPGT_UNKNOWN };
+	struct text_list kv;
+	int rc = RC_OK;
+
+	snprintf(def.sp_host, sizeof(def.sp_host), "%s", rq->sq_host);
+	if (text_parse(tb->tb_data, tb->tb_len, &kv))
+		rc = RC_TRANS;
+	else if (st_parse_response(&kv, &def, out))
+		rc = RC_TRANS;
+	if (rc)
+		snprintf(err, errcap, "malformed SendTargets answer");
+	text_free(&kv);
+	return rc;
+}
+
 int st_discover(const struct st_request *rq, struct st_result *out,
 		struct login_result *res, char *err, size_t errcap)
 {
 	struct login_params lp = rq->sq_login;
-	struct st_portal def = { .sp_port = rq->sq_port, .sp_tpgt = ST_TPGT_UNKNOWN };
 	struct text_buf tb;
-	struct text_list kv;
 	int fd = -1, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -222,19 +239,8 @@ int st_discover(const struct st_request *rq, struct st_result *out,
 	};
 	text_buf_init(&tb);
 	rc = st_exchange(&c, &tb, err, errcap);
-	if (rc == RC_OK) {
-		if (text_parse(tb.tb_data, tb.tb_len, &kv)) {
-			snprintf(err, errcap, "malformed SendTargets answer");
-			rc = RC_TRANS;
-		} else {
-			snprintf(def.sp_host, sizeof(def.sp_host), "%s", rq->sq_host);
-			if (st_parse_response(&kv, &def, out)) {
-				snprintf(err, errcap, "malformed SendTargets answer");
-				rc = RC_TRANS;
-			}
-			text_free(&kv);
-		}
-	}
+	if (rc == RC_OK)
+		rc = st_collect(&tb, rq, out, err, errcap);
 	text_buf_free(&tb);
 	if (rc != RC_OK)
 		out->sr_failed = ST_PHASE_TEXT;
