@@ -293,3 +293,22 @@ func TestAbsurdLengths(t *testing.T) {
 	require.Len(t, rep.Sessions, 1)
 	assert.Equal(t, map[uint64]int{}, lunCounts(rep.Sessions[0]), "incomplete PDUs are not counted")
 }
+
+// TestManyEmptyConnectionsAreForgotten: connections that open and close
+// without iSCSI (a port scan) do not pile up.
+func TestManyEmptyConnectionsAreForgotten(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := synth.NewWriter(&buf)
+	require.NoError(t, err)
+	for i := 0; i < 3000; i++ {
+		c := w.NewConn("10.0.2.15", uint16(20000+i), "127.0.0.1", 3260)
+		require.NoError(t, c.Handshake())
+		require.NoError(t, c.Reset())
+	}
+	r, err := pcapgo.NewReader(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	a := New(Options{})
+	require.NoError(t, a.ReadSource("scan", r))
+	assert.Less(t, len(a.conns), 2100)
+	assert.Empty(t, a.Report().Sessions)
+}

@@ -23,6 +23,9 @@ type Auditor struct {
 	last     time.Time
 	inputs   []string
 	dec      decoder
+	// compactAt is the number of connections at which empty ended ones
+	// are dropped.
+	compactAt int
 }
 
 // Bounds on data the assembler holds for out-of-order segments; beyond
@@ -36,7 +39,7 @@ const (
 
 // New returns an Auditor with the given options.
 func New(opts Options) *Auditor {
-	a := &Auditor{opts: opts}
+	a := &Auditor{opts: opts, compactAt: 1024}
 	for _, p := range opts.ports() {
 		a.isTarget[p] = true
 	}
@@ -52,9 +55,26 @@ func (a *Auditor) isTargetPort(p uint16) bool { return a.isTarget[p] }
 
 // newConn registers a connection and the session entry it fills.
 func (a *Auditor) newConn(client, server string) *conn {
+	if len(a.conns) >= a.compactAt {
+		a.compact()
+	}
 	c := newConn(&Session{Client: client, Server: server}, false)
 	a.conns = append(a.conns, c)
 	return c
+}
+
+// compact forgets ended connections that carried no PDU (port scans, SYN
+// floods, garbage), so memory follows the iSCSI sessions, not the packets.
+func (a *Auditor) compact() {
+	kept := a.conns[:0]
+	for _, c := range a.conns {
+		if !c.closed || c.pdus > 0 {
+			kept = append(kept, c)
+		}
+	}
+	clear(a.conns[len(kept):])
+	a.conns = kept
+	a.compactAt = max(1024, 2*len(kept))
 }
 
 type captureContext struct{ ci gopacket.CaptureInfo }

@@ -19,7 +19,8 @@ type conn struct {
 	text     [2][]byte // login/text data of C-bit PDUs awaiting the rest
 	hd, dd   string    // last HeaderDigest/DataDigest values agreed
 	pdus     int64
-	commands int // SCSI Commands so far
+	commands int  // SCSI Commands so far
+	closed   bool // the TCP connection ended
 }
 
 // keepData lists the PDUs whose data segment the audit reads.
@@ -46,6 +47,24 @@ func (c *conn) feed(fromTarget bool, b []byte, t time.Time) {
 	c.touch(t)
 	f := c.framers[dirIndex(fromTarget)]
 	f.Feed(b, c.handle)
+}
+
+// close releases the framers' buffers once the connection has ended.
+func (c *conn) close() {
+	c.closed = true
+	for _, f := range c.framers {
+		f.Release()
+	}
+}
+
+// endDirection notes a FIN or RST. A connection that ends a direction
+// without having carried a PDU (a port scan) counts as closed: it is only
+// kept in memory if it turns out to carry iSCSI.
+func (c *conn) endDirection(fromTarget bool) {
+	c.framers[dirIndex(fromTarget)].Release()
+	if c.pdus == 0 {
+		c.closed = true
+	}
 }
 
 // lost notes that bytes of a direction were never captured.

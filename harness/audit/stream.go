@@ -69,11 +69,14 @@ func (s *tcpStream) Accept(tcp *layers.TCP, ci gopacket.CaptureInfo, dir reassem
 }
 
 func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.AssemblerContext) {
-	dir, _, _, skip := sg.Info()
+	dir, _, end, skip := sg.Info()
 	length, _ := sg.Lengths()
 	fromTarget := s.fromTarget(dir)
 	if skip > 0 {
 		s.c.lost(fromTarget)
+	}
+	if end { // FIN or RST: nothing more will come this way
+		defer s.c.endDirection(fromTarget)
 	}
 	if length == 0 {
 		return
@@ -86,7 +89,8 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 }
 
 // ReassemblyComplete lets the assembler forget the connection; the
-// session it fed stays in the report.
+// session it fed stays in the report, its buffers are released.
 func (s *tcpStream) ReassemblyComplete(ac reassembly.AssemblerContext) bool {
+	s.c.close()
 	return true
 }

@@ -48,6 +48,11 @@ const resyncWindow = 1 << 20
 // DefaultMaxKeep is the data segment size kept when MaxKeep is 0.
 const DefaultMaxKeep = 1 << 16
 
+// Release drops the framer's buffers when its stream has ended.
+func (f *Framer) Release() {
+	f.buf, f.pending, f.Synced = nil, nil, false
+}
+
 // Lost tells the framer that bytes are missing before the next Feed.
 func (f *Framer) Lost() {
 	if f.Synced {

@@ -85,6 +85,9 @@ func (c *Conn) Handshake() error {
 	return c.frame(0, c.seq[0], nil, false)
 }
 
+// Reset writes an RST from the initiator, ending the connection.
+func (c *Conn) Reset() error { return c.frameFlags(0, c.seq[0], nil, false, true) }
+
 // Seq is the next sequence number of a direction.
 func (c *Conn) Seq(fromTarget bool) uint32 { return c.seq[idx(fromTarget)] }
 
@@ -113,9 +116,13 @@ func (c *Conn) Segment(fromTarget bool, seq uint32, b []byte) error {
 func (c *Conn) Advance(fromTarget bool, n int) { c.seq[idx(fromTarget)] += uint32(n) }
 
 func (c *Conn) frame(d int, seq uint32, payload []byte, syn bool) error {
+	return c.frameFlags(d, seq, payload, syn, false)
+}
+
+func (c *Conn) frameFlags(d int, seq uint32, payload []byte, syn, rst bool) error {
 	o := 1 - d
 	tcp := &layers.TCP{SrcPort: layers.TCPPort(c.port[d]), DstPort: layers.TCPPort(c.port[o]),
-		Seq: seq, Ack: c.seq[o], ACK: !syn || d == 1, SYN: syn, PSH: len(payload) > 0, Window: 65535}
+		Seq: seq, Ack: c.seq[o], ACK: !syn || d == 1, SYN: syn, RST: rst, PSH: len(payload) > 0, Window: 65535}
 	link, ip := c.headers(d)
 	if err := tcp.SetNetworkLayerForChecksum(ip.(gopacket.NetworkLayer)); err != nil {
 		return err
