@@ -28,6 +28,13 @@ void disc_login_params(const struct rec *d, const char *iname, struct login_para
 	lp->lp_initiator_name = iname;
 	lp->lp_discovery = true;
 	lp->lp_itt = 0;
+	/* stock puts a session number in the ISID's low bytes; ours is the pid,
+	 * so two discoveries running at once are two sessions to the target,
+	 * not a reinstatement that kills the other one */
+	uint32_t pid = (uint32_t)getpid();
+	lp->lp_isid[3] = (uint8_t)(pid >> 16);
+	lp->lp_isid[4] = (uint8_t)(pid >> 8);
+	lp->lp_isid[5] = (uint8_t)pid;
 	const char *am = rec_get(d, "discovery.sendtargets.auth.authmethod");
 	if (am && strcmp(am, "CHAP") == 0) {
 		lp->lp_username = drec_str(d, "discovery.sendtargets.auth.username");

@@ -118,6 +118,30 @@ static int st_send_text(struct st_conn *c, uint32_t itt, uint32_t ttt, const voi
 	return rc;
 }
 
+/* A target ping (NOP-In with a TTT) wants a NOP-Out back; a NOP-In
+ * without one, or an asynchronous message, needs nothing. Returns true if
+ * the PDU was one of those and has been dealt with. */
+static bool st_side_pdu(struct st_conn *c, const struct pdu *p)
+{
+	struct pdu_nop n;
+
+	if (pdu_opcode(p) == OP_ASYNC)
+		return true;
+	if (pdu_nop_in_decode(p, &n))
+		return false;
+	if (n.np_ttt != PDU_RSVD_TAG) {
+		struct pdu out;
+		struct pdu_nop o = { .np_immediate = true, .np_itt = PDU_RSVD_TAG, .np_ttt = n.np_ttt,
+				     .np_sn = c->cmdsn, .np_exp_sn = n.np_sn + 1 };
+		memcpy(o.np_lun, n.np_lun, 8);
+		pdu_init(&out);
+		pdu_nop_out_encode(&out, &o);
+		net_send_pdu(c->fd, &out, c->hdig, c->ddig, c->deadline);
+		pdu_free(&out);
+	}
+	return true;
+}
+
 /* One text response; *more when F=0 (target has more to say). */
 static int st_recv_text(struct st_conn *c, uint32_t itt, struct text_buf *tb, uint32_t *ttt,
 			bool *more, char *err, size_t errcap)
@@ -125,11 +149,17 @@ static int st_recv_text(struct st_conn *c, uint32_t itt, struct text_buf *tb, ui
 	struct pdu p;
 	struct pdu_text_rsp h;
 	const char *why = "";
-	int rc = net_recv_pdu(c->fd, &p, c->hdig, c->ddig, c->max_rx, c->deadline, &why);
+	int rc;
 
-	if (rc != RC_OK) {
-		snprintf(err, errcap, "%s", why);
-		return rc;
+	for (;;) {
+		rc = net_recv_pdu(c->fd, &p, c->hdig, c->ddig, c->max_rx, c->deadline, &why);
+		if (rc != RC_OK) {
+			snprintf(err, errcap, "%s", why);
+			return rc;
+		}
+		if (!st_side_pdu(c, &p))
+			break;
+		pdu_free(&p);
 	}
 	if (pdu_text_rsp_decode(&p, &h) || h.tr_itt != itt) {
 		snprintf(err, errcap, "unexpected %s in answer to SendTargets", pdu_op_name(pdu_opcode(&p)));

@@ -1,7 +1,8 @@
 /* SendTargets: the pure parser (IPv4, IPv6, names, missing addresses,
  * malformed input) and a whole discovery session against a scripted target
  * in a child process on a loopback socket, whose answer spans several text
- * PDUs (F=0, a key=value split between PDUs) and which checks our PDUs. */
+ * PDUs (F=0, a key=value split between PDUs), which slips in an async
+ * message and a ping, and which checks our PDUs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -132,6 +133,29 @@ static void tgt_answer(struct text_list *l)
 	}
 }
 
+/* Between two answer pieces: an asynchronous message and a ping (NOP-In
+ * with a TTT), which the initiator must answer with a NOP-Out. */
+static int tgt_interject(int fd, uint32_t *statsn)
+{
+	struct pdu a, q;
+	struct pdu_async as = { .as_statsn = *statsn, .as_event = 4 };
+	struct pdu_nop n = { .np_itt = PDU_RSVD_TAG, .np_ttt = 0x4242, .np_sn = *statsn };
+	struct pdu_nop o;
+
+	pdu_init(&a);
+	pdu_async_encode(&a, &as);
+	if (tgt_send(fd, &a))
+		return 70;
+	pdu_nop_in_encode(&a, &n);
+	if (tgt_send(fd, &a))
+		return 71;
+	if (tgt_recv(fd, &q))
+		return 72;
+	int rc = pdu_nop_out_decode(&q, &o) || o.np_ttt != 0x4242 || o.np_itt != PDU_RSVD_TAG ? 73 : 0;
+	pdu_free(&q);
+	return rc;
+}
+
 /* The answer in 1 KiB pieces; each piece but the last with F=0 and our
  * TTT, and each follow-up request must carry that TTT back. */
 static int tgt_sendtargets(int fd, uint32_t *statsn, int *pieces)
@@ -154,6 +178,8 @@ static int tgt_sendtargets(int fd, uint32_t *statsn, int *pieces)
 		}
 		if (*pieces == 0 && (q.pdu_data_len != 16 || memcmp(q.pdu_data, "SendTargets=All", 16)))
 			rc = 41;
+		if (*pieces == 1 && !rc)
+			rc = tgt_interject(fd, statsn);
 		if (*pieces > 0 && (tq.tq_ttt != 0x5000u + (uint32_t)*pieces || q.pdu_data_len))
 			rc = 42;
 		size_t len = n - off < TGT_CHUNK ? n - off : TGT_CHUNK;
