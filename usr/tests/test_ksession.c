@@ -2,6 +2,7 @@
  * iscsi_tcp after a login, and adoption of a session from a fake sysfs. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "t.h"
 #include "err.h"
 #include "../daemon/ksession_param.h"
@@ -87,8 +88,38 @@ static void test_adopt(void)
 	T_INTEQ(system(cmd), 0);
 }
 
+/* The tcp transport handle comes from sysfs; a fake root never triggers
+ * modprobe, and a missing transport is the stock "driver not found" code. */
+static void test_transport_handle(void)
+{
+	char root[64], cmd[512];
+	uint64_t h = 0;
+	struct stat st;
+	struct nl_sock ns;
+	int rc;
+
+	snprintf(root, sizeof(root), "/tmp/test_ktransport.%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "rm -rf %s; mkdir -p %s/class/iscsi_transport/tcp && "
+		 "echo 18446612687316725760 > %s/class/iscsi_transport/tcp/handle", root, root, root);
+	T_INTEQ(system(cmd), 0);
+	T_INTEQ(kernel_transport_handle(root, "tcp", &h), RC_OK);
+	T_CHECK(h == 18446612687316725760ULL);
+	T_INTEQ(kernel_transport_handle(root, "iser", &h), RC_TRANS_NOT_FOUND);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	T_INTEQ(system(cmd), 0);
+	/* NETLINK_ISCSI exists exactly when the transport class is loaded */
+	rc = nl_open(&ns, 0);
+	if (stat("/sys/class/iscsi_transport", &st) == 0)
+		T_INTEQ(rc, RC_OK);
+	else
+		T_INTEQ(rc, RC_TRANS_NOT_FOUND);
+	if (rc == RC_OK)
+		nl_close(&ns);
+}
+
 int main(void)
 {
+	T_RUN(test_transport_handle);
 	T_RUN(test_param_list);
 	T_RUN(test_adopt);
 	return T_DONE();
