@@ -127,3 +127,12 @@ done
 "$ADM" -m node -T $IQN:disk1 -p $P -I h2if | grep -qx "iface.initiatorname = iqn.2026-01.test.h2:other" ||
 	fail "-I: iface settings not copied"
 ok "-I: one record per iface"
+
+# 11. an empty answer: "No portals found", exit 21, existing records kept
+tgtadm_ --mode target --op delete --force --tid 1 && tgtadm_ --mode target --op delete --force --tid 2 ||
+	fail "tgt delete all"
+"$ADM" -m discovery -t st -p $P >"$TMP/none" 2>"$TMP/none.err"; rc=$?
+[ $rc -eq 21 ] || { cat "$TMP/none.err"; fail "empty answer: exit $rc, expected 21"; }
+grep -qx "iscsiadm: No portals found" "$TMP/none.err" || fail "empty answer message"
+[ -f "$ETC4/nodes/$IQN:disk1/127.0.0.1,$PORT,1/default" ] || fail "empty answer deleted records"
+ok "no targets: exit 21, records kept"
