@@ -152,8 +152,14 @@ int nl_request(struct nl_sock *s, const struct nl_msg *m, const void *payload,
 		if (rc == RC_OK)   /* a late reply to an earlier, timed-out request */
 			log_debug("netlink: stale %s reply dropped", nl_type_name(reply->ne_nl_type));
 	}
-	if (rc == RC_TRANS_TIMEOUT)
+	if (rc == RC_TRANS_TIMEOUT) {
 		log_error("netlink: no reply to %s in %d ms", nl_type_name(m->nm_type), timeout_ms);
+		/* replies carry no sequence number: a late one must not be taken
+		 * for the answer to the next request, so start a fresh socket */
+		nl_close(s);
+		if (nl_open(s, 0) != RC_OK)
+			log_error("netlink: cannot reopen the request socket");
+	}
 	return rc;
 }
 
