@@ -56,6 +56,16 @@ static const struct { const char *name; enum adm_mode mode; } adm_modes[] = {
 	{ "iface", ADM_MODE_IFACE }, { "fw", ADM_MODE_FW }, { "host", ADM_MODE_HOST },
 };
 
+/* Short options each mode takes (stock 2.1.8 refuses the others, naming
+ * the mode); --lun goes with -R. fw and host take anything here. */
+static const struct { enum adm_mode mode; const char *allowed; } adm_allowed[] = {
+	{ ADM_MODE_NODE, "RlpPTIULdnvosSuWm" },
+	{ ADM_MODE_SESSION, "RPidrnvosSum" },
+	{ ADM_MODE_DISCOVERY, "lDpPIdnvoStm" },
+	{ ADM_MODE_DISCOVERYDB, "lDpPIdnvoStm" },
+	{ ADM_MODE_IFACE, "abcCPHiIdnvom" },
+};
+
 static const struct { const char *name; enum adm_op op; } adm_ops[] = {
 	{ "new", ADM_OP_NEW }, { "delete", ADM_OP_DELETE }, { "update", ADM_OP_UPDATE },
 	{ "show", ADM_OP_SHOW }, { "nonpersistent", ADM_OP_NONPERSISTENT },
@@ -73,8 +83,11 @@ void adm_opts_init(struct adm_opts *o)
 	o->o_killiscsid = -1;
 }
 
+/* Mode as stock names it in refusals (discoverydb says "discovery"). */
 static const char *mode_name(enum adm_mode m)
 {
+	if (m == ADM_MODE_DISCOVERYDB)
+		m = ADM_MODE_DISCOVERY;
 	for (size_t i = 0; i < sizeof(adm_modes) / sizeof(adm_modes[0]); i++)
 		if (adm_modes[i].mode == m)
 			return adm_modes[i].name;
@@ -219,16 +232,54 @@ static int bad_option(struct adm_opts *o, int c, const char *argv0, const char *
 	return RC_INVAL;
 }
 
+static int allowed_in_mode(enum adm_mode mode, int c)
+{
+	if (c == OPT_LUN)
+		c = 'R';
+	for (size_t i = 0; i < sizeof(adm_allowed) / sizeof(adm_allowed[0]); i++)
+		if (adm_allowed[i].mode == mode)
+			return strchr(adm_allowed[i].allowed, c) != NULL;
+	return 1;
+}
+
+static int refuse_in_mode(enum adm_mode mode, int c)
+{
+	if (c == OPT_LUN)
+		log_error("%s mode: option '--lun' is not allowed/supported", mode_name(mode));
+	else
+		log_error("%s mode: option '-%c' is not allowed/supported", mode_name(mode), c);
+	return RC_INVAL;
+}
+
+/* Options seen before -m are checked once the mode is known. */
+static int check_earlier(const struct adm_opts *o, const int *seen, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!allowed_in_mode(o->o_mode, seen[i]))
+			return refuse_in_mode(o->o_mode, seen[i]);
+	return RC_OK;
+}
+
 int adm_opts_parse(struct adm_opts *o, int argc, char **argv)
 {
-	int c, rc;
+	int c, rc, seen[64];
+	size_t nseen = 0;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, adm_short, adm_long, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return bad_option(o, c, argv[0], argv[optind - 1]);
+		/* before any -m, -h and -V answer at once, as stock */
+		if ((c == 'h' || c == 'V') && o->o_mode == ADM_MODE_NONE)
+			return take_opt(o, c, optarg);
+		if (o->o_mode != ADM_MODE_NONE && !allowed_in_mode(o->o_mode, c))
+			return refuse_in_mode(o->o_mode, c);
+		if (o->o_mode == ADM_MODE_NONE && nseen < 64)
+			seen[nseen++] = c;
 		rc = take_opt(o, c, optarg);
+		if (rc == RC_OK && c == 'm')
+			rc = check_earlier(o, seen, nseen);
 		if (rc != RC_OK)
 			return rc;
 	}

@@ -2,8 +2,8 @@
 # Odd corners and refusals, ours against stock 2.1.8 on twin databases:
 # stdout, stderr and exit code must agree. Known, deliberate differences
 # (listed in iscsiadm(8)) are not here: chap_algs with an unknown name is
-# refused by ours (stock ignores the name), -h after -m is accepted, and
-# the help text documents --lun.
+# refused by ours (stock ignores the name), and the help text documents
+# --lun.
 . usr/tests/sh/adm_common.sh
 if ! stock_ok; then
 	echo "SKIP: stock iscsiadm, root or unshare missing: NOT tested"
@@ -75,5 +75,14 @@ done <<'EOC'
 -m node -o nosuchop
 -m node -Z
 --version
+-m session -T x
+-m node -h
+-m node -V
+-m node -i 3 -T x
+-m iface -T x -I y
+-m discovery -r 1
+-m discoverydb -R
+-V -m node
+-T x -m session
 EOC
 finish
