@@ -80,6 +80,15 @@ int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf
 int ksession_relogin(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
 		     const struct login_params *p, int fd, struct login_result *res);
 
+/* One recovery attempt after ksession_suspend: connects to c's portal
+ * (kc_address, kc_port) and runs ksession_relogin with p's ISID, names and
+ * CHAP, TSIH 0. The caller loops with its backoff until
+ * replacement_timeout; res says why an attempt failed (lr_redirect: connect
+ * there and call ksession_relogin yourself). */
+int ksession_recover(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
+		     const struct login_params *p, int connect_timeout_ms,
+		     struct login_result *res);
+
 /* Adoption after an iscsid restart: fills ks (sid, cid, host_no; fd -1)
  * from $sysfs_root/class/iscsi_session/session<sid> and its connection.
  * RC_SESS_NOT_FOUND if it does not exist. */

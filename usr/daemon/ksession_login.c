@@ -15,6 +15,7 @@
 #include "err.h"
 #include "log.h"
 #include "pdu.h"
+#include "net.h"
 
 #define RELOGIN_MAX_DATA 8192   /* the kernel's login buffer */
 
@@ -133,4 +134,26 @@ int ksession_relogin(struct kern *k, struct ksess *ks, const struct ksess_conf *
 	ks->ks_tsih = res->lr_tsih;
 	log_info("session %u: re-login done, connection reinstated", ks->ks_sid);
 	return RC_OK;
+}
+
+int ksession_recover(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
+		     const struct login_params *p, int connect_timeout_ms,
+		     struct login_result *res)
+{
+	struct login_params lp = *p;
+	int fd = -1, err = 0, rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = net_connect(c->kc_address, c->kc_port, connect_timeout_ms, &fd, &err);
+	if (rc != RC_OK) {
+		res->lr_rc = rc;
+		snprintf(res->lr_msg, sizeof(res->lr_msg), "cannot connect to %s,%u",
+			 c->kc_address, c->kc_port);
+		return rc;
+	}
+	lp.lp_tsih = 0;   /* reinstate under the same ISID, as stock does */
+	rc = ksession_relogin(k, ks, c, &lp, fd, res);
+	if (rc != RC_OK)
+		close(fd);
+	return rc;
 }
