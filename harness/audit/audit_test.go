@@ -312,3 +312,22 @@ func TestManyEmptyConnectionsAreForgotten(t *testing.T) {
 	assert.Less(t, len(a.conns), 2100)
 	assert.Empty(t, a.Report().Sessions)
 }
+
+// TestCheckConditionNamesItsCommand: a unit attention on a command shows
+// with the LUN and opcode of the command it answers.
+func TestCheckConditionNamesItsCommand(t *testing.T) {
+	pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		require.NoError(t, c.Send(false, s.Command(2, cdbTUR, 0)))
+		require.NoError(t, c.Send(true, s.Response(2, iscsi.FixedSense(iscsi.SenseUnitAttention, 0x3f, 0x0e))))
+		require.NoError(t, c.Send(false, s.Command(1, cdbTUR, 0)))
+		require.NoError(t, c.Send(true, s.Response(0, nil)))
+	})
+	s := analyze(t, pcap, Options{}).Sessions[0]
+	require.Len(t, s.CheckConditions, 1)
+	cc := s.CheckConditions[0]
+	assert.Equal(t, uint64(2), cc.LUN)
+	assert.Equal(t, "TEST UNIT READY", cc.Opcode)
+	require.NotNil(t, cc.Sense)
+	assert.Equal(t, "UNIT ATTENTION 3F/0E (REPORTED LUNS DATA HAS CHANGED)", cc.Sense.Text)
+}

@@ -19,8 +19,9 @@ type conn struct {
 	text     [2][]byte // login/text data of C-bit PDUs awaiting the rest
 	hd, dd   string    // last HeaderDigest/DataDigest values agreed
 	pdus     int64
-	commands int  // SCSI Commands so far
-	closed   bool // the TCP connection ended
+	commands int             // SCSI Commands so far
+	tasks    map[uint32]task // open commands by ITT, to name their responses
+	closed   bool            // the TCP connection ended
 }
 
 // keepData lists the PDUs whose data segment the audit reads.
@@ -34,7 +35,7 @@ func keepData(op iscsi.Opcode) bool {
 }
 
 func newConn(s *Session, synced bool) *conn {
-	c := &conn{s: s, luns: map[uint64]*LUN{}}
+	c := &conn{s: s, luns: map[uint64]*LUN{}, tasks: map[uint32]task{}}
 	for i := range c.framers {
 		f := &iscsi.Framer{FromTarget: i == 1, KeepData: keepData, Synced: synced}
 		c.framers[i] = f
@@ -97,6 +98,12 @@ func (c *conn) handle(p *iscsi.PDU) {
 			Name: iscsi.TMFName(p.Function()), RefTaskTag: p.RefTaskTag()})
 	case iscsi.OpAsyncMsg:
 		c.async(p)
+	case iscsi.OpSCSIResponse:
+		c.response(p)
+	case iscsi.OpDataIn:
+		if p.Flags()&iscsi.FlagStatus != 0 {
+			delete(c.tasks, p.ITT())
+		}
 	case iscsi.OpLoginReq, iscsi.OpLoginResp:
 		c.login(p)
 	case iscsi.OpLogoutReq:
@@ -118,9 +125,23 @@ func (c *conn) lun(p *iscsi.PDU) *LUN {
 	return l
 }
 
+// task is what a response needs to know about its command.
+type task struct {
+	lun  uint64
+	name string
+}
+
+// maxTasks bounds the open-command table: commands whose responses are
+// not in the capture must not make it grow without end.
+const maxTasks = 1 << 16
+
 func (c *conn) command(p *iscsi.PDU) {
 	l := c.lun(p)
 	name := iscsi.CDBName(p.CDB())
+	if len(c.tasks) >= maxTasks {
+		clear(c.tasks)
+	}
+	c.tasks[p.ITT()] = task{lun: l.LUN, name: name}
 	c.commands++
 	l.Commands++
 	l.Opcodes[name]++
@@ -132,6 +153,29 @@ func (c *conn) command(p *iscsi.PDU) {
 		l.ReportLUNs++
 		c.s.ReportLUNs = append(c.s.ReportLUNs, Event{Time: c.now, LUN: l.LUN})
 	}
+}
+
+// statusCheckCondition is the SCSI status that carries sense data.
+const statusCheckCondition = 0x02
+
+func (c *conn) response(p *iscsi.PDU) {
+	t, known := c.tasks[p.ITT()]
+	delete(c.tasks, p.ITT())
+	if p.Response() != 0 || p.Status() != statusCheckCondition {
+		return
+	}
+	cc := CheckCondition{Time: c.now, LUN: t.lun, Opcode: t.name}
+	if !known {
+		cc.LUN, cc.Opcode = 0, ""
+	}
+	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
+		cc.Sense = senseInfo(s)
+	}
+	c.s.CheckConditions = append(c.s.CheckConditions, cc)
+}
+
+func senseInfo(s iscsi.Sense) *SenseInfo {
+	return &SenseInfo{Format: s.Format, Key: s.Key, ASC: s.ASC, ASCQ: s.ASCQ, Text: s.String()}
 }
 
 // countAfterAENs tells, per AEN, how many REPORT LUNS and commands
@@ -153,7 +197,7 @@ func (c *conn) async(p *iscsi.PDU) {
 		VCode: p.AsyncVCode(), Params: [3]uint16{p.Parameter(0), p.Parameter(1), p.Parameter(2)},
 		commandsBefore: c.commands}
 	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
-		a.Sense = &SenseInfo{Format: s.Format, Key: s.Key, ASC: s.ASC, ASCQ: s.ASCQ, Text: s.String()}
+		a.Sense = senseInfo(s)
 	}
 	c.s.AENs = append(c.s.AENs, a)
 }

@@ -44,10 +44,13 @@ type Session struct {
 	ReportLUNs    []Event   `json:"report_luns"`
 	AENs          []AEN     `json:"aens"`
 	TMFs          []TMF     `json:"tmfs"`
-	Rejects       int       `json:"rejects"`
-	Resyncs       int       `json:"resyncs"`
-	SkippedBytes  int64     `json:"skipped_bytes"`
-	DigestErrors  int       `json:"digest_errors"`
+	// CheckConditions are SCSI Responses with CHECK CONDITION status, with
+	// the command they answer (a unit attention such as 3F/0E shows here).
+	CheckConditions []CheckCondition `json:"check_conditions"`
+	Rejects         int              `json:"rejects"`
+	Resyncs         int              `json:"resyncs"`
+	SkippedBytes    int64            `json:"skipped_bytes"`
+	DigestErrors    int              `json:"digest_errors"`
 }
 
 // LUN is the account of one logical unit within a session.
@@ -94,6 +97,14 @@ type SenseInfo struct {
 	ASC    uint8  `json:"asc"`
 	ASCQ   uint8  `json:"ascq"`
 	Text   string `json:"text"`
+}
+
+// CheckCondition is a command that ended in CHECK CONDITION.
+type CheckCondition struct {
+	Time   time.Time  `json:"time"`
+	LUN    uint64     `json:"lun"`
+	Opcode string     `json:"opcode"` // "" when the command was not captured
+	Sense  *SenseInfo `json:"sense,omitempty"`
 }
 
 // TMF is a task management request.

@@ -74,6 +74,13 @@ func writeSession(w io.Writer, s *Session, base time.Time) {
 		fmt.Fprintf(w, "  AEN %s (%d) on LUN %d at %s%s; then %d REPORT LUNS, %d commands\n",
 			a.EventName, a.Event, a.LUN, rel(a.Time, base), sense, a.ReportLUNsAfter, a.CommandsAfter)
 	}
+	for _, cc := range s.CheckConditions {
+		sense := "no sense data"
+		if cc.Sense != nil {
+			sense = cc.Sense.Format + " sense " + cc.Sense.Text
+		}
+		fmt.Fprintf(w, "  CHECK CONDITION for %s on LUN %d at %s: %s\n", orUnknown(cc.Opcode), cc.LUN, rel(cc.Time, base), sense)
+	}
 	for _, t := range s.TMFs {
 		fmt.Fprintf(w, "  TMF %s on LUN %d at %s\n", t.Name, t.LUN, rel(t.Time, base))
 	}

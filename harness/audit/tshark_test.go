@@ -133,9 +133,18 @@ func TestRealCapturesMatchTshark(t *testing.T) {
 			theirs := tsharkCommandsPerLUN(t, file, portOf(file))
 			require.NotEmpty(t, theirs, "tshark saw no SCSI command")
 			assert.Equal(t, theirs, ours)
+			checks := 0
 			for _, s := range rep.Sessions {
 				assert.Zero(t, s.Resyncs, "session %d lost its footing", s.ID)
+				checks += len(s.CheckConditions)
 			}
+			tsChecks := 0
+			for _, p := range tsharkPDUs(t, file, portOf(file), "iscsi.opcode == 0x21") {
+				if p["iscsi.opcode"] == "0x21" && p["iscsi.scsiresponse.status"] == "0x02" {
+					tsChecks++
+				}
+			}
+			assert.Equal(t, tsChecks, checks, "CHECK CONDITION responses")
 		})
 	}
 }

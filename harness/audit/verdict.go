@@ -66,6 +66,12 @@ func utcSession(s *Session) {
 	if s.TMFs == nil {
 		s.TMFs = []TMF{}
 	}
+	for i := range s.CheckConditions {
+		s.CheckConditions[i].Time = s.CheckConditions[i].Time.UTC()
+	}
+	if s.CheckConditions == nil {
+		s.CheckConditions = []CheckCondition{}
+	}
 }
 
 func sortLUNs(ls []*LUN) {

@@ -131,3 +131,20 @@ func (s *Session) Logout() []byte {
 	s.itt++
 	return s.ffp(p)
 }
+
+// Response ends the last command with a SCSI Response of the given status
+// and, if sense is not nil, sense data.
+func (s *Session) Response(status uint8, sense []byte) []byte {
+	p := s.pdu(iscsi.OpSCSIResponse, iscsi.FlagFinal)
+	p.SetStatus(status)
+	p.SetITT(s.itt)
+	p.SetStatSN(s.statSN)
+	p.SetExpCmdSN(s.cmdSN)
+	p.SetMaxCmdSN(s.cmdSN + 32)
+	if sense != nil {
+		p.SetSense(sense)
+	}
+	s.itt++
+	s.statSN++
+	return s.ffp(p)
+}
