@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,6 +68,36 @@ func TestLiveCaptureOnLoopback(t *testing.T) {
 	ts, err := exec.Command("tshark", "-r", pcap, "-d", "tcp.port=="+port+",iscsi", "-Y", "iscsi.opcode == 0x01").Output()
 	require.NoError(t, err, "tshark must read the written pcap")
 	assert.Equal(t, 2, strings.Count(string(ts), "Inquiry"), string(ts))
+}
+
+// TestLiveCaptureStopsOnInterrupt: Ctrl-C ends a capture that has no
+// duration, and the report still comes.
+func TestLiveCaptureStopsOnInterrupt(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("NOT RUN: live capture needs root (AF_PACKET socket)")
+	}
+	const port = "3374"
+	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	require.NoError(t, err)
+	defer ln.Close()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- dispatch([]string{"capture", "-i", "lo", "--port", port, "--format", "json"}, &out, &errOut)
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(errOut.String(), "listening") },
+		5*time.Second, 20*time.Millisecond, errOut.String())
+	sendCommands(t, ln, port, 3)
+	time.Sleep(300 * time.Millisecond) // let the frames reach the socket
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	select {
+	case code := <-done:
+		assert.Equal(t, exitClean, code, errOut.String())
+	case <-time.After(5 * time.Second):
+		t.Fatal("capture did not stop on SIGINT")
+	}
+	assert.Contains(t, out.String(), `"lun": 3,`)
+	assert.Contains(t, out.String(), `"interface lo"`)
 }
 
 func sendCommands(t *testing.T, ln net.Listener, port string, luns ...uint64) {
