@@ -145,3 +145,23 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestSessionReinstatement: a second login with the same initiator name
+// and ISID closes the first connection; another ISID is a second session.
+func TestSessionReinstatement(t *testing.T) {
+	s, tg := newTestServer(t, TargetOptions{})
+	a := dialInit(t, s.Addr())
+	a.login(testIQN, nil)
+	b := dialInit(t, s.Addr())
+	b.login(testIQN, nil)
+	wantClosed(t, a)
+	other := dialInit(t, s.Addr())
+	other.isid[5] = 9
+	other.login(testIQN, nil)
+	if n := tg.Sessions(); n != 2 {
+		t.Errorf("%d sessions, want 2", n)
+	}
+	if n := tg.SendAEN(AEN{}); n != 2 {
+		t.Errorf("AEN reached %d connections, want 2", n)
+	}
+}

@@ -135,6 +135,10 @@ func (c *conn) noteCmdSN(p *iscsi.PDU) {
 func (c *conn) send(p *iscsi.PDU, withStat bool) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	return c.sendLocked(p, withStat)
+}
+
+func (c *conn) sendLocked(p *iscsi.PDU, withStat bool) error {
 	p.SetStatSN(c.statSN)
 	if withStat {
 		c.statSN++
@@ -151,7 +155,7 @@ func (c *conn) writeLocked(p *iscsi.PDU) error {
 	if err != nil {
 		return err
 	}
-	if h := c.srv.hostileMode(); h != HostileNone && c.ff.Load() != nil {
+	if h := c.srv.hostileMode(); h != HostileNone && c.login != nil && c.login.done {
 		b = hostileBytes(h, b, c.params.MaxRecvDSL)
 	}
 	_, err = c.nc.Write(b)

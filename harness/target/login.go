@@ -22,6 +22,7 @@ type loginState struct {
 	done      bool
 	target    *Target // nil for discovery
 	initiator string
+	isid      [6]byte
 	authed    bool
 	chap      *chapState
 	partial   []byte // text of PDUs sent with the C bit
@@ -57,14 +58,15 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 	c.expCmdSN.Store(p.CmdSN())
 	if p.Continue() {
 		c.login.partial = append(c.login.partial, p.Data...)
-		return c.loginReply(p, false, p.CSG(), nil, loginOK) == nil
+		return c.send(c.loginResponse(p, false, p.CSG(), nil, loginOK), true) == nil
 	}
+	c.login.isid = p.ISID()
 	text := append(c.login.partial, p.Data...)
 	c.login.partial = nil
 	resp, transit, err := c.loginStep(p, parseText(text))
 	if err != nil {
 		c.logf("%v", err)
-		_ = c.loginReply(p, false, p.CSG(), nil, err.status)
+		_ = c.send(c.loginResponse(p, false, p.CSG(), nil, err.status), true)
 		return false
 	}
 	return c.loginFinish(p, resp, transit)
@@ -77,15 +79,19 @@ func (c *conn) loginFinish(p *iscsi.PDU, resp []kv, transit bool) bool {
 	if transit {
 		nsg = p.NSG()
 	}
-	if transit && nsg == iscsi.StageFullFeature {
-		resp = c.declareRecv(resp)
+	r := c.loginResponse(p, transit, nsg, nil, loginOK)
+	if !transit || nsg != iscsi.StageFullFeature {
+		r.Data = c.loginText(resp)
+		return c.send(r, true) == nil
 	}
-	if err := c.loginReply(p, transit, nsg, resp, loginOK); err != nil {
+	r.Data = c.loginText(c.declareRecv(resp))
+	if !c.discovery {
+		c.reinstate()
+	}
+	if c.sendFinal(r) != nil {
 		return false
 	}
-	if transit && nsg == iscsi.StageFullFeature {
-		c.enterFullFeature()
-	}
+	c.logf("login of %s to %q done (hd=%v dd=%v)", c.login.initiator, c.targetName(), c.params.HeaderDigest, c.params.DataDigest)
 	return true
 }
 
@@ -260,8 +266,9 @@ func (c *conn) addTPGT(resp []kv) []kv {
 	return append(resp, kv{"TargetPortalGroupTag", strconv.Itoa(int(c.srv.cfg.TPGT))})
 }
 
-// loginReply sends a Login Response.
-func (c *conn) loginReply(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, status uint16) error {
+// loginResponse builds a Login Response (a new TSIH on the move to full
+// feature phase).
+func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, status uint16) *iscsi.PDU {
 	r := &iscsi.PDU{}
 	r.SetOpcode(iscsi.OpLoginResp)
 	r.SetLoginStages(transit, false, p.CSG(), nsg)
@@ -273,24 +280,35 @@ func (c *conn) loginReply(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, stat
 	} else {
 		r.SetTSIH(p.TSIH())
 	}
-	r.Data = encodeText(resp)
-	if c.srv.hostileMode() == HostileLoginGarbage {
-		r.Data = append(r.Data, garbageText()...)
-	}
-	return c.send(r, true)
+	r.Data = c.loginText(resp)
+	return r
 }
 
-// enterFullFeature switches digests on and makes the connection visible
-// to control calls (AENs).
-func (c *conn) enterFullFeature() {
+// loginText encodes the answer keys, spoiled in HostileLoginGarbage.
+func (c *conn) loginText(resp []kv) []byte {
+	b := encodeText(resp)
+	if c.srv.hostileMode() == HostileLoginGarbage {
+		b = append(b, garbageText()...)
+	}
+	return b
+}
+
+// sendFinal sends the last Login Response and switches to full feature
+// phase under the write lock, so no AEN can come before it: the connection
+// becomes visible to control calls first, digests apply after the write.
+func (c *conn) sendFinal(r *iscsi.PDU) error {
 	c.wmu.Lock()
-	c.hd, c.dd = c.params.HeaderDigest, c.params.DataDigest
-	c.wmu.Unlock()
-	c.login.done = true
+	defer c.wmu.Unlock()
 	if !c.discovery {
 		c.ff.Store(c.login.target)
 	}
-	c.logf("login of %s to %q done (hd=%v dd=%v)", c.login.initiator, c.targetName(), c.hd, c.dd)
+	if err := c.sendLocked(r, true); err != nil {
+		c.ff.Store(nil)
+		return err
+	}
+	c.login.done = true
+	c.hd, c.dd = c.params.HeaderDigest, c.params.DataDigest
+	return nil
 }
 
 func (c *conn) targetName() string {
@@ -298,4 +316,18 @@ func (c *conn) targetName() string {
 		return "discovery"
 	}
 	return c.login.target.name
+}
+
+// reinstate closes older connections of the same initiator and ISID to
+// this target: a new leading login replaces the session (RFC 7143 session
+// reinstatement), so AENs do not go to a connection the initiator gave up.
+func (c *conn) reinstate() {
+	t := c.login.target
+	for _, o := range t.conns() {
+		if o != c && o.login.initiator == c.login.initiator && o.login.isid == c.login.isid {
+			c.logf("session reinstatement: closing %s", o.nc.RemoteAddr())
+			o.ff.Store(nil)
+			o.close()
+		}
+	}
 }
