@@ -65,7 +65,16 @@ expect_err nopin "Could not perform SendTargets discovery: "
 no_node_records nopin
 ok "NOP-In during login: exit 19"
 
-# 5. accepts and never answers: login_timeout (2 s) per attempt, 2 attempts
+# 5. a target that logs in fine but knows no targets: "No portals found", 21
+peer_start empty "$PORT"
+run empty -m discovery -t st -p 127.0.0.1:$PORT
+peer_stop
+expect_rc empty 21
+expect_err empty "iscsiadm: No portals found"
+no_node_records empty
+ok "empty SendTargets answer: exit 21"
+
+# 6. accepts and never answers: login_timeout (2 s) per attempt, 2 attempts
 peer_start silent "$PORT"
 /usr/bin/time -f "%e %U %S" -o "$TMP/time" "$ADM" -m discovery -t st -p 127.0.0.1:$PORT \
 	>"$TMP/silent.out" 2>"$TMP/silent.err"; RC=$?
