@@ -6,7 +6,9 @@
 // The script's stdout and stderr are printed and its exit code becomes
 // labrun's. With -pcap, host loopback traffic on -port is captured for the
 // whole run. A target on the host at 127.0.0.1:PORT is 10.0.2.2:PORT for
-// the guest.
+// the guest. With -target emu|tgtd labrun also runs a target with LUNs
+// 0..-luns for the script, which finds it in $TARGET_IQN and
+// $TARGET_PORTAL (and -pcap captures its port).
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"autoscan/harness/lab"
+	"autoscan/harness/lab/labtarget"
 )
 
 func main() {
@@ -25,23 +28,37 @@ func main() {
 	port := flag.Int("port", 0, "TCP port to capture (the target's port)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "limit for the guest script")
 	console := flag.String("console", "", "keep the guest console log in this file")
+	kind := flag.String("target", "", "also run a target for the script: emu (harness/target) or tgtd")
+	luns := flag.Int("luns", 3, "with -target: LUNs 0..N (tgtd: 1..N plus its controller LUN 0)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: labrun [flags] -- 'guest shell script'\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	script := strings.Join(flag.Args(), " ")
-	if script == "" || (*pcap != "" && *port == 0) {
+	if script == "" || (*pcap != "" && *port == 0 && *kind == "") {
 		flag.Usage()
 		os.Exit(2)
 	}
-	os.Exit(run(*initiator, *pcap, *port, *timeout, *console, script))
+	os.Exit(run(*initiator, *pcap, *port, *timeout, *console, *kind, *luns, script))
 }
 
-func run(initiator, pcap string, port int, timeout time.Duration, console, script string) int {
+func run(initiator, pcap string, port int, timeout time.Duration, console, kind string, luns int, script string) int {
 	img, err := lab.Build(lab.BuildOptions{})
 	if err != nil {
 		return fail(err)
+	}
+	if kind != "" {
+		iqn := "iqn.2026-11.lab.autoscan:labrun"
+		t, err := labtarget.StartTarget(kind, iqn, luns)
+		if err != nil {
+			return fail(err)
+		}
+		defer t.Stop()
+		port = t.Port()
+		portal := fmt.Sprintf("%s:%d", lab.HostAddr, port)
+		script = fmt.Sprintf("export TARGET_IQN=%s TARGET_PORTAL=%s\n%s", iqn, portal, script)
+		fmt.Fprintf(os.Stderr, "labrun: %s target %s at 127.0.0.1:%d (guest: %s)\n", kind, iqn, port, portal)
 	}
 	fmt.Fprintf(os.Stderr, "labrun: initramfs %s (cached %v, project binaries %v)\n", img.Initrd, img.Cached, img.Project)
 	var capt *lab.Capture
