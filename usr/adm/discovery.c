@@ -10,6 +10,7 @@
 #include "daemon_ops.h"
 #include "discovery.h"
 #include "discovery_int.h"
+#include "discoverydb.h"
 #include "err.h"
 #include "idb.h"
 #include "keys.h"
@@ -32,22 +33,48 @@ struct disc_ctx {
 	bool drec_new;   /* built from iscsid.conf, not read from disk */
 };
 
-static int disc_check_args(const struct adm_opts *o)
+/* -m discovery -p PORTAL without -t prints that portal's record. */
+static int disc_show_record(const struct adm_opts *o)
 {
-	if (!o->o_type) {
-		log_error("Invalid command. Possibly missing discovery --type.");
-		return RC_INVAL;
+	struct idb *db = NULL;
+	struct rec *r = NULL;
+	int rc = idb_open(NULL, &db);
+
+	if (rc == RC_OK)
+		rc = idb_disc_read(db, o->o_addr, adm_opts_port(o), &r);
+	if (rc == RC_OK)
+		adm_print_record(stdout, r, o->o_show_secrets, NULL, 0);
+	else if (rc == RC_NO_OBJS_FOUND) {
+		log_error("Discovery record [%s,%d] not found!", o->o_addr, adm_opts_port(o));
+		rc = RC_INVAL;
 	}
-	if (strcmp(o->o_type, "sendtargets") && strcmp(o->o_type, "st")) {
-		if (!strcmp(o->o_type, "isns") || !strcmp(o->o_type, "fw") ||
-		    !strcmp(o->o_type, "slp"))
-			log_error("Discovery type %s is not supported by this iscsiadm.", o->o_type);
-		else
-			log_error("discovery mode: option '-t' must be sendtargets, st, isns or fw");
-		return RC_UNKNOWN_DISCOVERY_TYPE;
+	rec_free(r);
+	if (db)
+		idb_close(db);
+	return rc;
+}
+
+/* RC_OK to go on with SendTargets; anything else is the command's result
+ * (*done set when the command was a listing or a show that succeeded). */
+static int disc_check_args(const struct adm_opts *o, bool *done)
+{
+	*done = false;
+	if (!o->o_type) {
+		*done = true;
+		return o->o_addr[0] ? disc_show_record(o) : adm_discoverydb_list(o);
+	}
+	if (!strcmp(o->o_type, "isns") || !strcmp(o->o_type, "fw")) {
+		log_error("%s discovery is not supported by this iscsiadm.",
+			  !strcmp(o->o_type, "isns") ? "iSNS" : "Firmware");
+		return RC_OP_NOT_SUPP;
 	}
 	if (!o->o_addr[0]) {
 		log_error("Please specify portal as <ipaddr>[:<ipport>]");
+		return RC_INVAL;
+	}
+	if (strcmp(o->o_type, "sendtargets") && strcmp(o->o_type, "st")) {
+		/* stock's words for an unknown -t */
+		log_error("Discovery record [%s,%d] not found!", o->o_addr, adm_opts_port(o));
 		return RC_INVAL;
 	}
 	return RC_OK;
@@ -286,9 +313,10 @@ int adm_discovery_run(const struct adm_opts *o)
 {
 	struct disc_ctx c = { .o = o, .addr = o->o_addr };
 	struct st_result res = { 0 };
-	int rc = disc_check_args(o);
+	bool done;
+	int rc = disc_check_args(o, &done);
 
-	if (rc != RC_OK)
+	if (rc != RC_OK || done)
 		return rc;
 	c.port = adm_opts_port(o);
 	c.ops = o->o_ops & NODE_OPS;
