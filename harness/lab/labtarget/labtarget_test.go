@@ -1,0 +1,57 @@
+package labtarget
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lunsSeen asks libiscsi's iscsi-inq (a client no one here wrote) which
+// of LUNs 0-5 of the target at 127.0.0.1:port answer an INQUIRY with a
+// connected device (a direct login: SendTargets names 10.0.2.2 for the
+// emulated target, which the host cannot reach).
+func lunsSeen(t *testing.T, tt Target) []string {
+	t.Helper()
+	var luns []string
+	for l := 0; l <= 5; l++ {
+		url := fmt.Sprintf("iscsi://127.0.0.1:%d/%s/%d", tt.Port(), tt.IQN(), l)
+		out, err := exec.Command("iscsi-inq", url).CombinedOutput()
+		if err == nil && !strings.Contains(string(out), "qualifier:3") &&
+			!strings.Contains(string(out), "NOT_CONNECTED") {
+			luns = append(luns, fmt.Sprint(l))
+		}
+	}
+	return luns
+}
+
+func TestStartTargetKinds(t *testing.T) {
+	if _, err := exec.LookPath("iscsi-inq"); err != nil {
+		t.Fatal("iscsi-inq missing: install libiscsi-bin")
+	}
+	kinds := []string{KindEmu}
+	if os.Geteuid() == 0 {
+		kinds = append(kinds, KindTgtd) // tgtd needs root
+	}
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			tt, err := StartTarget(kind, "iqn.2026-11.lab.autoscan:unit-"+kind, 2)
+			require.NoError(t, err)
+			defer tt.Stop()
+			assert.GreaterOrEqual(t, tt.Port(), 3320)
+			assert.LessOrEqual(t, tt.Port(), 3339)
+			assert.Equal(t, []string{"0", "1", "2"}, lunsSeen(t, tt))
+			require.NoError(t, tt.AddLUN(4))
+			assert.Equal(t, []string{"0", "1", "2", "4"}, lunsSeen(t, tt))
+			if kind == KindTgtd {
+				assert.ErrorIs(t, tt.SendAEN(), ErrNoAEN)
+			} else {
+				assert.Error(t, tt.SendAEN(), "no session: nobody to tell")
+			}
+		})
+	}
+}
