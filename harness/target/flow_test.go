@@ -174,3 +174,44 @@ func (c *testInit) send2recvTUR() *iscsi.PDU {
 	c.send(tur(c))
 	return c.recv()
 }
+
+// TestDataOutSequenceError: a Data-Out with the wrong DataSN ends its task
+// with ABORTED COMMAND 4B/00; its later Data-Out is dropped and the
+// connection keeps working.
+func TestDataOutSequenceError(t *testing.T) {
+	s, _ := newTestServer(t, TargetOptions{})
+	c := dialInit(t, s.Addr())
+	c.login(testIQN, []kv{{"InitialR2T", "No"}, {"ImmediateData", "No"}})
+	w := &iscsi.PDU{}
+	w.SetOpcode(iscsi.OpSCSICommand)
+	w.SetFlags(iscsi.FlagWrite)
+	w.SetITT(c.nextITT())
+	w.SetCmdSN(c.cmdSN)
+	c.cmdSN++
+	w.SetExpectedDataLength(1024)
+	w.SetCDB(rw10(0x2a, 0, 2))
+	c.send(w)
+	data := make([]byte, 1024)
+	for _, sn := range []uint32{1, 0} { // reversed DataSN
+		d := &iscsi.PDU{}
+		d.SetOpcode(iscsi.OpDataOut)
+		d.SetITT(w.ITT())
+		d.SetTTT(0xffffffff)
+		d.SetDataSN(sn)
+		d.SetBufferOffset(512 * (1 - sn))
+		if sn == 0 {
+			d.SetFlags(iscsi.FlagFinal)
+		}
+		d.Data = data[:512]
+		c.send(d)
+	}
+	r := c.recv()
+	sense, ok := iscsi.ParseSense(r.Sense())
+	if r.Opcode() != iscsi.OpSCSIResponse || r.Status() != StatusCheckCondition || !ok ||
+		sense.Key != SenseAbortedCommand || sense.ASC != 0x4b {
+		t.Fatalf("sequence error: %v status %d sense %+v", r.Opcode(), r.Status(), sense)
+	}
+	if p := c.send2recvTUR(); p.Opcode() != iscsi.OpSCSIResponse || p.Status() != 0 {
+		t.Errorf("connection unusable after the error: %v %d", p.Opcode(), p.Status())
+	}
+}

@@ -370,6 +370,7 @@ var (
 	SenseSavingNotSupport = Sense{SenseIllegalRequest, 0x39, 0x00}
 	SenseReportedLUNsChg  = Sense{SenseUnitAttention, 0x3f, 0x0e}
 	SenseParamListLength  = Sense{SenseIllegalRequest, 0x1a, 0x00}
+	SenseDataPhaseError   = Sense{SenseAbortedCommand, 0x4b, 0x00}
 )
 
 // SenseFormat selects fixed (0x70) or descriptor (0x72) sense data.

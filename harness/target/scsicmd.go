@@ -91,10 +91,13 @@ func (c *conn) handleDataOut(p *iscsi.PDU) bool {
 	}
 	off := p.BufferOffset()
 	if p.TTT() != w.ttt || off != w.received || p.DataSN() != w.dataSN || int(off)+len(p.Data) > len(w.buf) {
-		// ERL 0: a sequence error ends the connection.
+		// Without error recovery the task cannot be repaired: it ends
+		// with a CHECK CONDITION and later Data-Out for it is dropped;
+		// the connection and other tasks live on.
 		c.logf("Data-Out out of order (ttt %#x off %d datasn %d)", p.TTT(), off, p.DataSN())
-		c.reject(p, rejectProtocolError)
-		return false
+		delete(c.writes, p.ITT())
+		res := Result{Status: StatusCheckCondition, Sense: SenseDataPhaseError.Bytes(c.ff.Load().opt.SenseFormat)}
+		return c.sendResponse(w.cmd, res, 0, 0) == nil
 	}
 	w.received += uint32(copy(w.buf[off:], p.Data))
 	w.dataSN++

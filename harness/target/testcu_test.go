@@ -16,7 +16,7 @@ var linuxSuites = []string{
 	"SCSI.TestUnitReady", "SCSI.Inquiry", "SCSI.ReadCapacity10", "SCSI.ReadCapacity16",
 	"SCSI.Read6", "SCSI.Read10", "SCSI.Read12", "SCSI.Read16",
 	"SCSI.Write10", "SCSI.Write12", "SCSI.Write16", "SCSI.ModeSense6",
-	"iSCSI.iSCSIResiduals", "iSCSI.iSCSITMF", "iSCSI.iSCSIcmdsn",
+	"iSCSI.iSCSIResiduals", "iSCSI.iSCSIdatasn", "iSCSI.iSCSITMF", "iSCSI.iSCSIcmdsn",
 }
 
 var cuSummary = regexp.MustCompile(`(?m)^\s*Run Summary.*\n(?:.*\n)*?\s*tests\s+\d+\s+\d+\s+(\d+)\s+(\d+)`)
