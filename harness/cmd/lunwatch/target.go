@@ -25,6 +25,7 @@ type targetFlags struct {
 	listen, portal, iqn, luns, size string
 	chap, mutual, sense, control    string
 	noStdin, verbose                bool
+	blockSize                       uint
 }
 
 func (f *targetFlags) register(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (f *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.chap, "chap", "", "USER:SECRET: require one-way CHAP")
 	fs.StringVar(&f.mutual, "mutual", "", "USER:SECRET: the target's credentials for mutual CHAP")
 	fs.StringVar(&f.sense, "sense", "fixed", "sense format: fixed or descriptor")
+	fs.UintVar(&f.blockSize, "block-size", 512, "logical block size: 512, 1024, 2048 or 4096")
 	fs.StringVar(&f.control, "control", "", "unix socket path to serve control lines on")
 	fs.BoolVar(&f.noStdin, "no-stdin", false, "do not read control lines from stdin")
 	fs.BoolVar(&f.verbose, "v", false, "log connections and protocol errors to stderr")
@@ -43,7 +45,7 @@ func (f *targetFlags) register(fs *flag.FlagSet) {
 
 // options turns the flags into target options.
 func (f *targetFlags) options() (target.TargetOptions, error) {
-	var o target.TargetOptions
+	o := target.TargetOptions{BlockSize: uint32(f.blockSize)}
 	switch f.sense {
 	case "fixed":
 	case "descriptor":

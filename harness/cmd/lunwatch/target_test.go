@@ -23,7 +23,7 @@ func parseTargetFlags(t *testing.T, args ...string) *targetFlags {
 func TestTargetFlagsBuildServer(t *testing.T) {
 	f := parseTargetFlags(t, "-listen", "127.0.0.1:0", "-portal", "10.0.2.2:3310",
 		"-target", "iqn.2026-11.t:a,iqn.2026-11.t:b", "-luns", "0-2,300", "-size", "1G",
-		"-chap", "u:secretsecret", "-mutual", "m:mutualsecret", "-sense", "descriptor")
+		"-chap", "u:secretsecret", "-mutual", "m:mutualsecret", "-sense", "descriptor", "-block-size", "4096")
 	var stderr bytes.Buffer
 	srv, err := startTarget(f, &stderr)
 	if err != nil {
@@ -36,6 +36,9 @@ func TestTargetFlagsBuildServer(t *testing.T) {
 	if srv.Portal() != "10.0.2.2:3310" || !strings.HasPrefix(srv.Addr(), "127.0.0.1:") {
 		t.Errorf("portal %s addr %s", srv.Portal(), srv.Addr())
 	}
+	if lu := srv.Target("iqn.2026-11.t:a").LUN(300); lu == nil || lu.BlockSize() != 4096 || lu.Blocks() != 1<<18 {
+		t.Errorf("LUN 300 of target a: %+v", lu)
+	}
 	out, err := srv.Control("list")
 	if err != nil || !strings.Contains(out, "iqn.2026-11.t:b luns=0,1,2,300 sessions=0") {
 		t.Errorf("list: %q %v", out, err)
@@ -45,7 +48,7 @@ func TestTargetFlagsBuildServer(t *testing.T) {
 func TestTargetFlagErrors(t *testing.T) {
 	bad := [][]string{
 		{"-sense", "weird"}, {"-mutual", "m:s"}, {"-chap", "nocolon"},
-		{"-luns", "3-1"}, {"-size", "0"}, {"-listen", "256.0.0.1:1"},
+		{"-luns", "3-1"}, {"-size", "0"}, {"-listen", "256.0.0.1:1"}, {"-block-size", "520"},
 	}
 	for _, args := range bad {
 		f := parseTargetFlags(t, append([]string{"-listen", "127.0.0.1:0"}, args...)...)
