@@ -158,16 +158,29 @@ static int node_update(struct idb *db, const struct adm_opts *o, struct rec **re
 	return rc;
 }
 
+/* A record a session is using stays, with stock's message and code. */
 static int node_delete(struct idb *db, struct rec **recs, size_t n)
 {
+	struct adm_sessions *ses = adm_sessions_load();
 	int rc = RC_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		int r = idb_node_delete(db, recs[i]);
+		int r;
 
+		if (adm_sessions_use(ses, recs[i])) {
+			log_error("This command will remove the record [iface: %s, target: %s, "
+				  "portal: %s,%s], but a session is using it. Logout session then "
+				  "rerun command to remove record.", g(recs[i], "iface.iscsi_ifacename"),
+				  g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
+				  g(recs[i], "node.conn[0].port"));
+			rc = RC_SESS_EXISTS;
+			continue;
+		}
+		r = idb_node_delete(db, recs[i]);
 		if (r != RC_OK)
 			rc = r;
 	}
+	adm_sessions_free(ses);
 	if (rc != RC_OK)
 		log_error("Could not execute operation on all records: %s", rc_str(rc));
 	return rc;

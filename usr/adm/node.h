@@ -19,6 +19,14 @@ int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec ***recs
  * iface cannot be read. Exposed for discovery (H2). */
 int adm_node_build(struct idb *db, const struct conf *c, const char *target,
 		   const char *addr, int port, int tpgt, const char *iface, struct rec **out);
+/* The sessions sysfs shows right now (node_sess.c); NULL when unknown,
+ * which counts as none. */
+struct adm_sessions;
+struct adm_sessions *adm_sessions_load(void);
+void adm_sessions_free(struct adm_sessions *s);
+/* Is a session using this record (same target, persistent portal, iface)? */
+int adm_sessions_use(const struct adm_sessions *s, const struct rec *r);
+
 /* For printing: a copy whose unset autoscan_en shows iscsid.conf's value. */
 struct rec *adm_node_effective(const struct conf *c, const struct rec *r);
 

@@ -89,6 +89,21 @@ grep -q "iscsid.conf line 2: syntax error" "$WORK/o.err" && pass "syntax error n
 grep -q "line 3: unknown setting 'foo.bar'" "$WORK/o.err" && pass "unknown key named (-d 1)" ||
 	fail "unknown key not named"
 
+# a record a session is using is not deleted (fake sysfs: session 1 is
+# iqn.2003-01.org.example:disk1 on 10.0.2.2:3260)
+ours "$D" -m node -o new -T iqn.2003-01.org.example:disk1 -p 10.0.2.2:3260,1
+ours "$D" -m node -o new -T iqn.2003-01.org.example:disk1 -p 10.0.2.2:3262,1
+ISCSI_SYSFS_ROOT=$TOP/usr/tests/data/sysfs/two-sessions ours "$D" -m node -T iqn.2003-01.org.example:disk1 -o delete
+expect_rc 15 "record in use: not deleted (session exists)"
+grep -qF "but a session is using it. Logout session then rerun command to remove record." "$WORK/o.err" ||
+	fail "in-use message: $(cat "$WORK/o.err")"
+[ -f "$D/nodes/iqn.2003-01.org.example:disk1/10.0.2.2,3260,1/default" ] && pass "in-use record kept" ||
+	fail "in-use record deleted"
+[ -e "$D/nodes/iqn.2003-01.org.example:disk1/10.0.2.2,3262,1" ] && fail "unused record kept" ||
+	pass "unused record of the same target deleted"
+ours "$D" -m node -T iqn.2003-01.org.example:disk1 -o delete
+expect_rc 0 "without the session the record goes"
+
 # command line basics
 ours "$D" --version; expect_rc 0 "--version"; has "iscsiadm version 2.1.8" "version line"
 ours "$D" --help; expect_rc 0 "--help"
