@@ -38,6 +38,8 @@ type conn struct {
 	cid       uint16
 	writes    map[uint32]*writeTask
 	nextTTT   uint32
+	textTTT   uint32 // tag of a Text Response still to be continued
+	textRest  []byte
 	closeOnce sync.Once
 }
 

@@ -335,6 +335,9 @@ func (c *conn) reinstate() {
 // handleText answers SendTargets (All, a name, or empty for the current
 // target); any other key is NotUnderstood.
 func (c *conn) handleText(p *iscsi.PDU) bool {
+	if p.TTT() != 0xffffffff && p.TTT() == c.textTTT && c.textRest != nil {
+		return c.sendText(p, c.textRest) // the initiator asks for more
+	}
 	var resp []kv
 	for _, k := range parseText(p.Data) {
 		if k.key != "SendTargets" {
@@ -343,13 +346,28 @@ func (c *conn) handleText(p *iscsi.PDU) bool {
 		}
 		resp = append(resp, c.sendTargets(k.val)...)
 	}
+	return c.sendText(p, encodeText(resp))
+}
+
+// sendText answers with at most MaxRecvDataSegmentLength bytes; a longer
+// answer goes with the C bit and a TTT, and the initiator fetches the rest
+// with empty Text Requests carrying that TTT.
+func (c *conn) sendText(p *iscsi.PDU, data []byte) bool {
 	r := &iscsi.PDU{}
 	r.SetOpcode(iscsi.OpTextResp)
-	r.SetFlags(iscsi.FlagFinal)
 	copy(r.BHS[8:16], p.BHS[8:16])
 	r.SetITT(p.ITT())
 	r.SetTTT(0xffffffff)
-	r.Data = encodeText(resp)
+	r.SetFlags(iscsi.FlagFinal)
+	c.textRest = nil
+	if n := int(c.params.MaxRecvDSL); len(data) > n {
+		c.nextTTT++
+		c.textTTT, c.textRest = c.nextTTT, data[n:]
+		data = data[:n]
+		r.SetFlags(iscsi.FlagContinue)
+		r.SetTTT(c.textTTT)
+	}
+	r.Data = data
 	return c.send(r, true) == nil
 }
 

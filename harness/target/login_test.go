@@ -1,6 +1,7 @@
 package target
 
 import (
+	"fmt"
 	"testing"
 
 	"autoscan/harness/iscsi"
@@ -127,5 +128,55 @@ func TestDiscoverySendTargetsAdvertisesPortal(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("entry %d: %v, want %v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestSendTargetsContinuation: an answer longer than the initiator's
+// MaxRecvDataSegmentLength comes in pieces with the C bit and a TTT.
+func TestSendTargetsContinuation(t *testing.T) {
+	s, err := NewServer(Config{Portal: "10.0.2.2:3310"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 40; i++ {
+		if _, err := s.AddTarget(fmt.Sprintf("iqn.2026-11.test.autoscan.with.a.long.name:%03d", i), TargetOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := dialInit(t, s.Addr())
+	c.loginPDU(0, 3, true, []kv{{"InitiatorName", "iqn.x"}, {"SessionType", "Discovery"},
+		{"MaxRecvDataSegmentLength", "512"}})
+	var all []byte
+	ttt := uint32(0xffffffff)
+	for pdus := 1; ; pdus++ {
+		p := &iscsi.PDU{}
+		p.SetOpcode(iscsi.OpTextReq)
+		p.SetImmediate(true)
+		p.SetFlags(iscsi.FlagFinal)
+		p.SetITT(7)
+		p.SetTTT(ttt)
+		if ttt == 0xffffffff {
+			p.Data = encodeText([]kv{{"SendTargets", "All"}})
+		}
+		c.send(p)
+		r := c.recv()
+		if len(r.Data) > 512 {
+			t.Fatalf("piece of %d bytes", len(r.Data))
+		}
+		all = append(all, r.Data...)
+		if r.Final() {
+			if r.Continue() || r.TTT() != 0xffffffff || pdus < 2 {
+				t.Errorf("last piece: C=%v TTT %#x after %d PDUs", r.Continue(), r.TTT(), pdus)
+			}
+			break
+		}
+		if !r.Continue() || r.TTT() == 0xffffffff {
+			t.Fatalf("middle piece without C or TTT")
+		}
+		ttt = r.TTT()
+	}
+	if got := keyMap(parseText(all)); len(parseText(all)) != 80 || got["TargetAddress"] != "10.0.2.2:3310,1" {
+		t.Errorf("%d keys after reassembly", len(parseText(all)))
 	}
 }
