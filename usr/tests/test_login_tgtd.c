@@ -51,9 +51,11 @@ static int sh(const char *fmt, ...)
 
 static int tgt_setup(void)
 {
-	for (g_port = 3300; g_port <= 3309 && !port_free(g_port); g_port++)
+	/* random start, so test runs started together rarely collide */
+	int first = rand() % 10, i;
+	for (i = 0; i < 10 && !port_free(g_port = 3300 + (first + i) % 10); i++)
 		;
-	if (g_port > 3309 || !mkdtemp(strcpy(g_dir, "/tmp/h2login.XXXXXX")))
+	if (i == 10 || !mkdtemp(strcpy(g_dir, "/tmp/h2login.XXXXXX")))
 		return -1;
 	g_tgtd = fork();
 	if (g_tgtd == 0) {

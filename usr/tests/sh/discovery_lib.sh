@@ -24,9 +24,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# A port of H2's range (3300-3309) nobody listens on right now.
+# A port of H2's range (3300-3309) nobody listens on right now; tried in
+# random order so test runs started together rarely pick the same one.
 pick_port() {
-	for p in 3300 3301 3302 3303 3304 3305 3306 3307 3308 3309; do
+	for p in $(shuf -i 3300-3309); do
 		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
 	done
 	fail "no free port in 3300-3309"
