@@ -180,3 +180,26 @@ func TestSendTargetsContinuation(t *testing.T) {
 		t.Errorf("%d keys after reassembly", len(parseText(all)))
 	}
 }
+
+// TestLoginContinuedText: a login request split over two PDUs with the C
+// bit gets an empty answer to the first, and the keys of both count.
+func TestLoginContinuedText(t *testing.T) {
+	s, _ := newTestServer(t, TargetOptions{})
+	c := dialInit(t, s.Addr())
+	text := encodeText([]kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}, {"AuthMethod", "None"}})
+	for i, part := range [][]byte{text[:10], text[10:]} {
+		p := &iscsi.PDU{}
+		p.SetOpcode(iscsi.OpLoginReq)
+		p.SetImmediate(true)
+		p.SetLoginStages(i == 1, i == 0, 0, 1)
+		p.SetISID(c.isid)
+		p.SetITT(1)
+		p.Data = part
+		c.send(p)
+		r := c.recv()
+		got := keyMap(parseText(r.Data))
+		if loginStatus(r) != 0 || (i == 0) != (len(r.Data) == 0) || (i == 1 && got["AuthMethod"] != "None") {
+			t.Errorf("piece %d: status %04x data %q", i, loginStatus(r), r.Data)
+		}
+	}
+}
