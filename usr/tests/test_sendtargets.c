@@ -34,6 +34,24 @@ static void test_parse_address(void)
 	T_INTEQ(st_parse_address(",1", 3260, &p), -EINVAL);
 }
 
+static void test_portal_parse(void)
+{
+	char h[64];
+	uint16_t port;
+
+	T_INTEQ(net_portal_parse("fe80::1", 3260, h, sizeof(h), &port), 0);  /* bare IPv6 */
+	T_STREQ(h, "fe80::1"); T_INTEQ(port, 3260);
+	T_INTEQ(net_portal_parse("[fe80::1]", 3261, h, sizeof(h), &port), 0);
+	T_STREQ(h, "fe80::1"); T_INTEQ(port, 3261);
+	T_INTEQ(net_portal_parse("10.1.2.3:3300", 3260, h, sizeof(h), &port), 0);
+	T_STREQ(h, "10.1.2.3"); T_INTEQ(port, 3300);
+	T_INTEQ(net_portal_parse("10.1.2.3:0", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse("10.1.2.3:", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse("[::1]x", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse(":3260", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse("a-very-long-host-name.example", 3260, h, 8, &port), -EINVAL);
+}
+
 static void test_parse_response(void)
 {
 	static const uint8_t ans[] =
@@ -326,6 +344,7 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	T_RUN(test_parse_address);
+	T_RUN(test_portal_parse);
 	T_RUN(test_parse_response);
 	T_RUN(test_discovery_session);
 	T_RUN(test_silent_peer_times_out);
