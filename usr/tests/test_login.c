@@ -4,7 +4,11 @@
  * continued responses and protocol violations. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "t.h"
+#include "net.h"
 #include "login.h"
 #include "err.h"
 
@@ -304,6 +308,76 @@ static void test_violations(void)
 	fake_end(&f);
 }
 
+/* login_run over a socketpair whose far end reads the first request and
+ * answers with raw bytes: oversized segments and short reads end the login
+ * with a transport error, never a hang. */
+static int run_raw(const uint8_t *bytes, size_t n, struct login_result *res)
+{
+	int sv[2];
+	struct login_params p;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		uint8_t buf[4096];
+		close(sv[0]);
+		if (read(sv[1], buf, sizeof(buf)) > 0 && write(sv[1], bytes, n) < 0)
+			_exit(1);
+		usleep(200000);
+		_exit(0);
+	}
+	close(sv[1]);
+	login_params_init(&p);
+	p.lp_initiator_name = "iqn.2026-01.test:init";
+	p.lp_target_name = "iqn.2026-01.test:disk";
+	p.lp_timeout_ms = 2000;
+	int rc = login_run(sv[0], &p, res);
+	close(sv[0]);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+static void test_hostile_bytes(void)
+{
+	struct login_result r;
+	uint8_t bhs[48] = { OP_LOGIN_RSP, 0x81 };
+
+	bhs[5] = 0xff; bhs[6] = 0xff; bhs[7] = 0xff;   /* 16 MiB data segment */
+	T_INTEQ(run_raw(bhs, sizeof(bhs), &r), RC_TRANS);
+	T_CHECK(strstr(r.lr_msg, "longer than") != NULL);
+	T_INTEQ(run_raw(bhs, 20, &r), RC_TRANS);         /* half a header, then EOF */
+	T_CHECK(strstr(r.lr_msg, "closed") != NULL);
+	int64_t t0 = net_now_ms();
+	bhs[5] = 0; bhs[6] = 0; bhs[7] = 64;              /* promises data, sends none */
+	T_INTEQ(run_raw(bhs, sizeof(bhs), &r), RC_TRANS);
+	T_CHECK(net_now_ms() - t0 < 2000);               /* EOF seen, no wait for timeout */
+}
+
+static void test_garbage_keys(void)
+{
+	struct fake f;
+	char big[TEXT_VAL_MAX + 40];
+
+	fake_start(&f, false);
+	fake_begin(&f);
+	int n = snprintf(big, sizeof(big), "TargetAlias=");
+	memset(big + n, 'x', TEXT_VAL_MAX + 10);
+	big[n + TEXT_VAL_MAX + 10] = '\0';
+	T_INTEQ(fake_reply(&f, 0, 0, true, false, 0, 1, big, strlen(big) + 1), LOGIN_FAIL);
+	T_CHECK(strstr(f.res.lr_msg, "malformed") != NULL);
+	fake_end(&f);
+
+	/* unknown keys are answered NotUnderstood, the login goes on */
+	fake_start(&f, false);
+	fake_begin(&f);
+	REPLY(&f, 0, 0, true, false, 0, 1, "");
+	T_INTEQ(REPLY(&f, 0, 0, false, false, 1, 0, "X-evil=1\0Bogus=\0"), LOGIN_SEND);
+	T_STREQ(text_get(&f.kv, "X-evil"), "NotUnderstood");
+	T_STREQ(text_get(&f.kv, "Bogus"), "NotUnderstood");
+	fake_end(&f);
+}
+
 int main(void)
 {
 	T_RUN(test_no_auth_normal);
@@ -316,5 +390,7 @@ int main(void)
 	T_RUN(test_redirect);
 	T_RUN(test_continued_response);
 	T_RUN(test_violations);
+	T_RUN(test_hostile_bytes);
+	T_RUN(test_garbage_keys);
 	return T_DONE();
 }
