@@ -11,16 +11,25 @@ import (
 	"github.com/google/gopacket/pcapgo"
 )
 
-// ReadFile audits one pcap or pcapng file (told apart by their magic).
-// A file cut short inside a record returns an error wrapping
-// ErrTruncatedInput after auditing the packets before the cut.
+// ReadFile audits one pcap or pcapng file (told apart by their magic);
+// "-" is standard input (tcpdump -w - | lunwatch analyze -). A file cut
+// short inside a record returns an error wrapping ErrTruncatedInput after
+// auditing the packets before the cut.
 func (a *Auditor) ReadFile(name string) error {
+	if name == "-" {
+		return a.ReadStream("stdin", os.Stdin)
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<20)
+	return a.ReadStream(name, f)
+}
+
+// ReadStream audits a pcap or pcapng stream.
+func (a *Auditor) ReadStream(name string, in io.Reader) error {
+	r := bufio.NewReaderSize(in, 1<<20)
 	magic, err := r.Peek(4)
 	if err != nil {
 		return fmt.Errorf("%s: not a capture file (too short)", name)

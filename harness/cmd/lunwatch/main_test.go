@@ -192,3 +192,16 @@ func TestHostileCaptureHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeStdin: "-" reads the capture from standard input.
+func TestAnalyzeStdin(t *testing.T) {
+	f, err := os.Open(manual)
+	require.NoError(t, err)
+	defer f.Close()
+	saved := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = saved }()
+	code, out, stderr := lunwatch("analyze", "--port", "3370", "--allow-luns", "0", "-")
+	assert.Equal(t, exitViolation, code, stderr)
+	assert.Contains(t, out, "session 1 LUN 2: INQUIRY x2")
+}
