@@ -147,7 +147,7 @@ int ksession_recover(struct kern *k, struct ksess *ks, const struct ksess_conf *
 	rc = net_connect(c->kc_address, c->kc_port, connect_timeout_ms, &fd, &err);
 	if (rc != RC_OK) {
 		res->lr_rc = rc;
-		snprintf(res->lr_msg, sizeof(res->lr_msg), "cannot connect to %s,%u",
+		snprintf(res->lr_msg, sizeof(res->lr_msg), "cannot connect to %.200s,%u",
 			 c->kc_address, c->kc_port);
 		return rc;
 	}
