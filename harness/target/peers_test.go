@@ -36,7 +36,7 @@ func TestPeerIscsiLs(t *testing.T) {
 }
 
 func TestPeerIscsiInq(t *testing.T) {
-	s, _ := newTestServer(t, TargetOptions{})
+	s, tg := newTestServer(t, TargetOptions{})
 	url := "iscsi://" + s.Addr() + "/" + testIQN + "/2"
 	out := runPeer(t, "iscsi-inq", url)
 	t.Log(out)
@@ -44,7 +44,7 @@ func TestPeerIscsiInq(t *testing.T) {
 		t.Errorf("standard INQUIRY not shown")
 	}
 	out = runPeer(t, "iscsi-inq", "-e", "1", "-c", "128", url)
-	if !strings.Contains(out, "AS00010002") {
+	if serial := tg.LUN(2).Serial(); !strings.Contains(out, serial) || len(serial) != 18 {
 		t.Errorf("unit serial of LUN 2 missing:\n%s", out)
 	}
 }

@@ -183,3 +183,19 @@ func TestReadWriteAndSparseness(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceIDsUniqueAcrossServers: the same LUN of two servers (or two
+// targets) must not share an NAA designator, or multipath merges them.
+func TestDeviceIDsUniqueAcrossServers(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		for _, n := range []uint16{0, 1} {
+			r := testDevice(t, n, SenseFixed).exec([]byte{0x12, 1, 0x83, 0, 255, 0}, nil)
+			id := string(r.Data[8:24])
+			if seen[id] {
+				t.Errorf("NAA %x reported twice", id)
+			}
+			seen[id] = true
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"net"
 	"sort"
 	"sync"
@@ -37,6 +38,7 @@ type Server struct {
 	refuse  bool
 	hostile Hostile
 	tsih    uint16
+	uid     uint32 // random, so two servers never report the same LU names
 }
 
 // NewServer starts listening; call Close to stop everything.
@@ -60,7 +62,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Portal == "" {
 		cfg.Portal = ln.Addr().String()
 	}
-	s := &Server{cfg: cfg, ln: ln, targets: map[string]*Target{}, conns: map[*conn]struct{}{}}
+	s := &Server{cfg: cfg, ln: ln, targets: map[string]*Target{}, conns: map[*conn]struct{}{}, uid: rand.Uint32()}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -158,7 +160,8 @@ func (s *Server) AddTarget(name string, opt TargetOptions) (*Target, error) {
 	if s.targets[name] != nil {
 		return nil, fmt.Errorf("target: %s exists", name)
 	}
-	t := &Target{name: name, srv: s, opt: opt, luns: map[uint16]*LUN{}, id: uint64(len(s.targets) + 1)}
+	t := &Target{name: name, srv: s, opt: opt, luns: map[uint16]*LUN{},
+		id: uint64(s.uid)<<16 | uint64(len(s.targets)+1)}
 	s.targets[name] = t
 	return t, nil
 }

@@ -27,7 +27,9 @@ func (t *Target) AddLUN(n uint16, size uint64) (*LUN, error) {
 	if n > 0x3fff {
 		return nil, fmt.Errorf("target: LUN %d beyond flat addressing", n)
 	}
-	serial := fmt.Sprintf("AS%04x%04x", t.id&0xffff, n)
+	// Serial and NAA carry the server's random id, the target's index
+	// and the LUN: unique across servers, as multipath expects.
+	serial := fmt.Sprintf("AS%012x%04x", t.id, n)
 	lu, err := NewLUN(size, t.opt.BlockSize, serial, t.id)
 	if err != nil {
 		return nil, err
