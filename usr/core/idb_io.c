@@ -84,6 +84,21 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* Temporary file beside the target, fsync, rename over, fsync the
  * directory: a crash leaves the old record or the new one, never half. */
 int idb_file_write(const char *path, const char *text)
@@ -100,7 +115,7 @@ int idb_file_write(const char *path, const char *text)
 		free(tmp);
 		return RC_IDBM;
 	}
-	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = write_all(fd, text, len) == 0 && fsync(fd) == 0;
 	ok = (close(fd) == 0) && ok;
 	if (ok && rename(tmp, path) == 0) {
 		free(tmp);
