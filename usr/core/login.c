@@ -154,8 +154,8 @@ static int chap_answer(struct login_sm *sm, const struct text_list *in, struct t
 	    !chap_alg_hash((int)alg, &sm->sm_alg))
 		return fail(res, RC_LOGIN_AUTH_FAILED, "target chose CHAP_A=%s, which we did not offer", a), -1;
 	/* CHAP_I is decimal or 0x-hex; a leading 0 does not make it octal */
-	bool hex = id[0] == '0' && (id[1] == 'x' || id[1] == 'X');
-	long idv = strtol(hex ? id + 2 : id, &end, hex ? 16 : 10);
+	bool is_hex = id[0] == '0' && (id[1] == 'x' || id[1] == 'X');
+	long idv = strtol(is_hex ? id + 2 : id, &end, is_hex ? 16 : 10);
 	long clen = chap_value_decode(c, chal, sizeof(chal));
 	if (*end || idv < 0 || idv > 255 || clen <= 0)
 		return fail(res, RC_LOGIN, "malformed CHAP challenge from target%s", NULL), -1;
