@@ -2,6 +2,10 @@ package audit
 
 import (
 	"bytes"
+	"encoding/binary"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/gopacket/layers"
@@ -330,4 +334,47 @@ func TestCheckConditionNamesItsCommand(t *testing.T) {
 	assert.Equal(t, "TEST UNIT READY", cc.Opcode)
 	require.NotNil(t, cc.Sense)
 	assert.Equal(t, "UNIT ATTENTION 3F/0E (REPORTED LUNS DATA HAS CHANGED)", cc.Sense.Text)
+}
+
+// TestLinuxCookedV2: `tcpdump -i any` writes link type 276 (which does not
+// fit gopacket's 8-bit LinkType); frames are rewritten here from Ethernet
+// to that format and must audit the same.
+func TestLinuxCookedV2(t *testing.T) {
+	eth := capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		to, _ := scsiStream(s)
+		require.NoError(t, c.Send(false, bytes.Join(to, nil)))
+	})
+	r, err := pcapgo.NewReader(bytes.NewReader(eth))
+	require.NoError(t, err)
+	le := binary.LittleEndian
+	out := make([]byte, 24)
+	le.PutUint32(out, 0xa1b2c3d4)
+	le.PutUint16(out[4:], 2)
+	le.PutUint16(out[6:], 4)
+	le.PutUint32(out[16:], 262144)
+	le.PutUint32(out[20:], 276)
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		sll := make([]byte, 20, 20+len(data)-14)
+		copy(sll, data[12:14]) // EtherType first
+		binary.BigEndian.PutUint16(sll[8:], 772)
+		frame := append(sll, data[14:]...)
+		rec := make([]byte, 16)
+		le.PutUint32(rec, uint32(ci.Timestamp.Unix()))
+		le.PutUint32(rec[4:], uint32(ci.Timestamp.Nanosecond()/1000))
+		le.PutUint32(rec[8:], uint32(len(frame)))
+		le.PutUint32(rec[12:], uint32(len(frame)))
+		out = append(append(out, rec...), frame...)
+	}
+	p := filepath.Join(t.TempDir(), "any.pcap")
+	require.NoError(t, os.WriteFile(p, out, 0o644))
+	rep, err := AnalyzeFiles(Options{}, p)
+	require.NoError(t, err)
+	require.Len(t, rep.Sessions, 1)
+	assert.Equal(t, want30(), lunCounts(rep.Sessions[0]))
 }

@@ -83,6 +83,11 @@ func (c *captureContext) GetCaptureInfo() gopacket.CaptureInfo { return c.ci }
 
 // Packet feeds one captured frame of the given link type.
 func (a *Auditor) Packet(data []byte, ci gopacket.CaptureInfo, link layers.LinkType) {
+	a.packet(data, ci, uint32(link))
+}
+
+// packet takes the link type as the capture file's 32-bit number.
+func (a *Auditor) packet(data []byte, ci gopacket.CaptureInfo, link uint32) {
 	a.packets++
 	a.noteTime(ci.Timestamp)
 	netFlow, tcp, ok := a.dec.decode(data, link)
@@ -130,6 +135,16 @@ func (a *Auditor) ReadSource(name string, src PacketSource) error {
 		case err != nil:
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		a.Packet(data, ci, src.LinkType()) // pcapng interfaces may differ
+		a.packet(data, ci, linkOf(src)) // pcapng interfaces may differ
 	}
+}
+
+// rawLinker is a source that knows the full 32-bit link type.
+type rawLinker interface{ RawLinkType() uint32 }
+
+func linkOf(src PacketSource) uint32 {
+	if r, ok := src.(rawLinker); ok {
+		return r.RawLinkType()
+	}
+	return uint32(src.LinkType())
 }

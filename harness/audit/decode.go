@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"encoding/binary"
+
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 )
@@ -34,9 +36,11 @@ func (d *decoder) parser(first gopacket.LayerType) *gopacket.DecodingLayerParser
 	return p
 }
 
-// firstLayer maps a link type to the layer a frame starts with.
-func firstLayer(link layers.LinkType, data []byte) (gopacket.LayerType, bool) {
-	switch link {
+// firstLayer maps a link type to the layer a frame starts with. Link
+// types are the file's 32-bit numbers: gopacket's LinkType is 8 bits and
+// would turn 276 (Linux cooked v2) into 20.
+func firstLayer(link uint32, data []byte) (gopacket.LayerType, bool) {
+	switch layers.LinkType(link) {
 	case layers.LinkTypeEthernet:
 		return layers.LayerTypeEthernet, true
 	case layers.LinkTypeLinuxSLL:
@@ -56,9 +60,34 @@ func firstLayer(link layers.LinkType, data []byte) (gopacket.LayerType, bool) {
 	return 0, false
 }
 
+// linkTypeLinuxSLL2 is what `tcpdump -i any` writes since libpcap 1.10;
+// gopacket has no layer for it.
+const linkTypeLinuxSLL2 = 276
+
+// stripSLL2 removes a 20-byte Linux cooked v2 header, whose first two
+// bytes are the EtherType, and names the layer that follows.
+func stripSLL2(data []byte) ([]byte, gopacket.LayerType, bool) {
+	if len(data) < 20 {
+		return nil, 0, false
+	}
+	switch layers.EthernetType(binary.BigEndian.Uint16(data)) {
+	case layers.EthernetTypeIPv4:
+		return data[20:], layers.LayerTypeIPv4, true
+	case layers.EthernetTypeIPv6:
+		return data[20:], layers.LayerTypeIPv6, true
+	}
+	return nil, 0, false
+}
+
 // decode returns the network flow and TCP header of a frame carrying TCP.
-func (d *decoder) decode(data []byte, link layers.LinkType) (gopacket.Flow, *layers.TCP, bool) {
-	first, ok := firstLayer(link, data)
+func (d *decoder) decode(data []byte, link uint32) (gopacket.Flow, *layers.TCP, bool) {
+	var first gopacket.LayerType
+	var ok bool
+	if link == linkTypeLinuxSLL2 {
+		data, first, ok = stripSLL2(data)
+	} else {
+		first, ok = firstLayer(link, data)
+	}
 	if !ok {
 		return gopacket.Flow{}, nil, false
 	}

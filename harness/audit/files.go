@@ -3,6 +3,7 @@ package audit
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -62,10 +63,20 @@ func AnalyzeFiles(opts Options, files ...string) (*Report, error) {
 // maxSnaplen is the largest frame Linux captures (tcpdump's default).
 const maxSnaplen = 262144
 
+// pcapSource is gopacket's pcap reader with the link type as the file
+// has it (32 bits; gopacket keeps 8).
+type pcapSource struct {
+	*pcapgo.Reader
+	link uint32
+}
+
+func (p pcapSource) RawLinkType() uint32 { return p.link }
+
 // newPcapReader opens a classic pcap. Its snap length is clamped, because
 // gopacket allocates up to the snap length a record may claim: a record
 // longer than maxSnaplen is then an error, not a huge allocation.
-func newPcapReader(r io.Reader) (*pcapgo.Reader, error) {
+func newPcapReader(r *bufio.Reader) (PacketSource, error) {
+	hdr, _ := r.Peek(24)
 	pr, err := pcapgo.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -73,5 +84,9 @@ func newPcapReader(r io.Reader) (*pcapgo.Reader, error) {
 	if s := pr.Snaplen(); s == 0 || s > maxSnaplen {
 		pr.SetSnaplen(maxSnaplen)
 	}
-	return pr, nil
+	order := binary.ByteOrder(binary.LittleEndian)
+	if hdr[0] == 0xa1 || hdr[0] == 0x4d { // big-endian magic a1b2c3d4 / a1b23c4d
+		order = binary.BigEndian
+	}
+	return pcapSource{pr, order.Uint32(hdr[20:24])}, nil
 }

@@ -23,11 +23,11 @@ type ngReader struct {
 	order  binary.ByteOrder
 	ifaces []ngIface
 	buf    []byte
-	link   layers.LinkType // of the packet last returned
+	link   uint32 // of the packet last returned
 }
 
 type ngIface struct {
-	link  layers.LinkType
+	link  uint32
 	tsres uint8 // if_tsresol: 10^-n seconds, or 2^-n with the high bit
 }
 
@@ -132,14 +132,17 @@ func noEOF(err error) error {
 	return err
 }
 
-// LinkType is the link type of the packet last read (of the first
+// RawLinkType is the link type of the packet last read (of the first
 // interface before any).
-func (n *ngReader) LinkType() layers.LinkType {
+func (n *ngReader) RawLinkType() uint32 {
 	if n.link == 0 && len(n.ifaces) > 0 {
 		return n.ifaces[0].link
 	}
 	return n.link
 }
+
+// LinkType is RawLinkType cut to gopacket's 8 bits (PacketSource).
+func (n *ngReader) LinkType() layers.LinkType { return layers.LinkType(n.RawLinkType()) }
 
 // ZeroCopyReadPacketData returns the next packet; data is valid until the
 // next call.
@@ -166,7 +169,7 @@ func (n *ngReader) addIface(b []byte) error {
 	if len(b) < 8 {
 		return errNgFormat
 	}
-	ifc := ngIface{link: layers.LinkType(n.order.Uint16(b)), tsres: 6}
+	ifc := ngIface{link: uint32(n.order.Uint16(b)), tsres: 6}
 	for opts := b[8:]; len(opts) >= 4; {
 		code, l := n.order.Uint16(opts), int(n.order.Uint16(opts[2:]))
 		if 4+l > len(opts) {
