@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
@@ -377,4 +378,35 @@ func TestLinuxCookedV2(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Sessions, 1)
 	assert.Equal(t, want30(), lunCounts(rep.Sessions[0]))
+}
+
+// TestNanosecondPcap: tcpdump --time-stamp-precision=nano files (another
+// magic number) read the same, to the nanosecond.
+func TestNanosecondPcap(t *testing.T) {
+	var buf bytes.Buffer
+	w := pcapgo.NewWriterNanos(&buf)
+	require.NoError(t, w.WriteFileHeader(262144, layers.LinkTypeEthernet))
+	r, err := pcapgo.NewReader(bytes.NewReader(capture(t, func(c *synth.Conn, s *synth.Session) {
+		login(t, c, s)
+		require.NoError(t, c.Send(false, s.Command(7, cdbTUR, 0)))
+	})))
+	require.NoError(t, err)
+	var last time.Time
+	for i := 0; ; i++ {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		ci.Timestamp = ci.Timestamp.Add(time.Duration(i) * 7) // sub-microsecond part
+		last = ci.Timestamp
+		require.NoError(t, w.WritePacket(ci, data))
+	}
+	p := filepath.Join(t.TempDir(), "nano.pcap")
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	rep, err := AnalyzeFiles(Options{}, p)
+	require.NoError(t, err)
+	require.Len(t, rep.Sessions, 1)
+	assert.Equal(t, map[uint64]int{7: 1}, lunCounts(rep.Sessions[0]))
+	assert.Equal(t, last.UTC(), rep.Sessions[0].LUNs[0].FirstSeen)
 }

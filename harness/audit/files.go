@@ -85,7 +85,7 @@ func newPcapReader(r *bufio.Reader) (PacketSource, error) {
 		pr.SetSnaplen(maxSnaplen)
 	}
 	order := binary.ByteOrder(binary.LittleEndian)
-	if hdr[0] == 0xa1 || hdr[0] == 0x4d { // big-endian magic a1b2c3d4 / a1b23c4d
+	if hdr[0] == 0xa1 { // big-endian magic: a1 b2 c3 d4 (µs) or a1 b2 3c 4d (ns)
 		order = binary.BigEndian
 	}
 	return pcapSource{pr, order.Uint32(hdr[20:24])}, nil
