@@ -134,6 +134,11 @@ func openHandle(iface string, ports []uint16) (*pcapgo.EthernetHandle, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The filter and the pcap assume Ethernet framing, which lo has too.
+	if intf.Flags&net.FlagLoopback == 0 && len(intf.HardwareAddr) != 6 {
+		return nil, fmt.Errorf("%s is not an Ethernet interface; capture it with "+
+			"'tcpdump -i %s -U -w - tcp port N | lunwatch analyze -'", iface, iface)
+	}
 	h, err := pcapgo.NewEthernetHandle(iface)
 	if err != nil {
 		return nil, fmt.Errorf("%v (capturing needs root or CAP_NET_RAW)", err)
