@@ -57,12 +57,21 @@ func writeSession(w io.Writer, s *Session, base time.Time) {
 	if s.Resyncs > 0 || s.SkippedBytes > 0 || s.DigestErrors > 0 {
 		fmt.Fprintf(w, "  resyncs %d, skipped bytes %d, digest errors %d\n", s.Resyncs, s.SkippedBytes, s.DigestErrors)
 	}
+	writeLUNs(w, s, base)
+	writeEvents(w, s, base)
+}
+
+func writeLUNs(w io.Writer, s *Session, base time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  LUN\tCOMMANDS\tFIRST SEEN\tOPCODES\n")
 	for _, l := range s.LUNs {
 		fmt.Fprintf(tw, "  %d\t%d\t%s\t%s\n", l.LUN, l.Commands, rel(l.FirstSeen, base), opcodeList(l.Opcodes))
 	}
 	tw.Flush()
+}
+
+// writeEvents lists REPORT LUNS, AENs, CHECK CONDITIONs and TMFs.
+func writeEvents(w io.Writer, s *Session, base time.Time) {
 	for _, e := range s.ReportLUNs {
 		fmt.Fprintf(w, "  REPORT LUNS to LUN %d at %s\n", e.LUN, rel(e.Time, base))
 	}
