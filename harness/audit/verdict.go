@@ -6,8 +6,9 @@ import (
 	"autoscan/harness/iscsi"
 )
 
-// Report flushes what the assembler still holds and returns the audit.
-// It may be called more than once (a live capture prints on demand).
+// Report flushes what the assembler still holds, closes every connection
+// and returns the audit. Call it once, after the last packet: packets fed
+// afterwards would start new sessions.
 func (a *Auditor) Report() *Report {
 	a.asm.FlushAll()
 	r := &Report{Version: ReportVersion, Inputs: append([]string{}, a.inputs...), Packets: a.packets}
