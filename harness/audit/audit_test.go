@@ -410,3 +410,21 @@ func TestNanosecondPcap(t *testing.T) {
 	assert.Equal(t, map[uint64]int{7: 1}, lunCounts(rep.Sessions[0]))
 	assert.Equal(t, last.UTC(), rep.Sessions[0].LUNs[0].FirstSeen)
 }
+
+// TestEndlessLoginContinuation: login PDUs that always announce more text
+// do not make the audit collect it without end.
+func TestEndlessLoginContinuation(t *testing.T) {
+	c := newConn(&Session{}, true)
+	p := &iscsi.PDU{}
+	p.SetOpcode(iscsi.OpLoginReq)
+	p.SetImmediate(true)
+	p.SetLoginStages(false, true, 0, 1)
+	p.Data = bytes.Repeat([]byte("X=Y\x00"), 1000)
+	b, err := p.Marshal()
+	require.NoError(t, err)
+	for i := 0; i < 200; i++ {
+		c.feed(false, b, time.Time{})
+	}
+	assert.Equal(t, int64(200), c.pdus)
+	assert.LessOrEqual(t, len(c.text[0]), maxLoginText)
+}

@@ -202,11 +202,18 @@ func (c *conn) async(p *iscsi.PDU) {
 	c.s.AENs = append(c.s.AENs, a)
 }
 
+// maxLoginText bounds the login text collected across C-bit PDUs (real
+// logins need a few KiB).
+const maxLoginText = 1 << 16
+
 // login learns names and digests from the login exchange. Key=value pairs
 // may be split over PDUs with the C bit, so data is collected until a PDU
 // without it.
 func (c *conn) login(p *iscsi.PDU) {
 	d := dirIndex(p.Opcode().FromTarget())
+	if len(c.text[d])+len(p.Data) > maxLoginText { // endless C bits: keep the latest
+		c.text[d] = c.text[d][:0]
+	}
 	c.text[d] = append(c.text[d], p.Data...)
 	if p.Continue() {
 		return
