@@ -428,3 +428,19 @@ func TestEndlessLoginContinuation(t *testing.T) {
 	assert.Equal(t, int64(200), c.pdus)
 	assert.LessOrEqual(t, len(c.text[0]), maxLoginText)
 }
+
+// TestEventListsAreBounded: a flood of REPORT LUNS keeps its count per LUN
+// but lists only the first maxEvents.
+func TestEventListsAreBounded(t *testing.T) {
+	c := newConn(&Session{}, true)
+	s := &synth.Session{}
+	var b []byte
+	for i := 0; i < maxEvents+50; i++ {
+		b = append(b, s.Command(0, cdbReport, 16)...)
+	}
+	c.feed(false, b, time.Time{})
+	c.finish()
+	assert.Len(t, c.s.ReportLUNs, maxEvents)
+	assert.Equal(t, 50, c.s.EventsDropped)
+	assert.Equal(t, maxEvents+50, c.s.LUNs[0].ReportLUNs)
+}

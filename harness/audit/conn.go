@@ -24,6 +24,19 @@ type conn struct {
 	closed   bool            // the TCP connection ended
 }
 
+// maxEvents bounds each event list of a session; further events are only
+// counted (EventsDropped), so a hostile capture cannot grow the report
+// without end.
+const maxEvents = 10000
+
+func appendEvent[T any](s *Session, list []T, e T) []T {
+	if len(list) >= maxEvents {
+		s.EventsDropped++
+		return list
+	}
+	return append(list, e)
+}
+
 // keepData lists the PDUs whose data segment the audit reads.
 func keepData(op iscsi.Opcode) bool {
 	switch op {
@@ -94,7 +107,7 @@ func (c *conn) handle(p *iscsi.PDU) {
 	case iscsi.OpSCSICommand:
 		c.command(p)
 	case iscsi.OpTaskMgmtReq:
-		c.s.TMFs = append(c.s.TMFs, TMF{Time: c.now, LUN: p.LUN(), Function: p.Function(),
+		c.s.TMFs = appendEvent(c.s, c.s.TMFs, TMF{Time: c.now, LUN: p.LUN(), Function: p.Function(),
 			Name: iscsi.TMFName(p.Function()), RefTaskTag: p.RefTaskTag()})
 	case iscsi.OpAsyncMsg:
 		c.async(p)
@@ -151,7 +164,7 @@ func (c *conn) command(p *iscsi.PDU) {
 	l.LastSeen = c.now
 	if p.CDB()[0] == iscsi.ScsiReportLUNs {
 		l.ReportLUNs++
-		c.s.ReportLUNs = append(c.s.ReportLUNs, Event{Time: c.now, LUN: l.LUN})
+		c.s.ReportLUNs = appendEvent(c.s, c.s.ReportLUNs, Event{Time: c.now, LUN: l.LUN})
 	}
 }
 
@@ -171,7 +184,7 @@ func (c *conn) response(p *iscsi.PDU) {
 	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
 		cc.Sense = senseInfo(s)
 	}
-	c.s.CheckConditions = append(c.s.CheckConditions, cc)
+	c.s.CheckConditions = appendEvent(c.s, c.s.CheckConditions, cc)
 }
 
 func senseInfo(s iscsi.Sense) *SenseInfo {
@@ -199,7 +212,7 @@ func (c *conn) async(p *iscsi.PDU) {
 	if s, ok := iscsi.ParseAsyncSense(p.Data); ok {
 		a.Sense = senseInfo(s)
 	}
-	c.s.AENs = append(c.s.AENs, a)
+	c.s.AENs = appendEvent(c.s, c.s.AENs, a)
 }
 
 // maxLoginText bounds the login text collected across C-bit PDUs (real

@@ -48,6 +48,7 @@ type Session struct {
 	// the command they answer (a unit attention such as 3F/0E shows here).
 	CheckConditions []CheckCondition `json:"check_conditions"`
 	Rejects         int              `json:"rejects"`
+	EventsDropped   int              `json:"events_dropped"` // beyond 10000 per list
 	Resyncs         int              `json:"resyncs"`
 	SkippedBytes    int64            `json:"skipped_bytes"`
 	DigestErrors    int              `json:"digest_errors"`
