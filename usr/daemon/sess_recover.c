@@ -15,6 +15,7 @@
 #include "rec.h"
 #include "sess.h"
 #include "sess_events.h"
+#include "sess_klogin.h"
 #include "sess_params.h"
 
 #define RECOVER_MAX_DELAY_S 30
@@ -29,21 +30,32 @@ static void sleep_unless_stopped(const struct sess *s, int seconds)
 		usleep(200 * 1000);
 }
 
+/* One attempt: a new TCP connection, logged in through the kernel so the
+ * CmdSN continues where the kernel session stopped; TSIH 0 as stock does
+ * (the target reinstates the session whether or not it still has it). */
 static int recover_try(struct sess_table *t, struct sess *s, struct kern *k,
 		       struct sess_cfg *c, struct login_result *lr)
 {
-	int fd, rc;
+	int fd = -1, err = 0, rc;
 
 	rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 	if (rc)
 		return rc;
-	c->sc_login.lp_tsih = s->s_ks.ks_tsih;
-	rc = sess_connect_login(c, 0, &fd, lr, &s->s_stop);
-	if (rc)
+	c->sc_login.lp_tsih = 0;
+	rc = net_connect(c->sc_kern.kc_address, c->sc_kern.kc_port,
+			 c->sc_login.lp_timeout_ms, &fd, &err);
+	if (rc) {
+		log_warn("session %u: reconnect to %s,%u failed: %s", s->s_ks.ks_sid,
+			 c->sc_kern.kc_address, c->sc_kern.kc_port,
+			 err ? strerror(err) : rc_str(rc));
 		return rc;
-	rc = ksession_reconnect(k, &s->s_ks, &c->sc_kern, lr, fd);
-	if (rc)
+	}
+	rc = sess_klogin(k, &s->s_ks, &c->sc_kern, &c->sc_login, fd, lr);
+	if (rc) {
+		log_warn("session %u: re-login failed: %s", s->s_ks.ks_sid,
+			 lr->lr_msg[0] ? lr->lr_msg : rc_str(rc));
 		close(fd);
+	}
 	return rc;
 }
 
@@ -82,6 +94,10 @@ void sess_recover(struct sess_table *t, struct sess *s)
 	}
 	if (rc == RC_OK) {
 		recover_set(t, s, SESS_LOGGED_IN);
+		/* errors of the attempts that failed are history now */
+		pthread_mutex_lock(&t->st_lock);
+		s->s_err_pending = 0;
+		pthread_mutex_unlock(&t->st_lock);
 		log_info("session %u: recovered after %d attempt(s), %lld ms",
 			 s->s_ks.ks_sid, tries, (long long)(net_now_ms() - start));
 		sess_scan(t, s, SCAN_EV_RELOGIN, 0);
