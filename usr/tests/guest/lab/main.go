@@ -15,6 +15,8 @@
 //	events-no    emulated target: AEN (fixed, descriptor) after LUN 5 was
 //	             added scans LUN 0 only; a dropped connection recovers
 //	events-yes   the same with autoscan Yes: LUN 5 appears
+//	parallel16   emulated target with 16 targets: 16 ksmoke processes log
+//	             in, scan LUN 0 and log out at the same time
 package main
 
 import (
@@ -39,7 +41,7 @@ func main() {
 	port := flag.Int("port", 3350, "target port on host loopback (H8 range 3350-3359)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes")
+		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16")
 		os.Exit(2)
 	}
 	var out string
@@ -49,6 +51,8 @@ func main() {
 		out, err = runTgtd(sc, *port)
 	case "events-no", "events-yes":
 		out, err = runEvents(strings.TrimPrefix(sc, "events-"), *port)
+	case "parallel16":
+		out, err = runParallel(*port, 16)
 	default:
 		err = fmt.Errorf("unknown scenario %q", sc)
 	}
@@ -182,4 +186,38 @@ func runEvents(mode string, port int) (string, error) {
 		want = append(want, "0:0:0:5")
 	}
 	return out, expect(out, want, unwanted)
+}
+
+// runParallel: n sessions brought up and torn down at once; each must see
+// exactly its LUN 0 and every one must end logged out.
+func runParallel(port, n int) (string, error) {
+	srv, err := target.NewServer(target.Config{Listen: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		return "", err
+	}
+	defer srv.Close()
+	for i := 0; i < n; i++ {
+		t, err := srv.AddTarget(fmt.Sprintf("%s%d", emuIQN, i), target.TargetOptions{})
+		if err != nil {
+			return "", err
+		}
+		if _, err := t.AddLUN(0, 4<<20); err != nil {
+			return "", err
+		}
+	}
+	g, err := boot()
+	if err != nil {
+		return "", err
+	}
+	defer g.Shutdown()
+	script := fmt.Sprintf(`for i in $(seq 0 %d); do (KSMOKE_HOLD=3 ksmoke 10.0.2.2 %d %s$i %s no > /tmp/p$i.log 2>&1; echo exit=$? >> /tmp/p$i.log) & done
+sleep 2; n=0; for i in $(seq 1 120); do n=$(ls /sys/class/iscsi_session | wc -l); [ $n -ge %d ] && break; sleep 0.25; done; echo peak=$n
+wait; echo ok=$(grep -l "exit=0" /tmp/p*.log | wc -l); echo left=$(ls /sys/class/iscsi_session | wc -l); grep -h -E "ksmoke: (login|ksession_start|ksession_stop) " /tmp/p*.log | sort | uniq -c`,
+		n-1, port, emuIQN, guestIQN, n)
+	r, err := g.Run(script, 5*time.Minute)
+	if err != nil {
+		return "", err
+	}
+	out := r.Stdout + r.Stderr
+	return out, expect(out, []string{fmt.Sprintf("peak=%d", n), fmt.Sprintf("ok=%d", n), "left=0"}, nil)
 }
