@@ -58,15 +58,27 @@ static void disc_backoff(int n)
 
 enum disc_next { DISC_DONE, DISC_RETRY, DISC_GIVE_UP };
 
-/* A failed login: retry on I/O trouble and target errors, give up on
- * rejections and protocol errors. */
-static enum disc_next disc_judge_login(const struct login_result *lr, int rc,
-				       const char *host, const char *err, int *final)
+/* Stock's internal login outcome numbers, which it prints in "giving up N". */
+enum { STOCK_LOGIN_FAILED = 2, STOCK_LOGIN_NEGOTIATION_FAILED = 4,
+       STOCK_LOGIN_AUTHENTICATION_FAILED = 5, STOCK_LOGIN_INVALID_PDU = 7 };
+
+/* A failed login: retry when the connection broke and on target errors,
+ * give up on a silent target, rejections and protocol errors. */
+static enum disc_next disc_judge_login(const struct login_result *lr, int rc, const char *host,
+				       const char *err, int tmo_s, int *final)
 {
-	if (rc == RC_TRANS || rc == RC_TRANS_TIMEOUT) {
+	if (rc == RC_TRANS_TIMEOUT) {
+		log_error("Login response timeout. Waited %d seconds and did not get response PDU.",
+			  tmo_s);
+		log_error("discovery login to %s failed, giving up %d", host, STOCK_LOGIN_FAILED);
+		*final = RC_FATAL_LOGIN;
+		return DISC_GIVE_UP;
+	}
+	if (rc == RC_TRANS) {
+		log_error("Connection to Discovery Address %s %s", host,
+			  strstr(err, "closed") ? "closed" : "failed");
 		log_error("Login I/O error, failed to receive a PDU");
 		log_warn("retrying discovery login to %s", host);
-		*final = RC_LOGIN;
 		return DISC_RETRY;
 	}
 	if (lr->lr_class == 2 && rc == RC_LOGIN_AUTH_FAILED) {
@@ -81,20 +93,27 @@ static enum disc_next disc_judge_login(const struct login_result *lr, int rc,
 	if (lr->lr_class == 3) {
 		log_error("discovery login to %s rejected: target error (%02x/%02x)",
 			  host, lr->lr_class, lr->lr_detail);
-		*final = RC_LOGIN;
 		return DISC_RETRY;
 	}
-	if (rc == RC_LOGIN_AUTH_FAILED)  /* our side refused the target */
+	/* our side ended it: say why, then stock's line */
+	log_error("%s", err);
+	int code = STOCK_LOGIN_INVALID_PDU;
+	if (rc == RC_LOGIN_AUTH_FAILED) {
 		log_error("Login failed to authenticate with target");
-	else
+		code = STOCK_LOGIN_AUTHENTICATION_FAILED;
+	} else {
 		*final = RC_FATAL_LOGIN;
-	log_error("discovery login to %s failed, giving up: %s", host, err);
+		if (strstr(err, "answered") || strstr(err, "converge"))
+			code = STOCK_LOGIN_NEGOTIATION_FAILED;
+	}
+	log_error("discovery login to %s failed, giving up %d", host, code);
 	return DISC_GIVE_UP;
 }
 
 /* Says what a failed attempt means, with stock's words. */
 static enum disc_next disc_judge(const struct st_result *r, const struct login_result *lr,
-				 int rc, const char *host, int port, const char *err, int *final)
+				 int rc, const char *host, int port, const char *err, int tmo_s,
+				 int *final)
 {
 	*final = rc;
 	switch (r->sr_failed) {
@@ -117,7 +136,7 @@ static enum disc_next disc_judge(const struct st_result *r, const struct login_r
 	case ST_PHASE_LOGIN:
 		break;
 	}
-	return disc_judge_login(lr, rc, host, err, final);
+	return disc_judge_login(lr, rc, host, err, tmo_s, final);
 }
 
 int disc_sendtargets(const struct rec *d, const char *iname, const char *host, int port,
@@ -145,7 +164,8 @@ int disc_sendtargets(const struct rec *d, const char *iname, const char *host, i
 			rq.sq_port = lr.lr_redirect_port;
 			continue;
 		}
-		enum disc_next next = disc_judge(out, &lr, rc, cur_host, rq.sq_port, err, &final);
+		enum disc_next next = disc_judge(out, &lr, rc, cur_host, rq.sq_port, err,
+						 rq.sq_login.lp_timeout_ms / 1000, &final);
 		if (next == DISC_DONE)
 			return RC_OK;
 		if (next == DISC_GIVE_UP)
@@ -153,7 +173,7 @@ int disc_sendtargets(const struct rec *d, const char *iname, const char *host, i
 		if (--reopen < 0) {
 			log_error("connection login retries (reopen_max) %d exceeded",
 				  (int)drec_int(d, "discovery.sendtargets.reopen_max", 5));
-			return final;
+			return RC_PDU_TIMEOUT;  /* what stock 2.1.8 reports, whatever failed */
 		}
 		disc_backoff(++failures);
 		/* a temporary redirect lasts one attempt (stock restores the address) */

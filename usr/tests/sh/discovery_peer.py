@@ -54,14 +54,18 @@ def rsp(op, flags, req, statsn, data=b"", extra=b""):
     return bytes(b) + data + b"\0" * (-len(data) % 4)
 
 def serve_empty(c):
-    req, _ = recv_pdu(c)                            # security stage, asks NSG=1
-    c.sendall(rsp(0x23, 0x80 | 0x01, req, 1))
-    req, _ = recv_pdu(c)                            # operational stage, asks NSG=3
-    c.sendall(rsp(0x23, 0x80 | 0x04 | 0x03, req, 2, b"MaxRecvDataSegmentLength=8192\0"))
-    req, _ = recv_pdu(c)                            # SendTargets=All
-    c.sendall(rsp(0x24, 0x80, req, 3))              # F=1, no targets
+    statsn = 1
+    while True:                                     # login: agree to every stage change
+        req, _ = recv_pdu(c)
+        if req[0] & 0x3f != 0x03:
+            break
+        stages = req[1] & 0x0f                      # echo CSG and NSG, set T
+        data = b"MaxRecvDataSegmentLength=8192\0" if stages & 3 == 3 else b""
+        c.sendall(rsp(0x23, 0x80 | stages, req, statsn, data))
+        statsn += 1
+    c.sendall(rsp(0x24, 0x80, req, statsn))         # SendTargets: F=1, no targets
     req, _ = recv_pdu(c)                            # logout
-    c.sendall(rsp(0x26, 0x80, req, 4))
+    c.sendall(rsp(0x26, 0x80, req, statsn + 1))
 
 while True:
     c, _ = srv.accept()
