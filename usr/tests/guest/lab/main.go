@@ -3,7 +3,7 @@
 // Each scenario boots one guest, checks what ksmoke printed and exits 1 on
 // the first failed check.
 //
-//	cd usr/tests/guest/lab && GOFLAGS=-mod=mod go run . [-port 3350] SCENARIO
+//	cd usr/tests/guest/lab && go run . [-port 3350] SCENARIO
 //
 // Scenarios:
 //
@@ -17,10 +17,16 @@
 //	events-yes   the same with autoscan Yes: LUN 5 appears
 //	parallel16   emulated target with 16 targets: 16 ksmoke processes log
 //	             in, scan LUN 0 and log out at the same time
+//	teardown48   a 48-LUN session is torn down while another session is
+//	             brought up: with the async destroy ksession_stop uses the
+//	             bring-up is not held behind the teardown (open-iscsi #312);
+//	             the synchronous destroy is run too, for contrast
 package main
 
 import (
 	"flag"
+	"regexp"
+	"strconv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,7 +47,7 @@ func main() {
 	port := flag.Int("port", 3350, "target port on host loopback (H8 range 3350-3359)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16")
+		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16|teardown48")
 		os.Exit(2)
 	}
 	var out string
@@ -53,6 +59,8 @@ func main() {
 		out, err = runEvents(strings.TrimPrefix(sc, "events-"), *port)
 	case "parallel16":
 		out, err = runParallel(*port, 16)
+	case "teardown48":
+		out, err = runTeardown(*port)
 	default:
 		err = fmt.Errorf("unknown scenario %q", sc)
 	}
@@ -220,4 +228,55 @@ wait; echo ok=$(grep -l "exit=0" /tmp/p*.log | wc -l); echo left=$(ls /sys/class
 	}
 	out := r.Stdout + r.Stderr
 	return out, expect(out, []string{fmt.Sprintf("peak=%d", n), fmt.Sprintf("ok=%d", n), "left=0"}, nil)
+}
+
+var startTook = regexp.MustCompile(`B: ksmoke: ksession_start took (\d+) ms`)
+
+func runTeardown(port int) (string, error) {
+	srv, err := target.NewServer(target.Config{Listen: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		return "", err
+	}
+	defer srv.Close()
+	big, _ := srv.AddTarget(emuIQN+"big", target.TargetOptions{})
+	small, _ := srv.AddTarget(emuIQN+"small", target.TargetOptions{})
+	for l := uint16(0); l < 48; l++ {
+		if _, err := big.AddLUN(l, 1<<20); err != nil {
+			return "", err
+		}
+	}
+	if _, err := small.AddLUN(0, 1<<20); err != nil {
+		return "", err
+	}
+	g, err := boot()
+	if err != nil {
+		return "", err
+	}
+	defer g.Shutdown()
+	var out string
+	took := map[string]int{}
+	for _, mode := range []string{"async", "sync"} {
+		env := ""
+		if mode == "sync" {
+			env = "KSMOKE_SYNC_DESTROY=1"
+		}
+		script := fmt.Sprintf(`rm -f /tmp/go; (%s KSMOKE_WAITFILE=/tmp/go ksmoke 10.0.2.2 %d %sbig %s yes > /tmp/a.log 2>&1) &
+for i in $(seq 1 600); do grep -q "ksmoke: scan " /tmp/a.log && break; sleep 0.5; done; echo devices=$(ls /sys/class/scsi_device | wc -l)
+touch /tmp/go; sleep 0.2; ksmoke 10.0.2.2 %d %ssmall %s no > /tmp/b.log 2>&1; wait
+echo "A: $(grep teardown /tmp/a.log)"; echo "B: $(grep 'start took' /tmp/b.log)"`, env, port, emuIQN, guestIQN, port, emuIQN, guestIQN)
+		r, err := g.Run(script, 8*time.Minute)
+		if err != nil {
+			return out, err
+		}
+		out += "== " + mode + " destroy\n" + r.Stdout + r.Stderr
+		m := startTook.FindStringSubmatch(r.Stdout)
+		if m == nil || !strings.Contains(r.Stdout, "devices=48") {
+			return out, fmt.Errorf("%s run incomplete", mode)
+		}
+		took[mode], _ = strconv.Atoi(m[1])
+	}
+	if took["async"]*3 > took["sync"] {
+		return out, fmt.Errorf("bring-up during async teardown took %d ms, during sync %d ms", took["async"], took["sync"])
+	}
+	return out, nil
 }
