@@ -26,7 +26,7 @@ int sense_parse(const uint8_t *buf, size_t len, struct sense *out);
 int sense_parse_aen(const uint8_t *data, size_t len, struct sense *out);
 /* ASC/ASCQ 3F/0E: REPORTED LUNS DATA HAS CHANGED. */
 bool sense_is_luns_changed(const struct sense *s);
-/* "UNIT ATTENTION asc=0x3f ascq=0x0e" style text for logs. */
+/* Sense key as text for logs ("UNIT ATTENTION"). */
 const char *sense_key_name(uint8_t key);
 
 #endif
