@@ -17,6 +17,8 @@
 //	events-yes   the same with autoscan Yes: LUN 5 appears
 //	parallel16   emulated target with 16 targets: 16 ksmoke processes log
 //	             in, scan LUN 0 and log out at the same time
+//	ipv6         emulated target on [::1]: the guest logs in over IPv6
+//	             (fec0::2), the kernel shows the address, logout works
 //	teardown48   a 48-LUN session is torn down while another session is
 //	             brought up: with the async destroy ksession_stop uses the
 //	             bring-up is not held behind the teardown (open-iscsi #312);
@@ -47,7 +49,7 @@ func main() {
 	port := flag.Int("port", 3350, "target port on host loopback (H8 range 3350-3359)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16|teardown48")
+		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16|ipv6|teardown48")
 		os.Exit(2)
 	}
 	var out string
@@ -59,6 +61,8 @@ func main() {
 		out, err = runEvents(strings.TrimPrefix(sc, "events-"), *port)
 	case "parallel16":
 		out, err = runParallel(*port, 16)
+	case "ipv6":
+		out, err = runIPv6(*port)
 	case "teardown48":
 		out, err = runTeardown(*port)
 	default:
@@ -279,4 +283,34 @@ echo "A: $(grep teardown /tmp/a.log)"; echo "B: $(grep 'start took' /tmp/b.log)"
 		return out, fmt.Errorf("bring-up during async teardown took %d ms, during sync %d ms", took["async"], took["sync"])
 	}
 	return out, nil
+}
+
+func runIPv6(port int) (string, error) {
+	srv, err := target.NewServer(target.Config{Listen: fmt.Sprintf("[::1]:%d", port)})
+	if err != nil {
+		return "", err
+	}
+	defer srv.Close()
+	t, err := srv.AddTarget(emuIQN+"v6", target.TargetOptions{})
+	if err != nil {
+		return "", err
+	}
+	if _, err := t.AddLUN(0, 1<<20); err != nil {
+		return "", err
+	}
+	g, err := boot()
+	if err != nil {
+		return "", err
+	}
+	defer g.Shutdown()
+	script := fmt.Sprintf(`for i in $(seq 1 40); do ping6 -c1 -W1 fec0::2 >/dev/null 2>&1 && break; sleep 0.5; done
+(KSMOKE_HOLD=4 ksmoke fec0::2 %d %sv6 %s no > /tmp/k.log 2>&1; echo exit=$? >> /tmp/k.log) &
+for i in $(seq 1 80); do grep -q "ksmoke: scan " /tmp/k.log && break; sleep 0.25; done
+echo "persistent=$(cat /sys/class/iscsi_connection/connection1:0/persistent_address)"; wait; cat /tmp/k.log`, port, emuIQN, guestIQN)
+	r, err := g.Run(script, 3*time.Minute)
+	if err != nil {
+		return "", err
+	}
+	out := r.Stdout + r.Stderr
+	return out, expect(out, []string{"persistent=fec0::2", "scsi_device: 0:0:0:0", "ksession_stop                ok", "exit=0"}, nil)
 }
