@@ -75,8 +75,9 @@ static enum disc_next disc_judge_login(const struct login_result *lr, int rc, co
 		return DISC_GIVE_UP;
 	}
 	if (rc == RC_TRANS) {
+		/* a reset is the peer closing too (stock says "closed" for both) */
 		log_error("Connection to Discovery Address %s %s", host,
-			  strstr(err, "closed") ? "closed" : "failed");
+			  strstr(err, "closed") || strstr(err, "reset") ? "closed" : "failed");
 		log_error("Login I/O error, failed to receive a PDU");
 		log_warn("retrying discovery login to %s", host);
 		return DISC_RETRY;
