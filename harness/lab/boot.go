@@ -155,8 +155,9 @@ func (g *Guest) waitAgent(deadline time.Time) (*Client, error) {
 	return nil, fmt.Errorf("lab: agent did not answer on port %d in time", g.AgentPort)
 }
 
-// Shutdown powers the guest off and waits for qemu; it kills qemu if the
-// guest does not stop within 15 s (nothing in the guest needs saving).
+// Shutdown powers the guest off and waits for qemu; nothing in the guest
+// needs saving, so after 10 s it notes where the guest hangs (in the
+// console log) and kills qemu.
 func (g *Guest) Shutdown() error {
 	if g.Client != nil {
 		_, _ = g.Client.do(agentproto.Request{Op: agentproto.OpPoweroff}, 5*time.Second)
@@ -166,10 +167,34 @@ func (g *Guest) Shutdown() error {
 	case err := <-g.exited:
 		g.exited <- err
 		return nil
-	case <-time.After(15 * time.Second):
+	case <-time.After(10 * time.Second):
+		g.noteHang()
 		g.kill()
-		return fmt.Errorf("lab: guest did not power off; killed qemu")
+		return fmt.Errorf("lab: guest did not power off; killed qemu (see %s)", g.ConsoleLog)
 	}
+}
+
+// noteHang asks the agent (its other goroutines still run while one sits
+// in reboot(2)) for the kernel stacks of tasks stuck in the power-off path.
+func (g *Guest) noteHang() {
+	c, err := Dial(fmt.Sprintf("127.0.0.1:%d", g.AgentPort))
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	r, err := c.Run(`for p in /proc/[0-9]*; do
+	st=$(cat $p/stack 2>/dev/null)
+	case "$st" in *power_off*|*device_shutdown*|*reboot*) echo "== $p $(cat $p/comm)"; echo "$st";; esac
+done; dmesg | tail -40`, 5*time.Second)
+	if err != nil {
+		return
+	}
+	f, err := os.OpenFile(g.ConsoleLog, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "\n--- lab: guest hung in power-off; stacks and dmesg tail ---\n%s%s", r.Stdout, r.Stderr)
 }
 
 func (g *Guest) kill() {
