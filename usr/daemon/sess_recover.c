@@ -98,7 +98,9 @@ void sess_recover(struct sess_table *t, struct sess *s)
 		pthread_mutex_lock(&t->st_lock);
 		s->s_err_pending = 0;
 		pthread_mutex_unlock(&t->st_lock);
-		log_info("session %u: recovered after %d attempt(s), %lld ms",
+		/* shown at the default level, as stock shows its "operational
+		 * after recovery" line */
+		log_warn("session %u: recovered after %d attempt(s), %lld ms",
 			 s->s_ks.ks_sid, tries, (long long)(net_now_ms() - start));
 		sess_scan(t, s, SCAN_EV_RELOGIN, 0);
 	} else if (!s->s_stop) {

@@ -1,0 +1,185 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The project initiator's column of the matrix (issue 6, "What must be
+// shown"): the autoscan table row by row, each proven by the guest's device
+// list and the audit of the wire.
+var projectRows = []row{
+	{"yes-login-scans-all", bothKinds, projYes(rowAutoAll)},
+	{"no-login-lun0-then-rescan-lun2", bothKinds, rowNoThenRescanLUN2},
+	{"record-no-overrides-global-yes", bothKinds, rowRecordNo},
+	{"manual-nothing-at-login", bothKinds, projYes(rowManualThenLUN2)},
+	{"yes-aen-adds-lun4", []string{kindEmu}, projYes(rowAutoAEN)},
+	{"no-aen-nothing-new", []string{kindEmu}, rowNoAEN},
+	{"no-restart-takeover-nothing-new", bothKinds, rowNoRestart},
+	{"no-recovery-nothing-new", []string{kindTgtd}, rowNoRecovery},
+}
+
+func TestProject(t *testing.T) { runMatrix(t, "project", projectRows) }
+
+// setGlobalAutoscan writes node.session.autoscan_en into the guest's
+// iscsid.conf (iscsid reads it at each event); cleanup takes it out again.
+func setGlobalAutoscan(s *scenario, v string) {
+	script := fmt.Sprintf(`f=/etc/iscsi/iscsid.conf
+grep -v '^node.session.autoscan_en' $f > $f.new 2>/dev/null; mv $f.new $f
+echo 'node.session.autoscan_en = %s' >> $f`, v)
+	_, err := guest.MustRun(script, 10*time.Second)
+	require.NoError(s.t, err, "set global autoscan_en = %s", v)
+	s.t.Cleanup(func() {
+		_, _ = guest.Run(`f=/etc/iscsi/iscsid.conf
+grep -v '^node.session.autoscan_en' $f > $f.new; mv $f.new $f`, 10*time.Second)
+	})
+}
+
+func projYes(fn func(*scenario)) func(*scenario) {
+	return func(s *scenario) {
+		setGlobalAutoscan(s, "Yes")
+		fn(s)
+	}
+}
+
+// sid is the session id of the scenario's only session.
+func (s *scenario) sid() int {
+	out, err := guest.MustRun("ls /sys/class/iscsi_session", 10*time.Second)
+	require.NoError(s.t, err)
+	f := strings.Fields(out.Stdout)
+	require.Len(s.t, f, 1, "one session")
+	n, err := strconv.Atoi(strings.TrimPrefix(f[0], "session"))
+	require.NoError(s.t, err)
+	return n
+}
+
+// assertLUN0Only: only LUN 0 was addressed and no REPORT LUNS went out.
+func assertLUN0Only(s *scenario, a auditReport, what string) {
+	assert.Zero(s.t, a.ReportLUNs, "%s: no REPORT LUNS", what)
+	for _, l := range a.luns() {
+		assert.Equal(s.t, uint64(0), l, "%s: only LUN 0 addressed", what)
+	}
+	clean, bad := s.verdict(a, 0)
+	assert.True(s.t, clean, "%s: audit with allow-list {0} is clean", what)
+	assert.Empty(s.t, bad)
+}
+
+// global No: login brings LUN 0 alone; --rescan --lun 2 adds LUN 2 and
+// returns once it exists; LUNs 1 and 3 are never addressed.
+func rowNoThenRescanLUN2(s *scenario) {
+	setGlobalAutoscan(s, "No")
+	s.login("auto")
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "LUN 0 only after login")
+	assertLUN0Only(s, s.audit(), "login with autoscan_en=No")
+	out, err := guest.MustRun(fmt.Sprintf("iscsiadm -m session -r %d --rescan --lun 2; ls /sys/class/scsi_device", s.sid()), 60*time.Second)
+	require.NoError(s.t, err, "rescan --lun 2")
+	assert.Contains(s.t, out.Stdout, fmt.Sprintf("%d:0:0:2", s.host), "LUN 2 exists when --rescan --lun 2 returns")
+	s.waitLUNs([]uint64{0, 2}, 30*time.Second)
+	a := s.audit()
+	assert.Zero(s.t, a.ReportLUNs, "no REPORT LUNS")
+	assert.Zero(s.t, a.Commands[1], "LUN 1 never addressed")
+	assert.Zero(s.t, a.Commands[3], "LUN 3 never addressed")
+	assert.Positive(s.t, a.Commands[2], "LUN 2 probed")
+	clean, bad := s.verdict(a, 0, 2)
+	assert.True(s.t, clean, "audit with allow-list {0,2} is clean")
+	assert.Empty(s.t, bad)
+}
+
+// global Yes, the record set to No with iscsiadm: LUN 0 only.
+func rowRecordNo(s *scenario) {
+	setGlobalAutoscan(s, "Yes")
+	s.loginWith([][2]string{{"node.session.autoscan_en", "No"}})
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "LUN 0 only after login")
+	assertLUN0Only(s, s.audit(), "record autoscan_en=No")
+}
+
+// global No + AEN 3F/0E after the target adds LUN 4: LUN 0 only, no
+// REPORT LUNS, LUN 4 never addressed.
+func rowNoAEN(s *scenario) {
+	setGlobalAutoscan(s, "No")
+	s.login("auto")
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()))
+	require.NoError(s.t, s.tgt.AddLUN(4))
+	require.NoError(s.t, s.tgt.SendAEN())
+	time.Sleep(2 * time.Second) // time for a scan that must stay LUN 0
+	assert.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "nothing new after the AEN")
+	a := s.audit()
+	assert.GreaterOrEqual(s.t, a.AEN3F0E, 1, "the 3F/0E AEN is on the wire")
+	assert.Zero(s.t, a.Commands[4], "LUN 4 never addressed")
+	assertLUN0Only(s, a, "AEN with autoscan_en=No")
+}
+
+// global No: iscsid killed, the target adds LUN 4, iscsid restarted: the
+// session is taken over, nothing new appears.
+func rowNoRestart(s *scenario) {
+	setGlobalAutoscan(s, "No")
+	s.login("auto")
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()))
+	_, err := guest.MustRun("kill -9 $(pidof iscsid); sleep 0.5; ! pidof iscsid", 10*time.Second)
+	require.NoError(s.t, err, "kill -9 iscsid")
+	require.NoError(s.t, s.tgt.AddLUN(4))
+	s.startIscsid()
+	out, err := guest.MustRun("sleep 2; iscsiadm -m session", 30*time.Second)
+	require.NoError(s.t, err)
+	assert.Contains(s.t, out.Stdout, s.tgt.IQN(), "session listed after the restart")
+	assert.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "nothing new after the takeover")
+	a := s.audit()
+	assert.Zero(s.t, a.Commands[4], "LUN 4 never addressed")
+	assertLUN0Only(s, a, "takeover with autoscan_en=No")
+	s.logout()
+}
+
+// global No, tgtd drops the connection after adding LUN 4: the session
+// recovers (re-login), nothing new appears.
+func rowNoRecovery(s *scenario) {
+	setGlobalAutoscan(s, "No")
+	s.login("auto")
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()))
+	require.NoError(s.t, s.tgt.AddLUN(4))
+	require.NoError(s.t, tgtdDropConn(s.tgt.Port()), "drop the connection")
+	_, err := guest.MustRun(`for i in $(seq 300); do
+		grep -q 'recovered after' /tmp/iscsid.log && exit 0; sleep 0.1; done; exit 1`, 60*time.Second)
+	require.NoError(s.t, err, "iscsid logs the recovery")
+	out, err := guest.MustRun("cat /sys/class/iscsi_session/session*/state", 10*time.Second)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, "LOGGED_IN", strings.TrimSpace(out.Stdout), "session state after recovery")
+	assert.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "nothing new after the recovery")
+	a := s.audit()
+	assert.Zero(s.t, a.Commands[4], "LUN 4 never addressed")
+	assertLUN0Only(s, a, "recovery with autoscan_en=No")
+}
+
+// tgtdDropConn deletes the connection of tgtd's one I_T nexus (tgtd's
+// control port is its iSCSI port in the lab).
+func tgtdDropConn(port int) error {
+	p := strconv.Itoa(port)
+	out, err := exec.Command("tgtadm", "-C", p, "--lld", "iscsi", "--op", "show", "--mode", "target").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("tgtadm show: %v %s", err, out)
+	}
+	sid := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "I_T" && f[1] == "nexus:" {
+			sid = f[2]
+			break
+		}
+	}
+	if sid == "" {
+		return fmt.Errorf("no I_T nexus on tgtd %d", port)
+	}
+	out, err = exec.Command("tgtadm", "-C", p, "--lld", "iscsi", "--op", "delete", "--mode", "conn",
+		"--tid", "1", "--sid", sid, "--cid", "0").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("tgtadm delete conn: %v %s", err, out)
+	}
+	return nil
+}
