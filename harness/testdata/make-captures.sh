@@ -2,7 +2,7 @@
 # Makes the real-traffic captures in this directory: Debian's stock
 # open-iscsi in a qemu guest (harness/cmd/labrun) logging in to Debian's
 # tgtd on the host (and, for AENs, to the emulated target), captured on the
-# host's loopback by labrun (tcpdump). ONLY="aen ..." limits the set.
+# host's loopback by `lunwatch capture`. ONLY="aen ..." limits the set.
 # Needs root and the lab's packages (see harness/lab/README.md) plus tgt.
 # Usage: sh testdata/make-captures.sh   (from harness/)
 set -eu
@@ -26,10 +26,22 @@ for lun in 1 2 300; do
 done
 adm --mode target --op bind --tid 1 -I ALL
 
-ONLY=${ONLY:-scan-auto scan-manual digests aen}
+ONLY=${ONLY:-scan-auto scan-manual digests writes aen}
+# Each run is recorded by lunwatch capture (this module's own live capture)
+# and, for comparison, by labrun's tcpdump; lunwatch's file is kept.
+go build -o "$WORK/lunwatch" ./cmd/lunwatch
 run() { # run NAME 'guest script'
 	case " $ONLY " in *" $1 "*) ;; *) return 0 ;; esac
-	go run ./cmd/labrun -pcap "$OUT/$1.pcap" -port "${RUNPORT:-$PORT}" -- "$2"
+	p=${RUNPORT:-$PORT}
+	"$WORK/lunwatch" capture -i lo --port "$p" -w "$OUT/$1.pcap" >"$WORK/$1.report" 2>&1 &
+	LW=$!
+	sleep 1
+	go run ./cmd/labrun -pcap "$WORK/$1.tcpdump.pcap" -port "$p" -- "$2" || rc=$?
+	sleep 1
+	kill -INT $LW; wait $LW || true
+	echo "$1: lunwatch $(capinfos -c "$OUT/$1.pcap" | grep -o '[0-9]*$') packets," \
+		"tcpdump $(capinfos -c "$WORK/$1.tcpdump.pcap" | grep -o '[0-9]*$') packets"
+	return ${rc:-0}
 }
 NODE="-T $IQN -p 10.0.2.2:$PORT"
 SETUP="iscsid; sleep 1; iscsiadm -m node -o new $NODE >/dev/null"
@@ -53,14 +65,20 @@ run digests "$SETUP
 iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.HeaderDigest -v CRC32C
 iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.DataDigest -v CRC32C
 iscsiadm -m node $NODE -l; sleep 3; ls /sys/class/scsi_device; iscsiadm -m node $NODE -u"
-# 4. AENs: tgt never sends one, so the emulated target (lunwatch target,
+# 4. writes (Data-Out, immediate data, R2T) with digests: 64 KiB to LUN 1.
+run writes "$SETUP
+iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.HeaderDigest -v CRC32C
+iscsiadm -m node $NODE -o update -n node.conn[0].iscsi.DataDigest -v CRC32C
+iscsiadm -m node $NODE -l; sleep 3; dev=\$(ls /sys/class/scsi_device/0:0:0:1/device/block/)
+dd if=/dev/urandom of=/dev/\$dev bs=16k count=4 oflag=direct; sync; iscsiadm -m node $NODE -u"
+
+# 5. AENs: tgt never sends one, so the emulated target (lunwatch target,
 # harness/target) serves LUNs 0-2 on port AENPORT; once the guest's scan is
 # done it gains LUN 3 and sends a 3F/0E Asynchronous Message with fixed
 # sense, then one with descriptor sense. Stock iscsid rescans on each.
 AENPORT=${AENPORT:-3373}
 AENIQN=iqn.2026-11.lab.h4:aen
 aen_capture() {
-	go build -o "$WORK/lunwatch" ./cmd/lunwatch
 	mkfifo "$WORK/ctl"
 	"$WORK/lunwatch" target -listen 127.0.0.1:$AENPORT -portal 10.0.2.2:$AENPORT -target $AENIQN \
 		-luns 0-2 -size 1M <"$WORK/ctl" >"$WORK/ctl.out" 2>&1 &
