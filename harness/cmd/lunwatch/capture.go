@@ -113,17 +113,43 @@ func loop(frames <-chan frame, errc <-chan error, stop <-chan os.Signal, timeout
 	for {
 		select {
 		case f := <-frames:
-			a.Packet(f.data, f.ci, layers.LinkTypeEthernet)
-			if pw != nil {
-				if err := pw.WritePacket(f.ci, f.data); err != nil {
-					return err
-				}
+			if err := take(f, a, pw); err != nil {
+				return err
 			}
 		case err := <-errc:
 			return err
 		case <-stop:
-			return nil
+			return drain(frames, a, pw)
 		case <-timeout:
+			return drain(frames, a, pw)
+		}
+	}
+}
+
+// take audits a frame and writes it to the pcap, if any.
+func take(f frame, a *audit.Auditor, pw *pcapgo.Writer) error {
+	a.Packet(f.data, f.ci, layers.LinkTypeEthernet)
+	if pw == nil {
+		return nil
+	}
+	return pw.WritePacket(f.ci, f.data)
+}
+
+// drain takes the frames already received when the capture is told to
+// stop (the last packets of a scenario are often its logout), until the
+// socket has been quiet for a moment.
+func drain(frames <-chan frame, a *audit.Auditor, pw *pcapgo.Writer) error {
+	const quiet, most = 50 * time.Millisecond, 500 * time.Millisecond
+	deadline := time.After(most)
+	for {
+		select {
+		case f := <-frames:
+			if err := take(f, a, pw); err != nil {
+				return err
+			}
+		case <-time.After(quiet):
+			return nil
+		case <-deadline:
 			return nil
 		}
 	}
