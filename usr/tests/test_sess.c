@@ -275,6 +275,30 @@ static void test_scan_settings(void)
 	rec_free(r);
 }
 
+/* the login request carries the record, our own keys included */
+static void test_login_msg_record(void)
+{
+	struct rec *r = node_rec(), *back = rec_new(REC_NODE);
+	char *text = malloc(IPC_MAX_PAYLOAD), buf[256];
+	uint32_t port = 0;
+
+	rec_set(r, "node.session.autoscan_en", "No");
+	rec_set(r, "node.session.auth.password", "secretsecret");
+	T_INTEQ(adm_req_login_msg(r, &req), RC_OK);
+	T_INTEQ(ipc_get_str(&req, IPC_T_TARGET, buf, sizeof(buf)), RC_OK);
+	T_STREQ(buf, "iqn.2026-01.test:t1");
+	T_INTEQ(ipc_get_u32(&req, IPC_T_PORT, &port), RC_OK);
+	T_INTEQ(port, 3341);
+	T_INTEQ(ipc_get_str(&req, IPC_T_REC, text, IPC_MAX_PAYLOAD), RC_OK);
+	T_INTEQ(rec_parse(back, text), RC_OK);
+	T_STREQ(rec_get_raw(back, "node.session.autoscan_en"), "No");
+	T_STREQ(rec_get(back, "node.session.auth.password"), "secretsecret");
+	T_STREQ(rec_get(back, "node.conn[0].address"), "10.0.2.2");
+	rec_free(r);
+	rec_free(back);
+	free(text);
+}
+
 int main(void)
 {
 	T_RUN(test_reserve_dup);
@@ -285,5 +309,6 @@ int main(void)
 	T_RUN(test_aen);
 	T_RUN(test_cfg_build);
 	T_RUN(test_scan_settings);
+	T_RUN(test_login_msg_record);
 	return T_DONE();
 }
