@@ -4,6 +4,10 @@ package e2e
 
 import (
 	"fmt"
+
+	"autoscan/harness/iscsi"
+	"autoscan/harness/lab/labtarget"
+	"autoscan/harness/target"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -22,6 +26,10 @@ var projectSessionRows = []row{
 	{"chap-wrong-secret-24-nothing-left", []string{kindTgtd}, rowCHAPWrong},
 	{"filesystem-write-read-logout", []string{kindTgtd, kindEmu}, rowFilesystem},
 	{"osbrick-64-luns-one-attached", []string{kindTgtd}, rowOSBrick},
+	{"sixteen-sessions-two-concurrent-L-all", []string{kindEmu}, rowSixteen},
+	{"target-requests-logout", []string{kindEmu}, rowTargetLogout},
+	{"target-gone-past-replacement-timeout", []string{kindEmu}, rowTargetGone},
+	{"hostile-login-garbage-iscsid-survives", []string{kindEmu}, rowHostileLogin},
 }
 
 func TestProjectSessions(t *testing.T) { runMatrix(t, "project", projectSessionRows) }
@@ -133,4 +141,111 @@ func rowOSBrick(s *scenario) {
 	clean, bad := s.verdict(a, 0, 42)
 	assert.True(s.t, clean)
 	assert.Empty(s.t, bad)
+}
+
+func emu(s *scenario) *labtarget.EmuTarget {
+	e, ok := s.tgt.(*labtarget.EmuTarget)
+	require.True(s.t, ok, "emulated target")
+	return e
+}
+
+func sysfsCount(s *scenario, class string) int {
+	r, err := guest.Run("ls /sys/class/"+class+"/ 2>/dev/null | wc -l", 10*time.Second)
+	require.NoError(s.t, err)
+	n, err := strconv.Atoi(strings.TrimSpace(r.Stdout))
+	require.NoError(s.t, err)
+	return n
+}
+
+// 16 targets, two "-L all" at once: 16 sessions, none twice, all listed
+// in stock's format; "-U all" ends them all.
+func rowSixteen(s *scenario) {
+	e := emu(s)
+	names := []string{s.tgt.IQN()}
+	for i := 2; i <= 16; i++ {
+		t, err := e.Server.AddTarget(fmt.Sprintf("%s-%d", s.tgt.IQN(), i), target.TargetOptions{})
+		require.NoError(s.t, err)
+		_, err = t.AddLUN(0, labtarget.LUNSizeMB<<20)
+		require.NoError(s.t, err)
+		names = append(names, t.Name())
+	}
+	script := ""
+	for _, n := range names {
+		script += fmt.Sprintf("iscsiadm -m node -o new -T %s -p %s >/dev/null\n", n, s.portal())
+	}
+	script += `iscsiadm -m node -L all > /tmp/la 2>&1 & a=$!
+iscsiadm -m node -L all > /tmp/lb 2>&1 & b=$!
+wait $a; ra=$?; wait $b; rb=$?
+echo "rc $ra $rb"; cat /tmp/la /tmp/lb | grep -c successful`
+	start := time.Now()
+	r, err := guest.MustRun(script, 3*time.Minute)
+	require.NoError(s.t, err)
+	s.t.Logf("16 logins from two concurrent -L all in %.1f s", time.Since(start).Seconds())
+	lines := strings.Fields(r.Stdout)
+	require.Len(s.t, lines, 4, "output %q", r.Stdout)
+	assert.Equal(s.t, "0", lines[1], "first -L all exit")
+	assert.Equal(s.t, "0", lines[2], "second -L all exit")
+	assert.Equal(s.t, "16", lines[3], "16 logins reported successful in all")
+	assert.Equal(s.t, 16, sysfsCount(s, "iscsi_session"), "16 sessions, none twice")
+	out, err := guest.MustRun("iscsiadm -m session", 30*time.Second)
+	require.NoError(s.t, err)
+	rows := strings.Split(strings.TrimSpace(out.Stdout), "\n")
+	assert.Len(s.t, rows, 16, "iscsiadm -m session lists 16")
+	for _, row := range rows {
+		assert.Regexp(s.t, `^tcp: \[\d+\] 10\.0\.2\.2:\d+,1 iqn\S+ \(non-flash\)$`, row)
+	}
+	_, err = guest.MustRun("iscsiadm -m node -U all >/dev/null", 2*time.Minute)
+	require.NoError(s.t, err, "-U all")
+	assert.Equal(s.t, 0, sysfsCount(s, "iscsi_session"), "no session after -U all")
+}
+
+// The target asks for logout (async event 1): iscsid logs the session out.
+func rowTargetLogout(s *scenario) {
+	s.login("auto")
+	s.waitLUNs(allLUNs, 90*time.Second)
+	require.Equal(s.t, 1, emu(s).Target.SendAsyncEvent(iscsi.AsyncRequestLogout, 0, 0))
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && sysfsCount(s, "iscsi_session") > 0 {
+		time.Sleep(500 * time.Millisecond)
+	}
+	assert.Equal(s.t, 0, sysfsCount(s, "iscsi_session"), "session gone after the target's request")
+	assert.Equal(s.t, 0, sysfsCount(s, "scsi_device"), "devices gone")
+}
+
+// The target goes away for good: after replacement_timeout I/O fails
+// cleanly, iscsid still answers, and the session can be logged out.
+func rowTargetGone(s *scenario) {
+	s.loginWith([][2]string{{"node.session.timeo.replacement_timeout", "5"}})
+	s.waitLUNs(allLUNs, 90*time.Second)
+	dev := s.blockDev(1)
+	s.tgt.Stop()
+	start := time.Now()
+	r, err := guest.Run(fmt.Sprintf("dd if=/dev/zero of=%s bs=4k count=1 oflag=direct", dev), 2*time.Minute)
+	require.NoError(s.t, err)
+	assert.NotEqual(s.t, 0, r.Exit, "write fails once the target is gone")
+	assert.Less(s.t, time.Since(start).Seconds(), 60.0, "the write fails within replacement_timeout plus slack")
+	out, err := guest.Run("iscsiadm -m session; echo rc=$?", 30*time.Second)
+	require.NoError(s.t, err)
+	assert.Contains(s.t, out.Stdout, s.tgt.IQN(), "iscsid still answers and lists the session")
+	r, err = guest.Run("iscsiadm -m session -r "+strconv.Itoa(s.sid())+" -u", 90*time.Second)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, 0, r.Exit, "logout of a session whose target is gone: %s %s", r.Stdout, r.Stderr)
+	assert.Equal(s.t, 0, sysfsCount(s, "iscsi_session"), "session gone")
+}
+
+// Login responses with garbage text keys: the login fails with a message,
+// iscsid survives and serves the next request.
+func rowHostileLogin(s *scenario) {
+	emu(s).Server.SetHostile(target.HostileLoginGarbage)
+	out, rc := tryLogin(s, nil)
+	assert.NotEqual(s.t, 0, rc, "login to a target sending garbage fails: %s", out)
+	assert.Contains(s.t, out, "iscsiadm: Could not login to")
+	r, err := guest.Run("pidof iscsid && iscsiadm -m session; echo rc=$?", 30*time.Second)
+	require.NoError(s.t, err)
+	assert.Contains(s.t, r.Stdout, "rc=21", "iscsid alive, no session: %s", r.Stdout)
+	assert.Equal(s.t, 0, sysfsCount(s, "iscsi_session"), "nothing left in sysfs")
+	emu(s).Server.SetHostile(target.HostileNone)
+	out, rc = tryLogin(s, nil)
+	assert.Equal(s.t, 0, rc, "the same target behaving again: %s", out)
+	s.logout()
 }
