@@ -121,7 +121,7 @@ func qemuArgs(o BootOptions, port int) []string {
 	return []string{
 		"-accel", accel, "-m", strconv.Itoa(o.MemoryMB), "-smp", "1",
 		"-display", "none", "-monitor", "none", "-no-reboot",
-		"-serial", "file:" + o.ConsoleLog,
+		"-serial", "file:"+o.ConsoleLog,
 		"-kernel", o.Image.Kernel, "-initrd", o.Image.Initrd,
 		"-append", "console=ttyS0 quiet panic=-1 rdinit=/sbin/init",
 		"-netdev", fwd, "-device", "virtio-net-pci,netdev=n0",
@@ -145,7 +145,7 @@ func (g *Guest) waitAgent(deadline time.Time) (*Client, error) {
 		}
 		c, err := Dial(fmt.Sprintf("127.0.0.1:%d", g.AgentPort))
 		if err == nil {
-			if _, err = c.do(agentproto.Request{Op: agentproto.OpPing}, 3*time.Second); err == nil {
+			if _, err = c.do(agentproto.Request{Op: agentproto.OpPing}, time.Second); err == nil {
 				return c, nil
 			}
 			c.Close()
