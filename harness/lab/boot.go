@@ -121,7 +121,7 @@ func qemuArgs(o BootOptions, port int) []string {
 	return []string{
 		"-accel", accel, "-m", strconv.Itoa(o.MemoryMB), "-smp", "1",
 		"-display", "none", "-monitor", "none", "-no-reboot",
-		"-serial", "file:"+o.ConsoleLog,
+		"-serial", "file:" + o.ConsoleLog,
 		"-kernel", o.Image.Kernel, "-initrd", o.Image.Initrd,
 		"-append", "console=ttyS0 quiet panic=-1 rdinit=/sbin/init",
 		"-netdev", fwd, "-device", "virtio-net-pci,netdev=n0",
