@@ -13,28 +13,11 @@
 #include "opts.h"
 #include "rec.h"
 
-/* Sessions iscsid knows, without stock's "not running" noise when it is
- * down: those paths report through the request that follows. */
+/* Sessions in sysfs, as stock looks them up: iscsid being down shows up
+ * in the request that follows, with stock's messages. */
 static int ops_sessions_quiet(struct adm_sess **v, size_t *n)
 {
-	struct ipc_msg *q = malloc(sizeof(*q)), *a = malloc(sizeof(*a));
-	int fd = ipc_client_connect(), rc = RC_ISCSID_NOTCONN;
-
-	*v = NULL;
-	*n = 0;
-	if (fd >= 0 && q && a) {
-		ipc_msg_init(q, IPC_OP_SESSION_INFO);
-		rc = ipc_call_fd(fd, q, a, -1);
-		if (rc == RC_OK)
-			rc = a->im_rc;
-		if (rc == RC_OK)
-			rc = adm_sess_decode(a, v, n);
-	}
-	if (fd >= 0)
-		close(fd);
-	free(q);
-	free(a);
-	return rc;
+	return adm_sysfs_sessions(v, n);
 }
 
 static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libopeniscsiusr/libopeniscsiusr.h>
+
 #include "conf.h"
 #include "daemon_req.h"
 #include "err.h"
@@ -228,5 +230,49 @@ int adm_req_sessions(int sid, struct adm_sess **out, size_t *n)
 	}
 	free(req);
 	free(rsp);
+	return rc;
+}
+
+static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
+{
+	struct iscsi_iface *ifc = iscsi_session_iface_get(se);
+	const char *iface = ifc ? iscsi_iface_name_get(ifc) : NULL;
+	const char *st = iscsi_session_state_get(se);
+
+	memset(a, 0, sizeof(*a));
+	a->as_sid = (int)iscsi_session_sid_get(se);
+	a->as_port = iscsi_session_persistent_port_get(se);
+	a->as_tpgt = iscsi_session_tpgt_get(se);
+	snprintf(a->as_target, sizeof(a->as_target), "%s", iscsi_session_target_name_get(se));
+	snprintf(a->as_addr, sizeof(a->as_addr), "%s", iscsi_session_persistent_address_get(se));
+	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : "default");
+	snprintf(a->as_state, sizeof(a->as_state), "%s", st ? st : "");
+}
+
+int adm_sysfs_sessions(struct adm_sess **out, size_t *n)
+{
+	struct iscsi_context *ctx = iscsi_context_new();
+	struct iscsi_session **ses = NULL;
+	uint32_t cnt = 0;
+	int rc = RC_SYSFS_LOOKUP;
+
+	*out = NULL;
+	*n = 0;
+	if (!ctx)
+		return RC_NOMEM;
+	/* a missing class directory just means no sessions */
+	iscsi_context_log_priority_set(ctx, LIBISCSI_LOG_PRIORITY_ERROR);
+	if (iscsi_sessions_get(ctx, &ses, &cnt) == LIBISCSI_OK) {
+		rc = RC_OK;
+		*out = calloc(cnt ? cnt : 1, sizeof(**out));
+		if (!*out)
+			rc = RC_NOMEM;
+		for (uint32_t i = 0; rc == RC_OK && i < cnt; i++)
+			sess_from_sysfs(ses[i], &(*out)[i]);
+		if (rc == RC_OK)
+			*n = cnt;
+		iscsi_sessions_free(ses, cnt);
+	}
+	iscsi_context_free(ctx);
 	return rc;
 }

@@ -49,6 +49,7 @@ adm --op bind --mode account --tid 2 --user alice
 adm --op new --mode account --user tgtuser --password tgtsecret123
 adm --op bind --mode account --tid 2 --user tgtuser --outgoing
 
+: > "$TMP/iscsid.log"
 "$TOP/usr/iscsid" -f -n -d 1 2> "$TMP/iscsid.log" &
 ISCSID_PID=$!
 i=0
