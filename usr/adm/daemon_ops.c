@@ -79,9 +79,11 @@ static int login_start(const struct rec *r, int *fd)
 	return rc;
 }
 
-/* quiet_exists: -L skips present sessions silently; --login warns and
- * answers 15 as stock does. */
-static int login_recs(struct rec *const *recs, size_t n, int quiet_exists)
+/* A session already present is reported as stock does ("default: 1
+ * session requested, but 1 already present.", exit 15 unless something
+ * worse happened); a login another iscsiadm started at the same moment
+ * (iscsid answers 15) is left to that iscsiadm. */
+static int login_recs(struct rec *const *recs, size_t n)
 {
 	struct adm_sess *sv;
 	size_t ns;
@@ -92,16 +94,15 @@ static int login_recs(struct rec *const *recs, size_t n, int quiet_exists)
 		return RC_NOMEM;
 	ops_sessions_quiet(&sv, &ns);
 	for (size_t i = 0; i < n; i++) {
+		const char *iface = rec_get(recs[i], "iface.iscsi_ifacename");
 		int rc;
 
 		fds[i] = -1;
 		if (sess_find(sv, ns, recs[i])) {
-			if (!quiet_exists) {
-				log_warn("%s: 1 session requested, but 1 already present.",
-					 rec_get(recs[i], "iface.iscsi_ifacename") ?
-					 rec_get(recs[i], "iface.iscsi_ifacename") : "default");
-				ret = ret ? ret : RC_SESS_EXISTS;
-			}
+			log_warn("%s: 1 session requested, but 1 already present.",
+				 iface && *iface ? iface : "default");
+			failed = 1;
+			ret = ret ? ret : RC_SESS_EXISTS;
 			continue;
 		}
 		rc = login_start(recs[i], &fds[i]);
@@ -139,7 +140,7 @@ int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n)
 		log_error("No records found");
 		return RC_NO_OBJS_FOUND;
 	}
-	return login_recs(recs, n, 0);
+	return login_recs(recs, n);
 }
 
 /* node.startup (or the first connection's) against -L / -U's mode. */
@@ -194,7 +195,7 @@ int adm_login_all(const struct adm_opts *o)
 		log_error("No records found");
 		rc = RC_NO_OBJS_FOUND;
 	} else {
-		rc = login_recs(sel, k, 1);
+		rc = login_recs(sel, k);
 	}
 	free(sel);
 	idb_recs_free(all, n);
