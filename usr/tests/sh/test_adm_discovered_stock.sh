@@ -6,8 +6,8 @@
 # itself on a host without the iscsi_tcp module, so only this direction.)
 . usr/tests/sh/adm_common.sh
 if ! stock_ok || ! command -v tgtd >/dev/null; then
-	echo "SKIP: stock iscsiadm, tgtd, root or unshare missing: NOT tested"
-	exit 0
+	echo "FAIL: stock iscsiadm, tgtd, root or unshare missing: cannot be tested (make test installs them: .ci/deps.sh)" >&2
+	exit 1
 fi
 PORT=3365
 ss -Htln "sport = :$PORT" | grep -q . && { echo "port $PORT busy"; exit 1; }

@@ -6,8 +6,8 @@
 # --lun.
 . usr/tests/sh/adm_common.sh
 if ! stock_ok; then
-	echo "SKIP: stock iscsiadm, root or unshare missing: NOT tested"
-	exit 0
+	echo "FAIL: stock iscsiadm, root or unshare missing: cannot be tested (make test installs them: .ci/deps.sh)" >&2
+	exit 1
 fi
 S=$(etc_dir s none)
 O=$(etc_dir o none)
