@@ -52,7 +52,7 @@ func writeSession(w io.Writer, s *Session, base time.Time) {
 	fmt.Fprintf(w, "  type %s, isid %s, tsih %d, logins %d (failed %d), logouts %d, digests header=%v data=%v\n",
 		orUnknown(s.SessionType), orUnknown(s.ISID), s.TSIH, s.Logins, s.LoginFailures, s.Logouts, s.HeaderDigest, s.DataDigest)
 	if !s.LoginSeen {
-		fmt.Fprintf(w, "  (no login in the capture: started mid-connection)\n")
+		fmt.Fprintf(w, "  (no login in the capture: names unknown, digests guessed)\n")
 	}
 	if s.Resyncs > 0 || s.SkippedBytes > 0 || s.DigestErrors > 0 {
 		fmt.Fprintf(w, "  resyncs %d, skipped bytes %d, digest errors %d\n", s.Resyncs, s.SkippedBytes, s.DigestErrors)
