@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "err.h"
+#include "kernel.h"
 #include "log.h"
 #include "sess.h"
 #include "sess_events.h"
@@ -94,6 +95,16 @@ static void client_refuse(int fd, int rc)
 	m->im_rc = rc;
 	ipc_send(fd, m);
 	free(m);
+	/* unread input at close would reset the connection before the client
+	 * reads our answer: say we are done, then drain a little */
+	shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 16; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char junk[4096];
+
+		if (poll(&p, 1, 200) <= 0 || recv(fd, junk, sizeof(junk), 0) <= 0)
+			break;
+	}
 }
 
 static void client_serve(struct daemon *d, int fd)
@@ -190,6 +201,17 @@ static char *daemon_iname(const struct daemon_cfg *cfg)
 	return name;
 }
 
+/* Load iscsi_tcp (and with it NETLINK_ISCSI) before subscribing to kernel
+ * events, as a login would; on a test sysfs tree nothing is loaded. */
+static void daemon_transport_load(void)
+{
+	const char *root = getenv("ISCSI_SYSFS_ROOT");
+	uint64_t h;
+
+	if (!root || !*root || !strcmp(root, "/sys"))
+		kernel_transport_handle("/sys", "tcp", &h);
+}
+
 int daemon_new(const struct daemon_cfg *cfg, struct daemon **out)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -217,7 +239,8 @@ int daemon_new(const struct daemon_cfg *cfg, struct daemon **out)
 		daemon_free(d);
 		return rc;
 	}
-	d->d_events = sess_events_open(&d->d_sess);
+	daemon_transport_load();
+	d->d_events = sess_events_open(&d->d_sess, 0);
 	if (d->d_events)
 		sess_takeover(&d->d_sess);
 	*out = d;
@@ -246,7 +269,16 @@ int daemon_run(struct daemon *d)
 			{ .fd = d->d_sigfd, .events = POLLIN },
 			{ .fd = sess_events_fd(d->d_events), .events = POLLIN },
 		};
-		int r = poll(p, 3, -1);
+		/* without the kernel's event socket yet (transport loaded
+		 * later, e.g. by the first login), look again every 5 s */
+		int r = poll(p, 3, d->d_events ? -1 : 5000);
+
+		if (r == 0 && !d->d_events) {
+			d->d_events = sess_events_open(&d->d_sess, 1);
+			if (d->d_events)
+				log_info("kernel iSCSI transport appeared: watching its events");
+			continue;
+		}
 
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -43,7 +43,7 @@ enum sess_aen sess_aen_classify(const uint8_t *bhs, const uint8_t *data, size_t 
 	}
 }
 
-struct sess_events *sess_events_open(struct sess_table *t)
+struct sess_events *sess_events_open(struct sess_table *t, int quiet)
 {
 	struct sess_events *e = calloc(1, sizeof(*e));
 
@@ -51,7 +51,8 @@ struct sess_events *sess_events_open(struct sess_table *t)
 		return NULL;
 	e->se_t = t;
 	if (kevents_open(&e->se_ke) != RC_OK) {
-		log_warn("no iSCSI transport in this kernel (NETLINK_ISCSI): "
+		if (!quiet)
+			log_warn("no iSCSI transport in this kernel (NETLINK_ISCSI): "
 			 "serving requests, logins will fail");
 		free(e);
 		return NULL;

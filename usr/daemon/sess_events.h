@@ -14,8 +14,9 @@ struct sess_table;
 struct sess_events;
 
 /* NULL when the kernel has no iSCSI transport (the daemon still serves
- * requests; logins will report the missing driver). */
-struct sess_events *sess_events_open(struct sess_table *t);
+ * requests; logins will report the missing driver). quiet: no warning
+ * (the main loop retries now and then). */
+struct sess_events *sess_events_open(struct sess_table *t, int quiet);
 void sess_events_close(struct sess_events *e);
 /* -1 for NULL, which poll() ignores. */
 int sess_events_fd(const struct sess_events *e);
