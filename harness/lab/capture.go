@@ -12,8 +12,8 @@ import (
 )
 
 // Capture records the host's loopback traffic of one TCP port into a pcap
-// file with tcpdump. (It can move to H4's capture code in harness/audit
-// once that exists; the file format stays pcap.)
+// file with tcpdump (lunwatch's own live capture lives in a command
+// package; the file format is pcap either way).
 type Capture struct {
 	File string
 	// truncated is set when the file reached the size limit and the
@@ -33,7 +33,10 @@ const CaptureLimit = 256 << 20
 // StartCapture returns once tcpdump reports it is listening, so no packet
 // of the scenario that follows is missed.
 func StartCapture(file string, port int) (*Capture, error) {
-	cmd := exec.Command("tcpdump", "-i", "lo", "-U", "-n", "-s", "0", "-w", file,
+	// --immediate-mode: without it packets still in the kernel's capture
+	// buffer when tcpdump is stopped are lost, and the last commands of a
+	// scenario (possibly the violations) would never be audited.
+	cmd := exec.Command("tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-s", "0", "-w", file,
 		"tcp", "port", fmt.Sprint(port))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
