@@ -26,6 +26,8 @@ var projectRows = []row{
 	{"no-aen-nothing-new", []string{kindEmu}, rowNoAEN},
 	{"no-restart-takeover-nothing-new", bothKinds, rowNoRestart},
 	{"no-recovery-nothing-new", []string{kindTgtd}, rowNoRecovery},
+	{"yes-restart-during-io-nothing-new", bothKinds, rowYesRestartIO},
+	{"recovery-during-write-data-intact", []string{kindTgtd}, rowRecoveryWrite},
 }
 
 func TestProject(t *testing.T) { runMatrix(t, "project", projectRows) }
@@ -182,4 +184,52 @@ func tgtdDropConn(port int) error {
 		return fmt.Errorf("tgtadm delete conn: %v %s", err, out)
 	}
 	return nil
+}
+
+// writeLoop starts 300 small direct writes of a random pattern to dev in
+// the guest's background; waitWrites collects "fails=N" and the compare.
+func writeLoop(s *scenario, dev string) {
+	_, err := guest.MustRun(fmt.Sprintf(`rm -f /tmp/wdone; dd if=/dev/urandom of=/tmp/pat bs=4k count=300 2>/dev/null
+(f=0; for i in $(seq 0 299); do dd if=/tmp/pat of=%[1]s bs=4k seek=$i skip=$i count=1 oflag=direct conv=notrunc 2>/dev/null || f=$((f+1)); sleep 0.02; done
+ cmp -n 1228800 /tmp/pat %[1]s && c=same || c=differs; echo "fails=$f data=$c" > /tmp/wdone) >/dev/null 2>&1 &`, dev), 30*time.Second)
+	require.NoError(s.t, err)
+}
+
+func waitWrites(s *scenario) string {
+	r, err := guest.MustRun(`for i in $(seq 900); do [ -s /tmp/wdone ] && cat /tmp/wdone && exit 0; sleep 0.1; done; exit 1`, 2*time.Minute)
+	require.NoError(s.t, err, "writes finish")
+	return strings.TrimSpace(r.Stdout)
+}
+
+// global Yes: kill -9 iscsid during writes, the target adds LUN 4,
+// restart: no I/O error, data intact, LUN 4 does not appear (refresh only).
+func rowYesRestartIO(s *scenario) {
+	setGlobalAutoscan(s, "Yes")
+	s.login("auto")
+	s.waitLUNs(allLUNs, 90*time.Second)
+	writeLoop(s, s.blockDev(1))
+	time.Sleep(time.Second)
+	_, err := guest.MustRun("kill -9 $(pidof iscsid)", 10*time.Second)
+	require.NoError(s.t, err)
+	require.NoError(s.t, s.tgt.AddLUN(4))
+	s.startIscsid()
+	assert.Equal(s.t, "fails=0 data=same", waitWrites(s), "writes across the restart")
+	assert.Equal(s.t, fmtLUNs(allLUNs), fmtLUNs(s.settle()), "nothing new after the takeover")
+	assert.Zero(s.t, s.audit().Commands[4], "LUN 4 never addressed")
+	s.logout()
+}
+
+// tgtd drops the connection in the middle of the writes: the session
+// recovers and every write lands.
+func rowRecoveryWrite(s *scenario) {
+	s.login("auto")
+	s.waitLUNs(allLUNs, 90*time.Second)
+	writeLoop(s, s.blockDev(1))
+	time.Sleep(1500 * time.Millisecond)
+	require.NoError(s.t, tgtdDropConn(s.tgt.Port()))
+	assert.Equal(s.t, "fails=0 data=same", waitWrites(s), "writes across the recovery")
+	r, err := guest.MustRun("grep -c 'recovered after' /tmp/iscsid.log", 10*time.Second)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, "1", strings.TrimSpace(r.Stdout), "one recovery logged")
+	s.logout()
 }
