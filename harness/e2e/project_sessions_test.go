@@ -30,6 +30,7 @@ var projectSessionRows = []row{
 	{"target-requests-logout", []string{kindEmu}, rowTargetLogout},
 	{"target-gone-past-replacement-timeout", []string{kindEmu}, rowTargetGone},
 	{"hostile-login-garbage-iscsid-survives", []string{kindEmu}, rowHostileLogin},
+	{"hostile-full-feature-other-session-untouched", []string{kindTgtd}, rowHostileFFP},
 }
 
 func TestProjectSessions(t *testing.T) { runMatrix(t, "project", projectSessionRows) }
@@ -255,4 +256,39 @@ func rowHostileLogin(s *scenario) {
 	out, rc = tryLogin(s, nil)
 	assert.Equal(s.t, 0, rc, "the same target behaving again: %s", out)
 	s.logout()
+}
+
+// A second, emulated target turns hostile in full feature phase (bad
+// lengths, wrong opcodes, oversized data): its session fails over and
+// over, while I/O on the scenario's own tgtd session goes on unharmed and
+// iscsid keeps answering; afterwards both log out.
+func rowHostileFFP(s *scenario) {
+	s.login("auto")
+	s.waitLUNs(allLUNs, 90*time.Second)
+	good := s.blockDev(1)
+	bad, err := labtarget.StartTarget(kindEmu, s.tgt.IQN()+"-hostile", 1)
+	require.NoError(s.t, err)
+	defer bad.Stop()
+	badNode := fmt.Sprintf("iscsiadm -m node -T %s -p %s:%d", bad.IQN(), strings.Split(s.portal(), ":")[0], bad.Port())
+	_, err = guest.MustRun(badNode+" -o new >/dev/null && "+badNode+" -o update -n node.session.scan -v manual && "+badNode+" -l", time.Minute)
+	require.NoError(s.t, err, "login to the soon hostile target")
+	for _, h := range []target.Hostile{target.HostileBadLength, target.HostileWrongOpcode, target.HostileOversized} {
+		bad.(*labtarget.EmuTarget).Server.SetHostile(h)
+		writeLoop(s, good)
+		_, _ = guest.Run(fmt.Sprintf("iscsiadm -m session -R >/dev/null 2>&1; sleep 2"), 30*time.Second)
+		assert.Equal(s.t, "fails=0 data=same", waitWrites(s), "I/O on the good session while the other is %v", h)
+		r, err := guest.Run("pidof iscsid >/dev/null && iscsiadm -m session | wc -l", 30*time.Second)
+		require.NoError(s.t, err)
+		assert.Equal(s.t, "2", strings.TrimSpace(r.Stdout), "iscsid alive, both sessions listed (%v)", h)
+	}
+	r, err := guest.Run("grep -c 'error' /tmp/iscsid.log", 10*time.Second)
+	require.NoError(s.t, err)
+	n, _ := strconv.Atoi(strings.TrimSpace(r.Stdout))
+	s.t.Logf("iscsid logged %d connection errors of the hostile session", n)
+	assert.Positive(s.t, n, "the hostile session was actually hit")
+	bad.(*labtarget.EmuTarget).Server.SetHostile(target.HostileNone)
+	r, err = guest.Run("iscsiadm -m node -U all; echo rc=$?", 3*time.Minute)
+	require.NoError(s.t, err)
+	assert.Contains(s.t, r.Stdout, "rc=0", "both log out: %s %s", r.Stdout, r.Stderr)
+	assert.Equal(s.t, 0, sysfsCount(s, "iscsi_session"))
 }
