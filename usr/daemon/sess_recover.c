@@ -23,6 +23,22 @@
  * longer (a target back soon after is still welcome), then stop so a target
  * that is gone for good does not cost retries forever. */
 #define RECOVER_GRACE_MIN_S 60
+/* A connection that fails again this soon after a recovery is flapping (a
+ * target that accepts logins and then breaks): wait longer before each
+ * new attempt instead of logging in again and again. */
+#define RECOVER_FLAP_WINDOW_MS 10000
+
+/* First delay of a recovery: none normally, growing while flapping. */
+static int recover_first_delay(struct sess *s, int64_t now)
+{
+	if (s->s_recovered_ms && now - s->s_recovered_ms < RECOVER_FLAP_WINDOW_MS)
+		s->s_flaps++;
+	else
+		s->s_flaps = 0;
+	if (!s->s_flaps)
+		return 0;
+	return s->s_flaps >= 5 ? RECOVER_MAX_DELAY_S : 1 << s->s_flaps;
+}
 
 static void sleep_unless_stopped(const struct sess *s, int seconds)
 {
@@ -75,7 +91,14 @@ void sess_recover(struct sess_table *t, struct sess *s)
 	struct kern k;
 
 	if (c && lr && kernel_open(&k, NULL) == RC_OK) {
+		int wait = recover_first_delay(s, start);
+
 		ksession_suspend(&k, &s->s_ks);
+		if (wait) {
+			log_warn("session %u: connection failed again %d time(s) right after "
+				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
+			sleep_unless_stopped(s, wait);
+		}
 		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 		giveup = start + 1000LL * (c->sc_replacement_tmo +
 			(c->sc_replacement_tmo > RECOVER_GRACE_MIN_S ?
@@ -94,6 +117,7 @@ void sess_recover(struct sess_table *t, struct sess *s)
 	}
 	if (rc == RC_OK) {
 		recover_set(t, s, SESS_LOGGED_IN);
+		s->s_recovered_ms = net_now_ms();
 		/* errors of the attempts that failed are history now */
 		pthread_mutex_lock(&t->st_lock);
 		s->s_err_pending = 0;
