@@ -81,37 +81,43 @@ static int login_start(const struct rec *r, int *fd)
 
 /* A session already present is reported as stock does ("default: 1
  * session requested, but 1 already present.", exit 15 unless something
- * worse happened); a login another iscsiadm started at the same moment
- * (iscsid answers 15) is left to that iscsiadm. */
+ * worse happened). Returns the login started (fd) or not (-1). */
+static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
+		     int *ret, int *failed)
+{
+	const char *iface = rec_get(r, "iface.iscsi_ifacename");
+	int fd = -1, rc;
+
+	if (sess_find(sv, ns, r)) {
+		log_warn("%s: 1 session requested, but 1 already present.",
+			 iface && *iface ? iface : "default");
+		*failed = 1;
+		*ret = *ret ? *ret : RC_SESS_EXISTS;
+		return -1;
+	}
+	rc = login_start(r, &fd);
+	if (rc && rc != RC_SESS_EXISTS) {
+		*failed = 1;
+		*ret = (*ret && *ret != RC_SESS_EXISTS) ? *ret : rc;
+	}
+	return fd;
+}
+
+/* Every login is sent before any answer is awaited, so iscsid runs them in
+ * parallel; a login another iscsiadm started at the same moment (iscsid
+ * answers 15) is left to that iscsiadm. */
 static int login_recs(struct rec *const *recs, size_t n)
 {
-	struct adm_sess *sv;
-	size_t ns;
 	int *fds = calloc(n ? n : 1, sizeof(int));
 	int ret = RC_OK, failed = 0;
+	struct adm_sess *sv;
+	size_t ns;
 
 	if (!fds)
 		return RC_NOMEM;
 	ops_sessions_quiet(&sv, &ns);
-	for (size_t i = 0; i < n; i++) {
-		const char *iface = rec_get(recs[i], "iface.iscsi_ifacename");
-		int rc;
-
-		fds[i] = -1;
-		if (sess_find(sv, ns, recs[i])) {
-			log_warn("%s: 1 session requested, but 1 already present.",
-				 iface && *iface ? iface : "default");
-			failed = 1;
-			ret = ret ? ret : RC_SESS_EXISTS;
-			continue;
-		}
-		rc = login_start(recs[i], &fds[i]);
-		if (rc && rc != RC_SESS_EXISTS) {
-			failed = 1;
-			ret = (ret && ret != RC_SESS_EXISTS) ? ret : rc;
-		}
-	}
-	/* every request is in flight: iscsid logs them in in parallel */
+	for (size_t i = 0; i < n; i++)
+		fds[i] = login_one(recs[i], sv, ns, &ret, &failed);
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 

@@ -82,39 +82,33 @@ static void recover_set(struct sess_table *t, struct sess *s, enum sess_state st
 	pthread_mutex_unlock(&t->st_lock);
 }
 
-void sess_recover(struct sess_table *t, struct sess *s)
+/* Attempts with growing delays until one works, logout stops us, or the
+ * time allowed (replacement_timeout plus grace) is over. */
+static int recover_loop(struct sess_table *t, struct sess *s, struct kern *k,
+			struct sess_cfg *c, struct login_result *lr, int64_t start,
+			int *tries)
 {
-	struct sess_cfg *c = malloc(sizeof(*c));
-	struct login_result *lr = malloc(sizeof(*lr));
-	int64_t start = net_now_ms(), giveup;
-	int delay = 1, rc = RC_NOMEM, tries = 0;
-	struct kern k;
+	int64_t giveup = start + 1000LL * (c->sc_replacement_tmo +
+		(c->sc_replacement_tmo > RECOVER_GRACE_MIN_S ?
+		 c->sc_replacement_tmo : RECOVER_GRACE_MIN_S));
+	int delay = 1, rc = RC_LOGOUT;
 
-	if (c && lr && kernel_open(&k, NULL) == RC_OK) {
-		int wait = recover_first_delay(s, start);
-
-		ksession_suspend(&k, &s->s_ks);
-		if (wait) {
-			log_warn("session %u: connection failed again %d time(s) right after "
-				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
-			sleep_unless_stopped(s, wait);
-		}
-		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
-		giveup = start + 1000LL * (c->sc_replacement_tmo +
-			(c->sc_replacement_tmo > RECOVER_GRACE_MIN_S ?
-			 c->sc_replacement_tmo : RECOVER_GRACE_MIN_S));
-		log_info("session %u: recovering (replacement_timeout %d s)",
-			 s->s_ks.ks_sid, c->sc_replacement_tmo);
-		while (!s->s_stop) {
-			tries++;
-			rc = recover_try(t, s, &k, c, lr);
-			if (rc == RC_OK || s->s_stop || net_now_ms() > giveup)
-				break;
-			sleep_unless_stopped(s, delay);
-			delay = delay * 2 > RECOVER_MAX_DELAY_S ? RECOVER_MAX_DELAY_S : delay * 2;
-		}
-		kernel_close(&k);
+	log_info("session %u: recovering (replacement_timeout %d s)",
+		 s->s_ks.ks_sid, c->sc_replacement_tmo);
+	while (!s->s_stop) {
+		(*tries)++;
+		rc = recover_try(t, s, k, c, lr);
+		if (rc == RC_OK || s->s_stop || net_now_ms() > giveup)
+			break;
+		sleep_unless_stopped(s, delay);
+		delay = delay * 2 > RECOVER_MAX_DELAY_S ? RECOVER_MAX_DELAY_S : delay * 2;
 	}
+	return rc;
+}
+
+static void recover_done(struct sess_table *t, struct sess *s, int rc,
+			 int tries, int64_t start)
+{
 	if (rc == RC_OK) {
 		recover_set(t, s, SESS_LOGGED_IN);
 		s->s_recovered_ms = net_now_ms();
@@ -133,6 +127,31 @@ void sess_recover(struct sess_table *t, struct sess *s)
 			  "(log it out with iscsiadm -m session -r %u -u)",
 			  s->s_ks.ks_sid, tries, rc_str(rc), s->s_ks.ks_sid);
 	}
+}
+
+void sess_recover(struct sess_table *t, struct sess *s)
+{
+	struct sess_cfg *c = malloc(sizeof(*c));
+	struct login_result *lr = malloc(sizeof(*lr));
+	int64_t start = net_now_ms();
+	int rc = RC_NOMEM, tries = 0;
+	struct kern k;
+
+	if (c && lr && kernel_open(&k, NULL) == RC_OK) {
+		int wait = recover_first_delay(s, start);
+
+		ksession_suspend(&k, &s->s_ks);
+		if (wait) {
+			log_warn("session %u: connection failed again %d time(s) right after "
+				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
+			sleep_unless_stopped(s, wait);
+		}
+		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
+		if (rc == RC_OK)
+			rc = recover_loop(t, s, &k, c, lr, start, &tries);
+		kernel_close(&k);
+	}
+	recover_done(t, s, rc, tries, start);
 	free(c);
 	free(lr);
 	sess_release(t, s);
