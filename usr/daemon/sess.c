@@ -64,14 +64,16 @@ int sess_connect_login(struct sess_cfg *c, int retry_max, int *fd,
 		if (stop && *stop)
 			return RC_LOGOUT;
 		if (attempt)
-			sleep(1);
+			sleep(2);
 		rc = login_once(c, fd, lr);
 		/* only connection trouble is worth another try; a refusal by
 		 * the target (auth, not found) will not change */
 		if (rc != RC_TRANS && rc != RC_TRANS_TIMEOUT && rc != RC_PDU_TIMEOUT)
 			break;
 	}
-	return rc;
+	/* stock reports a portal it could never log in to over the retries
+	 * as "8 - connection timed out", refused or not */
+	return rc == RC_TRANS ? RC_TRANS_TIMEOUT : rc;
 }
 
 static struct conf *sess_conf_now(const struct sess_table *t)

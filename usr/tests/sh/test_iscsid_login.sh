@@ -96,5 +96,16 @@ grep -q "login to \[target: $IQN:t2" "$TMP/iscsid.log" || fail "iscsid did not l
 login $IQN:t1 12 "12 - iSCSI driver not found. Please make sure it is loaded, and retry the operation"
 "$ADM" -m session -R > "$TMP/out" 2>&1
 grep -q "No session found" "$TMP/out" || { cat "$TMP/out"; fail "a failed login left a session"; }
+# nothing listens on the portal: stock's "8 - connection timed out"
+CLOSED=
+for p in $(shuf -i 3345-3349); do
+	[ "$p" = "$PORT" ] && continue
+	ss -Htln "sport = :$p" | grep -q . || { CLOSED=$p; break; }
+done
+if [ -n "$CLOSED" ]; then
+	"$ADM" -m node -o new -T $IQN:t1 -p 127.0.0.1:$CLOSED >/dev/null || fail "record closed port"
+	"$ADM" -m node -T $IQN:t1 -p 127.0.0.1:$CLOSED -o update -n node.session.initial_login_retry_max -v 1
+	P=127.0.0.1:$CLOSED PORT=$CLOSED login $IQN:t1 8 "8 - connection timed out"
+fi
 kill -0 "$ISCSID_PID" || fail "iscsid died"
-echo "ok: login refusals 19/24/24 and kernel-less 12 as stock words them"
+echo "ok: login refusals 19/24/24, closed portal 8 and kernel-less 12 as stock words them"
