@@ -266,9 +266,10 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 
 		if (fds[i] < 0)
 			continue;
+		/* a session iscsid does not hold is an error, not a success */
 		rc = adm_req_wait(fds[i], IPC_OP_LOGOUT, NULL);
-		logout_msg(&v[i], rc == RC_SESS_NOT_FOUND ? 0 : rc);
-		if (rc && rc != RC_SESS_NOT_FOUND)
+		logout_msg(&v[i], rc);
+		if (rc)
 			ret = ret ? ret : rc;
 	}
 	if (ret)
