@@ -112,6 +112,10 @@ e2e: all
 demo: deps all
 	cd harness/e2e && go test -count=1 -timeout 20m -tags e2e -run '^TestDemo$$' -args -demo
 
+# Attach time and wire commands vs LUN count, stock vs project (table also in harness/results/bench.txt).
+bench: deps all
+	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -run '^TestBench$$' -args -bench
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	    $(DESTDIR)$(PKGCONFDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
