@@ -114,7 +114,7 @@ demo: deps all
 
 # Attach time and wire commands vs LUN count, stock vs project (table also in harness/results/bench.txt).
 bench: deps all
-	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -run '^TestBench$$' -args -bench
+	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -v -run '^TestBench$$' -args -bench
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
