@@ -61,6 +61,15 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
 void log_debug(const char *fmt, ...)
 {
 	va_list ap;

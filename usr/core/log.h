@@ -22,6 +22,9 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Info priority, printed at every level: the few decisions an operator
+ * must be able to audit without -d (which scan policy row ran, and why). */
+void log_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Debug message shown only when the level (-d N) is at least lvl. */
 void log_debugn(int lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

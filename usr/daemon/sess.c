@@ -95,10 +95,11 @@ int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t
 	sess_scan_settings(s->s_rec, conf, &ss);
 	conf_free(conf);
 	plan = scan_plan(ev, &ss, lun);
-	log_info("session %u [%s %s,%d]: %s scan, row \"%s\": %s",
-		 s->s_ks.ks_sid, s->s_key.sk_target, s->s_key.sk_addr,
-		 s->s_key.sk_port, scan_action_name(plan.sp_action),
-		 plan.sp_row ? plan.sp_row : "", plan.sp_why ? plan.sp_why : "");
+	/* at the default level: issue 6 wants every policy decision logged */
+	log_report("session %u [%s %s,%d]: %s scan, row \"%s\": %s",
+		   s->s_ks.ks_sid, s->s_key.sk_target, s->s_key.sk_addr,
+		   s->s_key.sk_port, scan_action_name(plan.sp_action),
+		   plan.sp_row ? plan.sp_row : "", plan.sp_why ? plan.sp_why : "");
 	rc = scan_run(NULL, s->s_ks.ks_host_no, &plan, NULL);
 	if (rc)
 		log_warn("session %u: scan failed: %s", s->s_ks.ks_sid, rc_str(rc));
