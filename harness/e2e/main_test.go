@@ -42,6 +42,9 @@ func runMain(m *testing.M) int {
 	}
 	built := time.Since(start)
 	resultsDir = filepath.Join(filepath.Dir(filepath.Dir(image.Initrd)), "results")
+	if d := os.Getenv("E2E_RESULTS_DIR"); d != "" {
+		resultsDir = d // a second run at the same time keeps its own console log
+	}
 	if err := os.MkdirAll(resultsDir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1

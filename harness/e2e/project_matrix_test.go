@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,12 +97,46 @@ func rowNoThenRescanLUN2(s *scenario) {
 	assert.Empty(s.t, bad)
 }
 
-// global Yes, the record set to No with iscsiadm: LUN 0 only.
+// global Yes, one record set to No with iscsiadm, a second target's record
+// left alone, both logged in in the same run: LUN 0 only on the first
+// session, every LUN on the second, per SCSI host in sysfs and per target
+// in the audit; iscsid says at its default level which row ran for which
+// session.
 func rowRecordNo(s *scenario) {
 	setGlobalAutoscan(s, "Yes")
-	s.loginWith([][2]string{{"node.session.autoscan_en", "No"}})
-	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "LUN 0 only after login")
-	assertLUN0Only(s, s.audit(), "record autoscan_en=No")
+	no, yes := s.tgt.IQN(), s.tgt.IQN()+"-alone"
+	addSecondTarget(s, yes)
+	_, err := guest.MustRun(fmt.Sprintf(`set -e
+n="iscsiadm -m node -p %[3]s -T"
+$n %[1]s -o new >/dev/null; $n %[2]s -o new >/dev/null
+$n %[1]s -o update -n node.session.autoscan_en -v No
+$n %[1]s -l; $n %[2]s -l`, no, yes, s.portal()), 2*time.Minute)
+	require.NoError(s.t, err, "two logins")
+	hosts := sessionHosts(s)
+	require.Len(s.t, hosts, 2, "two sessions: %v", hosts)
+	s.host = hosts[yes]
+	s.waitLUNs(allLUNs, 90*time.Second)
+	s.host = hosts[no]
+	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "LUN 0 only on the session of the record set to No")
+	aNo, aYes := auditTarget(s, no), auditTarget(s, yes)
+	assertLUN0Only(s, aNo, "record autoscan_en=No")
+	assert.Equal(s.t, fmtLUNs(allLUNs), fmtLUNs(aYes.luns()), "every LUN addressed on the record left alone")
+	assert.GreaterOrEqual(s.t, aYes.ReportLUNs, 1, "REPORT LUNS on the record left alone")
+	ts, err := tsharkLUNs(s.pcap, s.tgt.Port())
+	require.NoError(s.t, err)
+	assert.Equal(s.t, fmtLUNs(allLUNs), fmtLUNs(ts), "tshark: LUNs addressed on the port")
+	assertPolicyLogged(s, no, "lun0", "login, autoscan_en=No")
+	assertPolicyLogged(s, yes, "all", "login, autoscan_en=Yes")
+}
+
+// assertPolicyLogged: iscsid, run without -d, logged the policy row that
+// ran for the session to iqn, with the reason.
+func assertPolicyLogged(s *scenario, iqn, action, row string) {
+	log, err := guest.ReadFile("/tmp/iscsid.log")
+	require.NoError(s.t, err)
+	re := regexp.MustCompile(`session \d+ \[` + regexp.QuoteMeta(iqn) + ` [^\]]+\]: ` +
+		action + ` scan, row "` + regexp.QuoteMeta(row) + `": \S.*`)
+	assert.Regexp(s.t, re, log, "iscsid (default log level) names the policy row for %s", iqn)
 }
 
 // global No + AEN 3F/0E after the target adds LUN 4: LUN 0 only, no
