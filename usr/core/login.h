@@ -13,7 +13,7 @@
 #include "negotiate.h"
 #include "chap.h"
 
-#define LOGIN_NAME_MAX   224   /* iSCSI names are at most 223 bytes */
+#define LOGIN_NAMELEN    224   /* iSCSI names are at most 223 bytes */
 #define LOGIN_SECRET_MAX 256
 #define LOGIN_ADDR_MAX   256
 
@@ -52,7 +52,7 @@ struct login_result {
 	uint32_t lr_max_cmdsn;
 	uint32_t lr_statsn;                /* last StatSN received */
 	uint32_t lr_exp_statsn;            /* = lr_statsn + 1 */
-	char lr_target_alias[LOGIN_NAME_MAX];
+	char lr_target_alias[LOGIN_NAMELEN];
 	/* redirection (class 1): lr_rc == RC_LOGIN with lr_redirect set */
 	bool lr_redirect, lr_redirect_permanent;
 	char lr_redirect_host[LOGIN_ADDR_MAX];

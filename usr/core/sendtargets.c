@@ -54,14 +54,14 @@ static int st_add_target(struct st_result *r, const char *name)
 {
 	struct st_target *nt;
 
-	if (strlen(name) == 0 || strlen(name) >= LOGIN_NAME_MAX)
+	if (strlen(name) == 0 || strlen(name) >= LOGIN_NAMELEN)
 		return -EBADMSG;
 	nt = realloc(r->sr_targets, (r->sr_n + 1) * sizeof(*nt));
 	if (!nt)
 		return -ENOMEM;
 	r->sr_targets = nt;
 	memset(&nt[r->sr_n], 0, sizeof(nt[0]));
-	snprintf(nt[r->sr_n].stt_name, LOGIN_NAME_MAX, "%s", name);
+	snprintf(nt[r->sr_n].stt_name, LOGIN_NAMELEN, "%s", name);
 	r->sr_n++;
 	return 0;
 }

@@ -18,7 +18,7 @@ struct st_portal {
 };
 
 struct st_target {
-	char stt_name[LOGIN_NAME_MAX];
+	char stt_name[LOGIN_NAMELEN];
 	struct st_portal *stt_portals;
 	size_t stt_n;
 };

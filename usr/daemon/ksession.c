@@ -9,9 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-/* glibc's <limits.h> (pulled in by dirent.h) has its own LOGIN_NAME_MAX;
- * login.h's meaning (iSCSI name size) is the one used here. */
-#undef LOGIN_NAME_MAX
 #include "ksession.h"
 #include "ksession_param.h"
 #include "err.h"

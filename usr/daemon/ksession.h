@@ -13,8 +13,8 @@
  * ksess_conf_init (stock 2.1.8's iscsid.conf defaults), then set fields from
  * the record. Strings are copied by the caller into these arrays. */
 struct ksess_conf {
-	char kc_target[LOGIN_NAME_MAX];
-	char kc_initiator[LOGIN_NAME_MAX];
+	char kc_target[LOGIN_NAMELEN];
+	char kc_initiator[LOGIN_NAMELEN];
 	char kc_iface[64];                /* "default" */
 	char kc_address[LOGIN_ADDR_MAX];  /* portal address as connected */
 	uint16_t kc_port;
@@ -26,7 +26,7 @@ struct ksess_conf {
 	int kc_noop_interval, kc_noop_timeout; /* node.conn[0].timeo.noop_out_* */
 	int kc_abort_tmo, kc_lu_reset_tmo, kc_tgt_reset_tmo;
 	int kc_fast_abort;                /* node.session.iscsi.FastAbort */
-	char kc_username[LOGIN_NAME_MAX], kc_username_in[LOGIN_NAME_MAX];
+	char kc_username[LOGIN_NAMELEN], kc_username_in[LOGIN_NAMELEN];
 	char kc_password[LOGIN_SECRET_MAX], kc_password_in[LOGIN_SECRET_MAX];
 };
 void ksess_conf_init(struct ksess_conf *c);
@@ -62,32 +62,9 @@ int ksession_suspend(struct kern *k, struct ksess *ks);
  * correct if no command ever went through the kernel session. Once it has,
  * the kernel's CmdSN is ahead of the CmdSN a user-space login announced and
  * tgtd (and any RFC target) holds every command: I/O hangs after recovery
- * (seen in the lab, 6.1 kernel). Use ksession_relogin for recovery. */
+ * (seen in the lab, 6.1 kernel). Use sess_klogin (sess_klogin.h) instead. */
 int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
 		       const struct login_result *lr, int fd);
-
-/* Recovery, step 2 as it must be done with iscsi_tcp: bind the new
- * connected socket fd to the stopped kernel connection, run the login
- * (p: same ISID; lp_tsih 0 reinstates the session as stock does, the
- * target has usually dropped it with its only connection) through the
- * kernel with SEND_PDU / RECV_PDU, so the kernel's own CmdSN is the one the
- * target sees; then set the parameters and start. res gets the outcome
- * (lr_rc as login_run would give it). On failure the connection is stopped
- * again (recovery state kept) and fd is left to the caller.
- * Prefer this to a user-space login_run + ksession_reconnect: after any I/O
- * the kernel's CmdSN has moved on and the target would queue every command
- * behind the CmdSN a user-space login announced. */
-int ksession_relogin(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
-		     const struct login_params *p, int fd, struct login_result *res);
-
-/* One recovery attempt after ksession_suspend: connects to c's portal
- * (kc_address, kc_port) and runs ksession_relogin with p's ISID, names and
- * CHAP, TSIH 0. The caller loops with its backoff until
- * replacement_timeout; res says why an attempt failed (lr_redirect: connect
- * there and call ksession_relogin yourself). */
-int ksession_recover(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
-		     const struct login_params *p, int connect_timeout_ms,
-		     struct login_result *res);
 
 /* Adoption after an iscsid restart: fills ks (sid, cid, host_no; fd -1)
  * from $sysfs_root/class/iscsi_session/session<sid> and its connection.
