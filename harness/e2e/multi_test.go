@@ -89,6 +89,7 @@ done`, 10*time.Second)
 // auditTarget is the audit of the sessions to one target name only.
 func auditTarget(s *scenario, iqn string) auditReport {
 	time.Sleep(300 * time.Millisecond) // tcpdump -U writes per packet
+	require.False(s.t, s.capt.IsTruncated(), "capture passed its limit: runaway traffic")
 	r, err := auditPcap(s.pcap, s.tgt.Port(), iqn)
 	require.NoError(s.t, err)
 	s.t.Logf("audit of %s: %s", iqn, r)

@@ -19,11 +19,11 @@ import (
 )
 
 // The project initiator's sessions beyond scanning (issue 5, "What must be
-// shown"): CHAP against tgtd, a filesystem on the device, the os-brick way
+// shown"): CHAP against tgtd and the emulated target, a filesystem on the device, the os-brick way
 // of attaching one LUN of many.
 var projectSessionRows = []row{
-	{"chap-oneway-and-mutual", []string{kindTgtd}, rowCHAP},
-	{"chap-wrong-secret-24-nothing-left", []string{kindTgtd}, rowCHAPWrong},
+	{"chap-oneway-and-mutual", bothKinds, rowCHAP},
+	{"chap-wrong-secret-24-nothing-left", bothKinds, rowCHAPWrong},
 	{"filesystem-write-read-logout", []string{kindTgtd, kindEmu}, rowFilesystem},
 	{"osbrick-64-luns-one-attached", []string{kindTgtd}, rowOSBrick},
 	{"sixteen-sessions-two-concurrent-L-all", []string{kindEmu}, rowSixteen},
@@ -57,7 +57,11 @@ func tgtdAccount(port int, user, pass string, outgoing bool) error {
 // tryLogin runs a login with record settings (the record is created first
 // unless it exists) and returns output and exit code.
 func tryLogin(s *scenario, settings [][2]string) (string, int) {
-	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", s.tgt.IQN(), s.portal())
+	return tryLoginTo(s, s.tgt.IQN(), settings)
+}
+
+func tryLoginTo(s *scenario, iqn string, settings [][2]string) (string, int) {
+	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", iqn, s.portal())
 	script := node + " >/dev/null 2>&1 || " + node + " -o new >/dev/null\n"
 	for _, kv := range settings {
 		script += fmt.Sprintf("%s -o update -n %s -v %s\n", node, kv[0], kv[1])
@@ -68,10 +72,20 @@ func tryLogin(s *scenario, settings [][2]string) (string, int) {
 	return r.Stdout + r.Stderr, r.Exit
 }
 
+func chapSettings(user, pass string) [][2]string {
+	return [][2]string{{"node.session.auth.authmethod", "CHAP"},
+		{"node.session.auth.username", user}, {"node.session.auth.password", pass}}
+}
+
+// rowCHAP: one-way, then mutual CHAP logins succeed (tgtd: accounts on
+// its target; emulated: one target per CHAP hash, mutual on SHA-256).
 func rowCHAP(s *scenario) {
+	if s.kind == kindEmu {
+		rowCHAPEmu(s)
+		return
+	}
 	require.NoError(s.t, tgtdAccount(s.tgt.Port(), "alice", "alicesecret12", false))
-	out, rc := tryLogin(s, [][2]string{{"node.session.auth.authmethod", "CHAP"},
-		{"node.session.auth.username", "alice"}, {"node.session.auth.password", "alicesecret12"}})
+	out, rc := tryLogin(s, chapSettings("alice", "alicesecret12"))
 	require.Equal(s.t, 0, rc, "one-way CHAP login: %s", out)
 	assert.Contains(s.t, out, "successful.")
 	s.logout()
@@ -82,11 +96,50 @@ func rowCHAP(s *scenario) {
 	s.logout()
 }
 
+// The emulated target accepts one CHAP_A per target here, so each login
+// proves that hash (the initiator offers SHA256,SHA1,MD5 and must use the
+// one the target picks); mutual is proven by the target's answer the
+// initiator checks (a wrong password_in must fail the login).
+func rowCHAPEmu(s *scenario) {
+	cases := []struct {
+		name   string
+		alg    int
+		mutual bool
+	}{{"md5", target.CHAPMD5, false}, {"sha1", target.CHAPSHA1, false},
+		{"sha256", target.CHAPSHA256, false}, {"mutual-sha256", target.CHAPSHA256, true}}
+	for _, c := range cases {
+		cfg := target.CHAPConfig{User: "alice", Secret: "alicesecret12", Algorithms: []int{c.alg}}
+		settings := chapSettings("alice", "alicesecret12")
+		if c.alg != target.CHAPMD5 { // the initiator offers MD5 alone by default
+			settings = append(settings, [2]string{"node.session.auth.chap_algs", "SHA256,SHA1,MD5"})
+		}
+		if c.mutual {
+			cfg.MutualUser, cfg.MutualSecret = "tgtuser", "tgtsecret123"
+			settings = append(settings, [2]string{"node.session.auth.username_in", "tgtuser"},
+				[2]string{"node.session.auth.password_in", "tgtsecret123"})
+		}
+		iqn := emuCHAPTarget(s, s.tgt.IQN()+"-"+c.name, cfg)
+		out, rc := tryLoginTo(s, iqn, settings)
+		require.Equal(s.t, 0, rc, "CHAP %s login: %s", c.name, out)
+		assert.Contains(s.t, out, "successful.")
+		assert.Equal(s.t, []string{iqn}, targetsInSysfs(s), "the one session is to %s", iqn)
+		logoutOf(s, iqn)
+	}
+	iqn := s.tgt.IQN() + "-mutual-sha256"
+	out, rc := tryLoginTo(s, iqn, [][2]string{{"node.session.auth.password_in", "notthetarget1"}})
+	assert.NotEqual(s.t, 0, rc, "mutual CHAP with a wrong target secret fails: %s", out)
+	assert.Empty(s.t, targetsInSysfs(s), "no session after a failed mutual check")
+}
+
 // A wrong secret: exit 24 with stock's words, no session, no SCSI host.
 func rowCHAPWrong(s *scenario) {
-	require.NoError(s.t, tgtdAccount(s.tgt.Port(), "alice", "alicesecret12", false))
-	out, rc := tryLogin(s, [][2]string{{"node.session.auth.authmethod", "CHAP"},
-		{"node.session.auth.username", "alice"}, {"node.session.auth.password", "wrongsecret12"}})
+	iqn := s.tgt.IQN()
+	if s.kind == kindEmu {
+		iqn = emuCHAPTarget(s, iqn+"-chap", target.CHAPConfig{User: "alice", Secret: "alicesecret12"})
+	} else {
+		require.NoError(s.t, tgtdAccount(s.tgt.Port(), "alice", "alicesecret12", false))
+	}
+	out, rc := tryLoginTo(s, iqn, chapSettings("alice", "wrongsecret12"))
 	assert.Equal(s.t, 24, rc, "exit code: %s", out)
 	assert.Contains(s.t, out, "iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)")
 	assert.Contains(s.t, out, "iscsiadm: Could not log into all portals")
@@ -125,16 +178,12 @@ umount /mnt/p; rm -f /tmp/payload`, dev)
 // os-brick style: 64 LUNs exported, autoscan_en=No, attach LUN 42 with
 // --rescan --lun, use it, log out: only LUNs 0 and 42 ever addressed.
 func rowOSBrick(s *scenario) {
-	for l := maxLUN + 1; l < 64; l++ {
-		require.NoError(s.t, s.tgt.AddLUN(l))
-	}
+	osbrickExport64(s)
 	s.loginWith([][2]string{{"node.session.autoscan_en", "No"}})
 	require.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()))
 	_, err := guest.MustRun(fmt.Sprintf("iscsiadm -m session -r %d --rescan --lun 42", s.sid()), 60*time.Second)
 	require.NoError(s.t, err)
-	dev := s.blockDev(42)
-	_, err = guest.MustRun(fmt.Sprintf("dd if=/dev/zero of=%[1]s bs=4k count=16 oflag=direct 2>/dev/null && dd if=%[1]s of=/dev/null bs=4k count=16 2>/dev/null", dev), time.Minute)
-	require.NoError(s.t, err, "I/O on LUN 42")
+	osbrickUse(s, 42)
 	s.logout()
 	a := s.audit()
 	assert.Zero(s.t, a.ReportLUNs, "no REPORT LUNS")
@@ -142,6 +191,20 @@ func rowOSBrick(s *scenario) {
 	clean, bad := s.verdict(a, 0, 42)
 	assert.True(s.t, clean)
 	assert.Empty(s.t, bad)
+}
+
+// osbrickExport64 grows the scenario's target to LUNs 0-63.
+func osbrickExport64(s *scenario) {
+	for l := maxLUN + 1; l < 64; l++ {
+		require.NoError(s.t, s.tgt.AddLUN(l))
+	}
+}
+
+// osbrickUse writes and reads 64 KiB of LUN lun, as a volume attach would.
+func osbrickUse(s *scenario, lun uint64) {
+	dev := s.blockDev(lun)
+	_, err := guest.MustRun(fmt.Sprintf("dd if=/dev/zero of=%[1]s bs=4k count=16 oflag=direct 2>/dev/null && dd if=%[1]s of=/dev/null bs=4k count=16 2>/dev/null", dev), time.Minute)
+	require.NoError(s.t, err, "I/O on LUN %d", lun)
 }
 
 func emu(s *scenario) *labtarget.EmuTarget {

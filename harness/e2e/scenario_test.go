@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -269,4 +270,9 @@ func equalLUNs(a, b []uint64) bool {
 	return reflect.DeepEqual(fmtLUNs(a), fmtLUNs(b))
 }
 
-func fmtLUNs(l []uint64) string { return fmt.Sprint(l) }
+// fmtLUNs prints l in numeric order (sysfs lists 10 before 2).
+func fmtLUNs(l []uint64) string {
+	c := append([]uint64(nil), l...)
+	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })
+	return fmt.Sprint(c)
+}
