@@ -34,8 +34,7 @@ TEST_SRC   := $(wildcard usr/tests/test_*.c)
 rel  = $(patsubst %.c,build/rel/%.o,$(1))
 asan = $(patsubst %.c,build/asan/%.o,$(1))
 
-HAVE_DAEMON := $(wildcard usr/daemon/main.c)
-BINS := usr/iscsiadm $(if $(HAVE_DAEMON),usr/iscsid)
+BINS := usr/iscsiadm usr/iscsid
 TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 
 # Go lives in /usr/local/go on the project's machines.
@@ -96,11 +95,11 @@ check-c: $(TESTS)
 check-sh: all
 	@sh usr/tests/run-sh.sh
 check-go:
-	@if [ -f harness/go.mod ]; then cd harness && go vet ./... && go test -race -count=1 ./... \
-	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi; fi
+	cd harness && go vet ./... && go test -race -count=1 ./... \
+	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi
 
 # lunwatch analyze vs tshark -Y scsi on synthetic captures (needs tshark).
-bench-harness:
+bench-harness: deps
 	cd harness && go build -o ../build/lunwatch ./cmd/lunwatch
 	build/lunwatch bench --dir $${TMPDIR:-/tmp} --sizes 50MB,200MB
 
