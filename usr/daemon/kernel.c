@@ -13,7 +13,7 @@
 
 extern char **environ;
 
-static const char *sysfs_root_or_default(const char *root)
+const char *kernel_sysfs_root(const char *root)
 {
 	const char *env;
 
@@ -55,7 +55,7 @@ static void load_module(const char *name)
 
 int kernel_transport_handle(const char *sysfs_root, const char *name, uint64_t *handle)
 {
-	const char *root = sysfs_root_or_default(sysfs_root);
+	const char *root = kernel_sysfs_root(sysfs_root);
 	int rc = read_handle(root, name, handle);
 
 	if (rc != RC_OK && strcmp(root, "/sys") == 0) {

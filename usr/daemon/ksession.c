@@ -123,12 +123,6 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *ks_sysfs_root(void)
-{
-	const char *env = getenv("ISCSI_SYSFS_ROOT");
-	return env && *env ? env : "/sys";
-}
-
 /* After an async destroy: the session is really gone (SCSI devices
  * removed) when its sysfs directory is. */
 static int wait_session_gone(uint32_t sid, int timeout_ms)
@@ -137,7 +131,7 @@ static int wait_session_gone(uint32_t sid, int timeout_ms)
 	int64_t end = mono_ms() + timeout_ms;
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u", ks_sysfs_root(), sid);
+	snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u", kernel_sysfs_root(NULL), sid);
 	while (stat(path, &st) == 0) {
 		if (mono_ms() > end) {
 			log_warn("session %u: still in sysfs %d ms after destroy", sid, timeout_ms);
@@ -272,7 +266,7 @@ static int conn_of_session(const char *root, uint32_t sid, uint32_t *cid)
 
 int ksession_adopt(const char *sysfs_root, uint32_t sid, struct ksess *ks)
 {
-	const char *root = sysfs_root ? sysfs_root : ks_sysfs_root();
+	const char *root = kernel_sysfs_root(sysfs_root);
 	int rc;
 
 	ks_reset(ks);

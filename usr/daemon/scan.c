@@ -5,22 +5,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "scan.h"
+#include "kernel.h"
 #include "err.h"
 #include "log.h"
-
-static const char *scan_root(const char *root)
-{
-	const char *env;
-
-	if (root)
-		return root;
-	env = getenv("ISCSI_SYSFS_ROOT");
-	return env && *env ? env : "/sys";
-}
 
 /* Existing attribute only: never create files in a (fake) sysfs. */
 static int write_attr(const char *path, const char *val)
@@ -65,7 +55,7 @@ int scan_host_write(const char *sysfs_root, uint32_t host_no, const char *spec)
 	char path[512];
 	int e;
 
-	snprintf(path, sizeof(path), "%s/class/scsi_host/host%u/scan", scan_root(sysfs_root), host_no);
+	snprintf(path, sizeof(path), "%s/class/scsi_host/host%u/scan", kernel_sysfs_root(sysfs_root), host_no);
 	e = write_attr(path, spec);
 	if (e == 0) {
 		log_debug("scan: host%u: wrote \"%s\"", host_no, spec);
@@ -87,7 +77,7 @@ static int dev_on_host(const char *name, uint32_t host_no)
 
 int scan_refresh_host(const char *sysfs_root, uint32_t host_no, int *ndev)
 {
-	const char *root = scan_root(sysfs_root);
+	const char *root = kernel_sysfs_root(sysfs_root);
 	char dir[512], path[1024];
 	struct dirent *e;
 	int n = 0, failed = 0;
