@@ -27,11 +27,11 @@ package main
 
 import (
 	"flag"
-	"regexp"
-	"strconv"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +98,7 @@ wait; cat /tmp/k.log`,
 
 var tgtdWant = map[string][]string{
 	"login-no": {"scsi_device: 0:0:0:0\n", "ksession_stop                ok", "scsi_device:\nexit=0"},
-	"recover": {"WRITE_OK", "READ_OK", "relogin via kernel           ok", "0:0:0:3", "exit=0"},
+	"recover":  {"WRITE_OK", "READ_OK", "relogin via kernel           ok", "0:0:0:3", "exit=0"},
 	"adopt": {"ksession_adopt               ok", "startup, autoscan_en=Yes", "refreshed 1 device(s)",
 		"ksession_stop                ok", "exit=0", "sessions=0"},
 }
