@@ -38,7 +38,7 @@ func filterProgram(ports []uint16, dropOutgoing bool) ([]bpf.RawInstruction, err
 	p.add(bpf.LoadAbsolute{Off: 56, Size: 2})
 	p.ports(ports, "accept", "drop")
 	p.label("accept")
-	p.add(bpf.RetConstant{Val: 262144})
+	p.add(bpf.RetConstant{Val: snapLen})
 	p.label("drop")
 	p.add(bpf.RetConstant{Val: 0})
 	return p.assemble()
