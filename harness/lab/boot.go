@@ -29,8 +29,7 @@ type Guest struct {
 	ConsoleLog  string
 	AgentPort   int     // host loopback port forwarded to the agent
 	BootSeconds float64 // qemu start until the agent answered
-	Initiator   string
-	project     bool // the image has /project/sbin
+	project     bool    // the image has /project/sbin
 	cmd         *exec.Cmd
 	exited      chan error
 }
@@ -44,7 +43,6 @@ func (g *Guest) SetInitiator(which string) error {
 	case which != "project" && which != "stock":
 		return fmt.Errorf("lab: unknown initiator %q", which)
 	}
-	g.Initiator = which
 	g.Client.SetInitiator(which)
 	return nil
 }
@@ -73,7 +71,7 @@ func Boot(o BootOptions) (*Guest, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Guest{ConsoleLog: o.ConsoleLog, AgentPort: port, Initiator: o.Initiator,
+	g := &Guest{ConsoleLog: o.ConsoleLog, AgentPort: port,
 		project: o.Image.Project, exited: make(chan error, 1)}
 	g.cmd = exec.Command("qemu-system-x86_64", qemuArgs(o, port)...)
 	g.cmd.Stdout, g.cmd.Stderr = os.Stderr, os.Stderr
