@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"autoscan/harness/lab"
 	"autoscan/harness/lab/labtarget"
 	"autoscan/harness/target"
 )
@@ -89,7 +90,7 @@ done`, 10*time.Second)
 // auditTarget is the audit of the sessions to one target name only.
 func auditTarget(s *scenario, iqn string) auditReport {
 	time.Sleep(300 * time.Millisecond) // tcpdump -U writes per packet
-	require.False(s.t, s.capt.IsTruncated(), "capture passed its limit: runaway traffic")
+	require.False(s.t, s.capt.IsTruncated(), "capture passed %d MB: runaway traffic", lab.CaptureLimit>>20)
 	r, err := auditPcap(s.pcap, s.tgt.Port(), iqn)
 	require.NoError(s.t, err)
 	s.t.Logf("audit of %s: %s", iqn, r)
