@@ -44,6 +44,8 @@ static int32_t attr_i32(const struct sysfs_dirs *d, const char *dir, const char 
 static void read_timeouts(struct iscsi_session *se, const struct sysfs_dirs *d)
 {
 	char rel[96];
+	long long v;
+	int err;
 
 	se->se_recovery_tmo = attr_i32(d, d->sess, "recovery_tmo");
 	se->se_lu_reset_tmo = attr_i32(d, d->sess, "lu_reset_tmo");
@@ -53,7 +55,11 @@ static void read_timeouts(struct iscsi_session *se, const struct sysfs_dirs *d)
 	/* -1 is the kernel's "created by firmware"; a missing attribute
 	 * means the kernel cannot tell, which iscsiadm counts as userspace. */
 	snprintf(rel, sizeof(rel), "%s/creator", d->sess);
-	se->se_creator = usr_sysfs_exists(d->root, rel) ? attr_i32(d, d->sess, "creator") : 0;
+	err = usr_sysfs_read_ll(d->root, rel, &v);
+	if (err == ENOENT)
+		se->se_creator = 0;
+	else
+		se->se_creator = (err || v < INT32_MIN || v > INT32_MAX) ? -1 : (int32_t)v;
 }
 
 static void read_nego(struct iscsi_session *se, const struct sysfs_dirs *d)
@@ -92,7 +98,6 @@ static void fill_portals(struct iscsi_session *se)
 
 static int read_strings(struct iscsi_session *se, const struct sysfs_dirs *d)
 {
-	se->se_target = attr_str(d, d->sess, "targetname");
 	se->se_user = attr_str(d, d->sess, "username");
 	se->se_pass = attr_str(d, d->sess, "password");
 	se->se_user_in = attr_str(d, d->sess, "username_in");
@@ -101,7 +106,7 @@ static int read_strings(struct iscsi_session *se, const struct sysfs_dirs *d)
 	se->se_paddr = attr_str(d, d->conn, "persistent_address");
 	se->se_addr = attr_str(d, d->conn, "address");
 	se->se_conn_state = attr_str(d, d->conn, "state");
-	if (!se->se_target || !se->se_user || !se->se_pass || !se->se_user_in ||
+	if (!se->se_user || !se->se_pass || !se->se_user_in ||
 	    !se->se_pass_in || !se->se_state || !se->se_paddr || !se->se_addr ||
 	    !se->se_conn_state)
 		return LIBISCSI_ERR_NOMEM;
@@ -111,14 +116,18 @@ static int read_strings(struct iscsi_session *se, const struct sysfs_dirs *d)
 static int session_read(struct iscsi_context *ctx, struct iscsi_session *se,
 			const struct sysfs_dirs *d)
 {
-	char rel[96];
+	char rel[96], buf[4096];
 	int rc, err;
 
+	/* read once: a missing targetname means no usable session */
 	snprintf(rel, sizeof(rel), "%s/targetname", d->sess);
-	if (!usr_sysfs_exists(d->root, rel)) {
+	err = usr_sysfs_read(d->root, rel, buf, sizeof(buf));
+	if (err == ENOENT || err == ENOTDIR) {
 		usr_err(ctx, "session%" PRIu32 ": no targetname in sysfs", se->se_sid);
 		return LIBISCSI_ERR_SYSFS_LOOKUP;
 	}
+	if (!(se->se_target = strdup(buf)))
+		return LIBISCSI_ERR_NOMEM;
 	if ((rc = read_strings(se, d)) != LIBISCSI_OK)
 		return rc;
 	read_timeouts(se, d);

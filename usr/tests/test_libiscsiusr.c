@@ -1,6 +1,7 @@
 /* libopeniscsiusr on the fake sysfs trees of usr/tests/data/sysfs (run from
  * the top directory, as make check does): context and logging, sessions of
  * a healthy machine, a session in recovery, no session at all. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "t.h"
@@ -216,6 +217,32 @@ static void test_sysfs_edge(void)
 	T_STREQ(buf, "2.0-870");
 }
 
+/* A copy of two-sessions without session1's creator (the kernel cannot
+ * tell: userspace, 0) and without session2's targetname (not usable). */
+static void test_missing_attrs(void)
+{
+	char dir[] = "/tmp/usrtest.XXXXXX", cmd[256], tree[64];
+	struct iscsi_context *ctx;
+	struct iscsi_session *se = NULL;
+
+	T_CHECK(mkdtemp(dir) != NULL);
+	snprintf(tree, sizeof(tree), "%s/t", dir);
+	snprintf(cmd, sizeof(cmd), "cp -a " TREES "two-sessions %s && cd %s/class/iscsi_session && "
+		 "rm session1/creator session2/targetname", tree, tree);
+	T_INTEQ(system(cmd), 0);
+	ctx = ctx_on(tree);
+	T_INTEQ(iscsi_session_get(ctx, 1, &se), LIBISCSI_OK);
+	if (se)
+		T_INTEQ(iscsi_session_creator_get(se), 0);
+	iscsi_session_free(se);
+	se = (struct iscsi_session *)1;
+	T_INTEQ(iscsi_session_get(ctx, 2, &se), LIBISCSI_ERR_SYSFS_LOOKUP);
+	T_CHECK(se == NULL);
+	iscsi_context_free(ctx);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	T_INTEQ(system(cmd), 0);
+}
+
 int main(void)
 {
 	T_RUN(test_context);
@@ -224,5 +251,6 @@ int main(void)
 	T_RUN(test_recovery);
 	T_RUN(test_empty);
 	T_RUN(test_sysfs_edge);
+	T_RUN(test_missing_attrs);
 	return T_DONE();
 }
