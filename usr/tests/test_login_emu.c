@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "t.h"
+#include "t_port.h"
 #include "login.h"
 #include "net.h"
 #include "err.h"
@@ -22,28 +23,6 @@
 static int g_port[2];
 static pid_t g_tgt[2];
 static char g_dir[64];
-
-static int port_free(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	int ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
-}
-
-static int free_port(int avoid)
-{
-	int first = rand() % 10;
-	for (int i = 0; i < 10; i++) {
-		int p = 3300 + (first + i) % 10;
-		if (p != avoid && port_free(p))
-			return p;
-	}
-	return -1;
-}
 
 static pid_t emu_run(const char *bin, int port, bool mutual)
 {
@@ -58,7 +37,7 @@ static pid_t emu_run(const char *bin, int port, bool mutual)
 		      mutual ? "-mutual" : (char *)NULL, "tgtname:tgtsecret123", (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; port_free(port); i++) {  /* wait until it listens */
+	for (int i = 0; t_port_free(port); i++) {  /* wait until it listens */
 		if (i > 100)
 			return -1;
 		usleep(50000);
@@ -77,7 +56,7 @@ static int emu_start(void)
 	if (system(cmd) != 0)
 		return -1;
 	for (int m = 0; m < 2; m++) {
-		g_port[m] = free_port(m ? g_port[0] : -1);
+		g_port[m] = t_free_port(m ? g_port[0] : -1);
 		if (g_port[m] < 0 || (g_tgt[m] = emu_run(bin, g_port[m], m == 1)) <= 0)
 			return -1;
 	}

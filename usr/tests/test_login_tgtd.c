@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "t.h"
+#include "t_port.h"
 #include "login.h"
 #include "net.h"
 #include "err.h"
@@ -24,17 +25,6 @@
 static int g_port;
 static pid_t g_tgtd;
 static char g_dir[64];
-
-static int port_free(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	int ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
-}
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -51,11 +41,7 @@ static int sh(const char *fmt, ...)
 
 static int tgt_setup(void)
 {
-	/* random start, so test runs started together rarely collide */
-	int first = rand() % 10, i;
-	for (i = 0; i < 10 && !port_free(g_port = 3300 + (first + i) % 10); i++)
-		;
-	if (i == 10 || !mkdtemp(strcpy(g_dir, "/tmp/h2login.XXXXXX")))
+	if ((g_port = t_free_port(-1)) < 0 || !mkdtemp(strcpy(g_dir, "/tmp/h2login.XXXXXX")))
 		return -1;
 	g_tgtd = fork();
 	if (g_tgtd == 0) {
