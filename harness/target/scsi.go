@@ -146,16 +146,11 @@ func (d *device) reportLUNs(cdb []byte) Result {
 }
 
 // EncodeLUN gives the 8-byte LUN field for a target LUN number: peripheral
-// device addressing below 256, flat space addressing up to 16383.
+// device addressing below 256, flat space addressing up to 16383
+// (iscsi.FlatLUN, as a slice).
 func EncodeLUN(n uint16) []byte {
-	b := make([]byte, 8)
-	if n < 256 {
-		b[1] = byte(n)
-	} else {
-		b[0] = 0x40 | byte(n>>8)&0x3f
-		b[1] = byte(n)
-	}
-	return b
+	b := iscsi.FlatLUN(n)
+	return b[:]
 }
 
 // DecodeLUN turns an 8-byte LUN field back into a target LUN number. ok
@@ -182,10 +177,7 @@ func DecodeLUN(b []byte) (n uint16, ok bool) {
 
 // LinuxLUN is the number Linux's scsilun_to_int gives the LUN field for n
 // (flat addressing keeps its method bits: target LUN 256 is Linux 16640).
-func LinuxLUN(n uint16) uint64 {
-	b := EncodeLUN(n)
-	return uint64(b[0])<<8 | uint64(b[1])
-}
+func LinuxLUN(n uint16) uint64 { return iscsi.LUNToInt(iscsi.FlatLUN(n)) }
 
 // rwArgs decodes LBA and block count from READ/WRITE 6/10/12/16 CDBs.
 // ok is false when a field the target does not support is set
