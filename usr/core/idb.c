@@ -241,30 +241,6 @@ static int read_node_file(const struct idb *db, const char *path, struct rec **o
 	return RC_OK;
 }
 
-static int dot_filter(const struct dirent *d)
-{
-	return d->d_name[0] != '.' && !strstr(d->d_name, ".tmp.");
-}
-
-/* Sorted entries of a directory; 0 entries if it does not exist. */
-static int list_dir(const char *dir, struct dirent ***ents)
-{
-	int n = scandir(dir, ents, dot_filter, alphasort);
-
-	if (n < 0) {
-		*ents = NULL;
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	}
-	return n;
-}
-
-static void free_ents(struct dirent **ents, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(ents[i]);
-	free(ents);
-}
-
 struct visit {
 	const struct idb *v_db;
 	const struct idb_match *v_m;
@@ -301,7 +277,7 @@ static void visit_portal(struct visit *v, const char *path)
 		visit_file(v, path);
 		return;
 	}
-	n = list_dir(path, &ents);
+	n = idb_list_dir(path, &ents);
 	for (int i = 0; i < n; i++) {
 		char *p = NULL;
 
@@ -309,13 +285,13 @@ static void visit_portal(struct visit *v, const char *path)
 			visit_file(v, p);
 		free(p);
 	}
-	free_ents(ents, n);
+	idb_ents_free(ents, n);
 }
 
 static int visit_target(struct visit *v, const char *tdir)
 {
 	struct dirent **ents;
-	int n = list_dir(tdir, &ents);
+	int n = idb_list_dir(tdir, &ents);
 
 	if (n < 0)
 		return RC_IDBM;
@@ -326,7 +302,7 @@ static int visit_target(struct visit *v, const char *tdir)
 			visit_portal(v, p);
 		free(p);
 	}
-	free_ents(ents, n);
+	idb_ents_free(ents, n);
 	return RC_OK;
 }
 
@@ -340,7 +316,7 @@ int idb_node_foreach(struct idb *db, const struct idb_match *m,
 
 	if (asprintf(&nodes, "%s/nodes", db->db_root) < 0)
 		return RC_NOMEM;
-	n = list_dir(nodes, &ents);
+	n = idb_list_dir(nodes, &ents);
 	if (n < 0)
 		rc = RC_IDBM;
 	for (int i = 0; i < n; i++) {
@@ -352,7 +328,7 @@ int idb_node_foreach(struct idb *db, const struct idb_match *m,
 			visit_target(&v, p);
 		free(p);
 	}
-	free_ents(ents, n > 0 ? n : 0);
+	idb_ents_free(ents, n > 0 ? n : 0);
 	free(nodes);
 	if (nfound)
 		*nfound = v.v_found;
@@ -509,14 +485,14 @@ static void unlink_links(struct idb *db, const char *name)
 	free(p);
 	if (asprintf(&dir, "%s/send_targets", db->db_root) < 0)
 		return;
-	n = list_dir(dir, &ents);
+	n = idb_list_dir(dir, &ents);
 	for (int i = 0; i < n; i++) {
 		p = NULL;
 		if (asprintf(&p, "%s/%s/%s", dir, ents[i]->d_name, name) >= 0)
 			unlink(p);
 		free(p);
 	}
-	free_ents(ents, n > 0 ? n : 0);
+	idb_ents_free(ents, n > 0 ? n : 0);
 	free(dir);
 }
 

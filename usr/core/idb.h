@@ -93,5 +93,10 @@ int idb_match_node(const struct idb_match *m, const struct rec *r);
 int idb_file_read(const char *path, char **text);
 int idb_file_write(const char *path, const char *text);
 int idb_mkdirs(const char *dir);
+/* Sorted entries of a directory without dot files and write temporaries;
+ * 0 if it does not exist, -1 on other errors (*ents NULL then). */
+struct dirent;
+int idb_list_dir(const char *dir, struct dirent ***ents);
+void idb_ents_free(struct dirent **ents, int n);
 
 #endif

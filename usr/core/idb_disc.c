@@ -131,39 +131,50 @@ static int split_portal_dir(const char *name, char *addr, size_t len, int *port)
 	return RC_OK;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
+/* Reads one entry of a record directory into *out; anything else skips it. */
+typedef int (*ent_read_fn)(struct idb *db, const char *name, struct rec **out);
+
+/* Visits the records of <root>/<sub> in name order; counts into *found.
+ * Returns the callback's non-zero stop value, else 0. */
+static int foreach_ent(struct idb *db, const char *sub, ent_read_fn rd,
+		       idb_rec_fn fn, void *arg, size_t *found)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	struct dirent **ents = NULL;
+	char *dir = NULL;
+	int n, stop = 0;
+
+	if (asprintf(&dir, "%s/%s", db->db_root, sub) < 0)
+		return RC_NOMEM;
+	n = idb_list_dir(dir, &ents);
+	for (int i = 0; i < n && !stop; i++) {
+		struct rec *r = NULL;
+
+		if (rd(db, ents[i]->d_name, &r) == RC_OK) {
+			(*found)++;
+			stop = fn ? fn(r, arg) : 0;
+			rec_free(r);
+		}
+	}
+	idb_ents_free(ents, n);
+	free(dir);
+	return stop;
 }
 
-static int no_dots(const struct dirent *d)
+static int read_disc_ent(struct idb *db, const char *name, struct rec **out)
 {
-	return d->d_name[0] != '.' && !strstr(d->d_name, ".tmp.");
+	char addr[256];
+	int port;
+
+	if (split_portal_dir(name, addr, sizeof(addr), &port) != RC_OK)
+		return RC_INVAL;
+	return idb_disc_read(db, addr, port, out);
 }
 
 int idb_disc_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
 {
-	struct dirent **ents = NULL;
-	char *dir = NULL, addr[256];
 	size_t found = 0;
-	int n, stop = 0, port;
+	int stop = foreach_ent(db, "send_targets", read_disc_ent, fn, arg, &found);
 
-	if (asprintf(&dir, "%s/send_targets", db->db_root) < 0)
-		return RC_NOMEM;
-	n = scandir(dir, &ents, no_dots, by_name);
-	for (int i = 0; i < n; i++) {
-		struct rec *r = NULL;
-
-		if (!stop && split_portal_dir(ents[i]->d_name, addr, sizeof(addr), &port) == RC_OK &&
-		    idb_disc_read(db, addr, port, &r) == RC_OK) {
-			found++;
-			stop = fn ? fn(r, arg) : 0;
-			rec_free(r);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	free(dir);
 	if (nfound)
 		*nfound = found;
 	return stop;
@@ -201,7 +212,7 @@ int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out
 
 	if (asprintf(&dir, "%s/send_targets/%s,%d", db->db_root, addr, port) < 0)
 		return RC_NOMEM;
-	ne = scandir(dir, &ents, no_dots, by_name);
+	ne = idb_list_dir(dir, &ents);
 	for (int i = 0; i < ne; i++) {
 		struct idb_match m;
 		struct rec **got = NULL, **grown;
@@ -220,9 +231,8 @@ int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out
 				idb_recs_free(got, ng);
 			}
 		}
-		free(ents[i]);
 	}
-	free(ents);
+	idb_ents_free(ents, ne);
 	free(dir);
 	*out = all;
 	*n = cnt;
@@ -299,31 +309,19 @@ int idb_iface_delete(struct idb *db, const char *name)
 	return rc;
 }
 
+/* A file named like a built-in is not listed: the built-in stands for it. */
+static int read_iface_ent(struct idb *db, const char *name, struct rec **out)
+{
+	return iface_is_builtin(name) ? RC_INVAL : idb_iface_read(db, name, out);
+}
+
 int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
 {
 	static const char *const builtins[] = { "default", "iser" };
-	struct dirent **ents = NULL;
-	char *dir = NULL;
 	size_t found = 0;
-	int n, stop = 0;
-
 	/* stock lists ifaces/ first, then its two built-ins */
-	if (asprintf(&dir, "%s/ifaces", db->db_root) < 0)
-		return RC_NOMEM;
-	n = scandir(dir, &ents, no_dots, by_name);
-	for (int i = 0; i < n; i++) {
-		struct rec *r = NULL;
+	int stop = foreach_ent(db, "ifaces", read_iface_ent, fn, arg, &found);
 
-		if (!stop && !iface_is_builtin(ents[i]->d_name) &&
-		    idb_iface_read(db, ents[i]->d_name, &r) == RC_OK) {
-			found++;
-			stop = fn ? fn(r, arg) : 0;
-			rec_free(r);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	free(dir);
 	for (size_t i = 0; i < 2 && !stop; i++) {
 		struct rec *r = iface_builtin(builtins[i]);
 

@@ -1,5 +1,6 @@
 /* File edge of the record database: whole-file reads, atomic writes,
  * directory creation and the writer lock. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -160,4 +161,28 @@ void idb_unlock(struct idb *db)
 		close(db->db_lockfd);
 	}
 	db->db_lockfd = -1;
+}
+
+/* Temporary files of an unfinished atomic write are no entries. */
+static int dot_filter(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && !strstr(d->d_name, ".tmp.");
+}
+
+int idb_list_dir(const char *dir, struct dirent ***ents)
+{
+	int n = scandir(dir, ents, dot_filter, alphasort);
+
+	if (n < 0) {
+		*ents = NULL;
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	}
+	return n;
+}
+
+void idb_ents_free(struct dirent **ents, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
 }
