@@ -4,14 +4,8 @@
 # name is bound by the launcher first, so an iscsid that tried to bind it
 # itself would fail with EADDRINUSE and never answer. Also: a LISTEN_PID
 # naming another process is ignored (iscsid binds its own socket).
-set -u
-top=$(pwd)
-tmp=$(mktemp -d)
-export ISCSI_ETC_DIR="$tmp/etc" ISCSI_SYSFS_ROOT="$tmp/sys" ISCSID_IPC_NAME="iscsid_act_test_$$"
-mkdir -p "$ISCSI_ETC_DIR" "$ISCSI_SYSFS_ROOT/class/iscsi_session"
-echo "InitiatorName=iqn.2026-01.test:act" > "$ISCSI_ETC_DIR/initiatorname.iscsi"
-PY=/usr/bin/python3; [ -x $PY ] || PY=python3
-py="$PY $top/usr/tests/sh/iscsid_ipc.py"
+. usr/tests/sh/iscsid_common.sh
+iscsid_env act
 fail=0
 pid=
 
@@ -31,27 +25,12 @@ env = dict(os.environ, LISTEN_PID=str(os.getpid()), LISTEN_FDS="1")
 os.execve(exe, [exe, "-f", "-n", "-d", "1"], env)
 EOF
 pid=$!
-
-i=0
-until [ "$($py ping)" = "rc=0" ]; do
-	i=$((i + 1))
-	if [ $i -ge 50 ]; then
-		echo "FAIL: activated iscsid did not answer"; cat "$tmp/log"; exit 1
-	fi
-	sleep 0.1
-done
+wait_ping "$tmp/log" "activated iscsid did not answer"
 grep -q "can not create IPC socket" "$tmp/log" && { echo "FAIL: bound its own"; fail=1; }
 kill $pid; wait $pid 2>/dev/null; pid=
 
 # LISTEN_PID of someone else: not ours, so iscsid binds the name itself
 LISTEN_PID=1 LISTEN_FDS=1 "${ISCSID:-$top/usr/iscsid}" -f -n 2> "$tmp/log2" 3>/dev/null &
 pid=$!
-i=0
-until [ "$($py ping)" = "rc=0" ]; do
-	i=$((i + 1))
-	if [ $i -ge 50 ]; then
-		echo "FAIL: iscsid with foreign LISTEN_PID did not serve"; cat "$tmp/log2"; exit 1
-	fi
-	sleep 0.1
-done
+wait_ping "$tmp/log2" "iscsid with foreign LISTEN_PID did not serve"
 exit $fail

@@ -2,14 +2,8 @@
 # iscsid's process handling on the host: --version/--help/bad options as
 # stock words them, daemonising (the parent exits 0 once the child serves),
 # the locked pid file keeping a second iscsid out, SIGTERM removing it.
-set -u
-top=$(pwd)
-tmp=$(mktemp -d)
-export ISCSI_ETC_DIR="$tmp/etc" ISCSI_SYSFS_ROOT="$tmp/sys" ISCSID_IPC_NAME="iscsid_daemon_test_$$"
-mkdir -p "$ISCSI_ETC_DIR" "$ISCSI_SYSFS_ROOT/class/iscsi_session"
-echo "InitiatorName=iqn.2026-01.test:daemon" > "$ISCSI_ETC_DIR/initiatorname.iscsi"
-PY=/usr/bin/python3; [ -x $PY ] || PY=python3
-py="$PY $top/usr/tests/sh/iscsid_ipc.py"
+. usr/tests/sh/iscsid_common.sh
+iscsid_env daemon
 D="$top/usr/iscsid"
 fail() { echo "FAIL: $*"; exit 1; }
 cleanup() { [ -s "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null; rm -rf "$tmp"; }

@@ -3,26 +3,15 @@
 # requests are answered, every kind of malformed request is refused with
 # RC_INVALID_MGMT_REQ (16) and logged, the daemon keeps serving afterwards,
 # and a non-root peer is refused with RC_ACCESS (13).
-set -u
-top=$(pwd)
-tmp=$(mktemp -d)
-export ISCSI_ETC_DIR="$tmp/etc" ISCSI_SYSFS_ROOT="$tmp/sys" ISCSID_IPC_NAME="iscsid_ipc_test_$$"
-mkdir -p "$ISCSI_ETC_DIR" "$ISCSI_SYSFS_ROOT/class/iscsi_session"
-echo "InitiatorName=iqn.2026-01.test:ipc" > "$ISCSI_ETC_DIR/initiatorname.iscsi"
-PY=/usr/bin/python3; [ -x $PY ] || PY=python3
-py="$PY $top/usr/tests/sh/iscsid_ipc.py"
+. usr/tests/sh/iscsid_common.sh
+iscsid_env ipc
 fail=0
 
 "${ISCSID:-$top/usr/iscsid}" -f -n -d 2 2> "$tmp/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
-i=0
-until [ "$($py ping)" = "rc=0" ]; do
-	i=$((i + 1))
-	[ $i -lt 50 ] || { echo "iscsid did not come up"; cat "$tmp/log"; exit 1; }
-	sleep 0.1
-done
+wait_ping "$tmp/log" "iscsid did not come up"
 
 expect() {  # case expected-output
 	got=$($py "$1")
