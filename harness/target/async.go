@@ -41,7 +41,7 @@ func ParseHostile(s string) (Hostile, error) {
 
 // hostileBytes rewrites a serialised PDU for the modes that corrupt the
 // header itself (digests, if any, then no longer match either).
-func hostileBytes(h Hostile, b []byte, _ uint32) []byte {
+func hostileBytes(h Hostile, b []byte) []byte {
 	switch h {
 	case HostileBadLength:
 		n := (int(b[5])<<16 | int(b[6])<<8 | int(b[7])) + 64<<10

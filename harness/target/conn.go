@@ -161,7 +161,7 @@ func (c *conn) writeLocked(p *iscsi.PDU) error {
 		return err
 	}
 	if h := c.srv.hostileMode(); h != HostileNone && c.login != nil && c.login.done {
-		b = hostileBytes(h, b, c.params.MaxRecvDSL)
+		b = hostileBytes(h, b)
 	}
 	_, err = c.nc.Write(b)
 	return err
