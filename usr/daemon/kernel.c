@@ -10,6 +10,8 @@
 #include "kernel.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
+#include "pdu.h"
 
 extern char **environ;
 
@@ -275,4 +277,23 @@ void kevents_close(struct kevents *ke)
 int kevents_read(struct kevents *ke, struct nl_event *ev, int timeout_ms)
 {
 	return nl_recv(&ke->ke_nl, ke->ke_buf, NL_BUF_MAX, ev, timeout_ms);
+}
+
+int kevents_wait_pdu(struct kevents *ke, uint32_t sid, uint8_t op, int64_t end,
+		     struct nl_event *ev)
+{
+	for (;;) {
+		int64_t left = end - net_now_ms();
+		int rc = kevents_read(ke, ev, left > 0 ? (int)left : 0);
+
+		if (rc == RC_TRANS_TIMEOUT || rc == RC_TRANS)
+			return rc;
+		if (rc != RC_OK || ev->ne_sid != sid)
+			continue;
+		if (ev->ne_type == NL_K_CONN_ERROR)
+			return RC_TRANS;
+		if (ev->ne_type == NL_K_RECV_PDU && ev->ne_data_len >= PDU_BHS_LEN &&
+		    (ev->ne_data[0] & PDU_OP_MASK) == op)
+			return RC_OK;
+	}
 }

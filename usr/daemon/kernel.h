@@ -71,5 +71,10 @@ static inline int kevents_fd(const struct kevents *ke) { return ke->ke_nl.ns_fd;
  * valid until the next call. RC_OK, RC_TRANS_TIMEOUT (none), RC_AGAIN
  * (events lost: resynchronise from sysfs), RC_TRANS. */
 int kevents_read(struct kevents *ke, struct nl_event *ev, int timeout_ms);
+/* Reads events until session sid receives a PDU with opcode op (RC_OK, ev
+ * holds it) or the kernel reports its connection failed (RC_TRANS); other
+ * events are dropped. RC_TRANS_TIMEOUT once end (net_now_ms()) passes. */
+int kevents_wait_pdu(struct kevents *ke, uint32_t sid, uint8_t op, int64_t end,
+		     struct nl_event *ev);
 
 #endif

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "ksession.h"
 #include "ksession_param.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
 #include "pdu.h"
 
 #define LOGOUT_REASON_CLOSE_SESSION 0
@@ -115,25 +115,17 @@ int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf
 	return RC_OK;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* After an async destroy: the session is really gone (SCSI devices
  * removed) when its sysfs directory is. */
 static int wait_session_gone(uint32_t sid, int timeout_ms)
 {
 	char path[PATH_MAX];
-	int64_t end = mono_ms() + timeout_ms;
+	int64_t end = net_now_ms() + timeout_ms;
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u", kernel_sysfs_root(NULL), sid);
 	while (stat(path, &st) == 0) {
-		if (mono_ms() > end) {
+		if (net_now_ms() > end) {
 			log_warn("session %u: still in sysfs %d ms after destroy", sid, timeout_ms);
 			return RC_TRANS_TIMEOUT;
 		}
@@ -172,23 +164,13 @@ static void logout_bhs(uint8_t bhs[PDU_BHS_LEN], uint16_t cid)
  * target closing first) also ends the wait. */
 static int logout_wait(struct kevents *ke, const struct ksess *ks, int timeout_ms)
 {
-	int64_t end = mono_ms() + timeout_ms;
 	struct nl_event ev;
+	int rc = kevents_wait_pdu(ke, ks->ks_sid, OP_LOGOUT_RSP,
+				  net_now_ms() + timeout_ms, &ev);
 
-	for (;;) {
-		int left = (int)(end - mono_ms());
-		int rc = kevents_read(ke, &ev, left > 0 ? left : 0);
-
-		if (rc == RC_TRANS_TIMEOUT || rc == RC_TRANS)
-			return rc;
-		if (rc != RC_OK || ev.ne_sid != ks->ks_sid)
-			continue;
-		if (ev.ne_type == NL_K_CONN_ERROR)
-			return RC_TRANS;
-		if (ev.ne_type == NL_K_RECV_PDU && ev.ne_data_len >= PDU_BHS_LEN &&
-		    (ev.ne_data[0] & PDU_OP_MASK) == OP_LOGOUT_RSP)
-			return ev.ne_data[2] == 0 ? RC_OK : RC_LOGOUT;
-	}
+	if (rc != RC_OK)
+		return rc;
+	return ev.ne_data[2] == 0 ? RC_OK : RC_LOGOUT;
 }
 
 static int logout_send(struct kern *k, struct ksess *ks, int timeout_ms)

@@ -18,37 +18,23 @@
 #include "pdu.h"
 #include "sess_klogin.h"
 
-#define OP_LOGIN_RSP 0x23
-
 /* Waits for this connection's next Login response; RC_TRANS when the
  * kernel reports the connection failed meanwhile. */
 static int klogin_wait(struct kevents *ke, const struct ksess *ks, int64_t end,
 		       struct pdu *rsp, uint32_t itt)
 {
 	struct nl_event ev;
+	int rc = kevents_wait_pdu(ke, ks->ks_sid, OP_LOGIN_RSP, end, &ev);
 
-	for (;;) {
-		int64_t left = end - net_now_ms();
-		int rc = kevents_read(ke, &ev, left > 0 ? (int)left : 0);
-
-		if (rc == RC_TRANS_TIMEOUT || rc == RC_TRANS)
-			return rc;
-		if (rc != RC_OK || ev.ne_sid != ks->ks_sid)
-			continue;
-		if (ev.ne_type == NL_K_CONN_ERROR)
-			return RC_TRANS;
-		if (ev.ne_type != NL_K_RECV_PDU || ev.ne_data_len < PDU_BHS_LEN ||
-		    (ev.ne_data[0] & PDU_OP_MASK) != OP_LOGIN_RSP)
-			continue;
-		pdu_free(rsp);
-		memcpy(rsp->pdu_bhs, ev.ne_data, PDU_BHS_LEN);
-		/* the kernel chose the ITT; the state machine checks ours */
-		pdu_put_be32(rsp->pdu_bhs + 16, itt);
-		if (pdu_set_data(rsp, ev.ne_data + PDU_BHS_LEN,
-				 ev.ne_data_len - PDU_BHS_LEN) != 0)
-			return RC_NOMEM;
-		return RC_OK;
-	}
+	if (rc != RC_OK)
+		return rc;
+	pdu_free(rsp);
+	memcpy(rsp->pdu_bhs, ev.ne_data, PDU_BHS_LEN);
+	/* the kernel chose the ITT; the state machine checks ours */
+	pdu_put_be32(rsp->pdu_bhs + 16, itt);
+	if (pdu_set_data(rsp, ev.ne_data + PDU_BHS_LEN, ev.ne_data_len - PDU_BHS_LEN) != 0)
+		return RC_NOMEM;
+	return RC_OK;
 }
 
 static int klogin_exchange(struct kern *k, struct kevents *ke, const struct ksess *ks,
