@@ -79,6 +79,14 @@ stock_ok() {
 		unshare -m true 2>/dev/null
 }
 
+# stock_required WHAT: FAIL and exit 1 unless stock can run here ("WHAT
+# cannot be tested").
+stock_required() {
+	stock_ok && return 0
+	echo "FAIL: stock iscsiadm, root or unshare missing: $1 cannot be tested (make test installs them: .ci/deps.sh)" >&2
+	exit 1
+}
+
 finish() {
 	if [ "$FAILS" -ne 0 ]; then
 		echo "$FAILS check(s) failed"

@@ -5,10 +5,7 @@
 # private databases, comparing stdout, whether stderr is empty, and the
 # exit code, which os-brick checks (21: no record, 6: no discovery record).
 . usr/tests/sh/adm_common.sh
-if ! stock_ok; then
-	echo "FAIL: stock iscsiadm, root or unshare missing: os-brick replay cannot be tested (make test installs them: .ci/deps.sh)" >&2
-	exit 1
-fi
+stock_required "os-brick replay"
 S=$(etc_dir stock none)
 O=$(etc_dir ours none)
 IQN=iqn.2010-10.org.openstack:volume-0001

@@ -5,10 +5,7 @@
 # refused by ours (stock ignores the name), and the help text documents
 # --lun.
 . usr/tests/sh/adm_common.sh
-if ! stock_ok; then
-	echo "FAIL: stock iscsiadm, root or unshare missing: cannot be tested (make test installs them: .ci/deps.sh)" >&2
-	exit 1
-fi
+stock_required "ours against stock"
 S=$(etc_dir s none)
 O=$(etc_dir o none)
 for run in stock ours; do

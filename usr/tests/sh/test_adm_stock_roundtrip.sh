@@ -8,10 +8,7 @@
 # applies them (the issue asks for it; test_adm_node.sh checks that), so
 # only without one are the files byte-identical.
 . usr/tests/sh/adm_common.sh
-if ! stock_ok; then
-	echo "FAIL: stock iscsiadm, root or unshare missing: round trip cannot be tested (make test installs them: .ci/deps.sh)" >&2
-	exit 1
-fi
+stock_required "round trip"
 T1=iqn.2024-01.test:rt1 T2=iqn.2024-01.test:rt2 T3=iqn.2024-01.test:rt6
 
 # 1. stock writes
