@@ -15,24 +15,23 @@
 
 static void test_words(void)
 {
+	static const struct {
+		const char *dstate, *kconn, *conn, *internal;
+	} c[] = {
+		{ NULL,            "up",     "Unknown",        "Unknown" },
+		{ "LOGGED_IN",     "up",     "LOGGED IN",      "NO CHANGE" },
+		{ "LOGGED_IN",     "failed", "TRANSPORT WAIT", "REOPEN" },
+		{ "RECOVERING",    "failed", "TRANSPORT WAIT", "REOPEN" },
+		{ "LOGGING_OUT",   "up",     "IN LOGOUT",      "CLEANUP" },
+		{ "SOMETHING_NEW", "up",     "Unknown",        "Unknown" },
+	};
 	struct adm_sess_daemon st;
 
-	adm_session_state_words(NULL, "up", &st);
-	T_STREQ(st.sd_conn, "Unknown");
-	T_STREQ(st.sd_internal, "Unknown");
-	adm_session_state_words("LOGGED_IN", "up", &st);
-	T_STREQ(st.sd_conn, "LOGGED IN");
-	T_STREQ(st.sd_internal, "NO CHANGE");
-	adm_session_state_words("LOGGED_IN", "failed", &st);
-	T_STREQ(st.sd_conn, "TRANSPORT WAIT");
-	T_STREQ(st.sd_internal, "REOPEN");
-	adm_session_state_words("RECOVERING", "failed", &st);
-	T_STREQ(st.sd_conn, "TRANSPORT WAIT");
-	T_STREQ(st.sd_internal, "REOPEN");
-	adm_session_state_words("LOGGING_OUT", "up", &st);
-	T_STREQ(st.sd_conn, "IN LOGOUT");
-	adm_session_state_words("SOMETHING_NEW", "up", &st);
-	T_STREQ(st.sd_conn, "Unknown");
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		adm_session_state_words(c[i].dstate, c[i].kconn, &st);
+		T_STREQ(st.sd_conn, c[i].conn);
+		T_STREQ(st.sd_internal, c[i].internal);
+	}
 }
 
 /* Serves `count` SESSION_INFO requests, one connection each. */
