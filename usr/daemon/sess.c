@@ -251,7 +251,7 @@ int sess_logout(struct sess_table *t, int sid)
 	/* the kernel session is gone even when the target refused */
 	if (rc == RC_LOGOUT)
 		rc = RC_OK;
-	if (rc && rc != RC_OK) {
+	if (rc) {
 		sess_release(t, s);
 		return rc;
 	}

@@ -131,8 +131,6 @@ int sess_cfg_build(const struct rec *r, const char *iname, const uint8_t isid[6]
 	p->lp_timeout_ms = (int)(tmo > 0 ? tmo * 1000 : 30000);
 	c->sc_login_retry_max = (int)rec_num(r, "node.session.initial_login_retry_max", 4);
 	c->sc_replacement_tmo = c->sc_kern.kc_recovery_tmo;
-	tmo = rec_num(r, "node.conn[0].timeo.logout_timeout", 15);
-	c->sc_logout_tmo_ms = (int)(tmo > 0 ? tmo * 1000 : 15000);
 	if (!c->sc_kern.kc_target[0] || !c->sc_kern.kc_address[0]) {
 		log_error("record has no target name or portal address");
 		return RC_INVAL;

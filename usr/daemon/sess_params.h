@@ -18,7 +18,6 @@ struct sess_cfg {
 	struct ksess_conf sc_kern;
 	int sc_login_retry_max;    /* node.session.initial_login_retry_max */
 	int sc_replacement_tmo;    /* seconds */
-	int sc_logout_tmo_ms;
 };
 
 /* RC_OK, or RC_INVAL with a logged reason (no initiator name, bad value). */
