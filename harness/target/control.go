@@ -206,9 +206,12 @@ func optUint16(args []string, i int, def uint16) (uint16, error) {
 }
 
 // ParseSize reads a byte count with an optional K, M, G or T suffix
-// (powers of 1024).
+// (powers of 1024), also written KB, MB, GB, TB.
 func ParseSize(s string) (uint64, error) {
-	mult := uint64(1)
+	orig, mult := s, uint64(1)
+	if i := len(s) - 1; i > 1 && strings.ContainsRune("KMGTkmgt", rune(s[i-1])) && (s[i] == 'B' || s[i] == 'b') {
+		s = s[:i]
+	}
 	if i := len(s) - 1; i > 0 {
 		switch strings.ToUpper(s[i:]) {
 		case "K":
@@ -226,7 +229,7 @@ func ParseSize(s string) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || n == 0 {
-		return 0, fmt.Errorf("bad size %q", s)
+		return 0, fmt.Errorf("bad size %q", orig)
 	}
 	return n * mult, nil
 }

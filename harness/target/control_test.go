@@ -40,7 +40,12 @@ func TestControlLines(t *testing.T) {
 			t.Errorf("AEN from control line: %v %x, want sense %#x", p.Opcode(), p.Data, code)
 		}
 	}
-	for _, bad := range []string{"1T0", "0", "x"} {
+	for in, want := range map[string]uint64{"4096": 4096, "64M": 64 << 20, "200MB": 200 << 20, "1gb": 1 << 30} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("size %q: %d %v, want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"1T0", "0", "x", "MB", "5B"} {
 		if _, err := ParseSize(bad); err == nil {
 			t.Errorf("size %q accepted", bad)
 		}

@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"autoscan/harness/audit/synth"
 	"autoscan/harness/iscsi"
+	"autoscan/harness/target"
 )
 
 func init() {
@@ -42,7 +41,7 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	size, err := parseSize(sf.size)
+	size, err := target.ParseSize(sf.size)
 	if err == nil && (sf.out == "" || sf.mss < 64 || sf.luns < 1 || sf.port < 1 || sf.port > 65535) {
 		err = errors.New("-o FILE is required; --mss >= 64, --luns >= 1, --port 1-65535")
 	}
@@ -54,22 +53,6 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitClean
-}
-
-func parseSize(s string) (int64, error) {
-	mult := int64(1)
-	u := strings.ToUpper(s)
-	for suffix, m := range map[string]int64{"KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30} {
-		if strings.HasSuffix(u, suffix) {
-			u, mult = strings.TrimSuffix(u, suffix), m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(u, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("bad size %q", s)
-	}
-	return n * mult, nil
 }
 
 // countingWriter tracks how much has been written.
@@ -87,7 +70,7 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 // writeSynth writes a session that logs in and then reads 64 KiB at a
 // time from each LUN in turn (with an INQUIRY now and then), like a
 // filesystem being read, until the file reaches size.
-func writeSynth(sf *synthFlags, size int64) error {
+func writeSynth(sf *synthFlags, size uint64) error {
 	f, err := os.Create(sf.out)
 	if err != nil {
 		return err
@@ -107,7 +90,7 @@ func writeSynth(sf *synthFlags, size int64) error {
 		return err
 	}
 	data := make([]byte, 64<<10)
-	for i := 0; cw.n < size; i++ {
+	for i := 0; uint64(cw.n) < size; i++ {
 		lun := uint64(i % sf.luns)
 		cdb := []byte{iscsi.ScsiRead10, 0, 0, 0, byte(i >> 8), byte(i), 0, 0, 128, 0}
 		if i%64 == 0 {
