@@ -121,6 +121,20 @@ func runTgtd(sc string, port int) (string, error) {
 	return r.Stdout + r.Stderr, expect(r.Stdout+r.Stderr, tgtdWant[sc], nil)
 }
 
+// addTarget adds target iqn with LUNs 0..luns-1 of size bytes each.
+func addTarget(srv *target.Server, iqn string, luns uint16, size uint64) error {
+	t, err := srv.AddTarget(iqn, target.TargetOptions{})
+	if err != nil {
+		return err
+	}
+	for l := uint16(0); l < luns; l++ {
+		if _, err := t.AddLUN(l, size); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func expect(out string, want, unwanted []string) error {
 	for _, w := range want {
 		if !strings.Contains(out, w) {
@@ -141,14 +155,8 @@ func runEvents(mode string, port int) (string, error) {
 		return "", err
 	}
 	defer srv.Close()
-	t, err := srv.AddTarget(emuIQN, target.TargetOptions{})
-	if err != nil {
+	if err := addTarget(srv, emuIQN, 4, 8<<20); err != nil {
 		return "", err
-	}
-	for l := uint16(0); l <= 3; l++ {
-		if _, err := t.AddLUN(l, 8<<20); err != nil {
-			return "", err
-		}
 	}
 	g, err := boot()
 	if err != nil {
@@ -209,11 +217,7 @@ func runParallel(port, n int) (string, error) {
 	}
 	defer srv.Close()
 	for i := 0; i < n; i++ {
-		t, err := srv.AddTarget(fmt.Sprintf("%s%d", emuIQN, i), target.TargetOptions{})
-		if err != nil {
-			return "", err
-		}
-		if _, err := t.AddLUN(0, 4<<20); err != nil {
+		if err := addTarget(srv, fmt.Sprintf("%s%d", emuIQN, i), 1, 4<<20); err != nil {
 			return "", err
 		}
 	}
@@ -242,14 +246,10 @@ func runTeardown(port int) (string, error) {
 		return "", err
 	}
 	defer srv.Close()
-	big, _ := srv.AddTarget(emuIQN+"big", target.TargetOptions{})
-	small, _ := srv.AddTarget(emuIQN+"small", target.TargetOptions{})
-	for l := uint16(0); l < 48; l++ {
-		if _, err := big.AddLUN(l, 1<<20); err != nil {
-			return "", err
-		}
+	if err := addTarget(srv, emuIQN+"big", 48, 1<<20); err != nil {
+		return "", err
 	}
-	if _, err := small.AddLUN(0, 1<<20); err != nil {
+	if err := addTarget(srv, emuIQN+"small", 1, 1<<20); err != nil {
 		return "", err
 	}
 	g, err := boot()
@@ -291,11 +291,7 @@ func runIPv6(port int) (string, error) {
 		return "", err
 	}
 	defer srv.Close()
-	t, err := srv.AddTarget(emuIQN+"v6", target.TargetOptions{})
-	if err != nil {
-		return "", err
-	}
-	if _, err := t.AddLUN(0, 1<<20); err != nil {
+	if err := addTarget(srv, emuIQN+"v6", 1, 1<<20); err != nil {
 		return "", err
 	}
 	g, err := boot()
