@@ -223,22 +223,11 @@ int idb_match_node(const struct idb_match *m, const struct rec *r)
 
 static int read_node_file(const struct idb *db, const char *path, struct rec **out)
 {
-	char *text = NULL;
-	struct rec *r;
-	int rc = idb_file_read(path, &text);
+	int rc = idb_rec_read(path, REC_NODE, out);
 
-	if (rc != RC_OK)
-		return rc;
-	r = rec_new(REC_NODE);
-	rc = r ? rec_parse(r, text) : RC_NOMEM;
-	free(text);
-	if (rc != RC_OK) {
-		rec_free(r);
-		return rc;
-	}
-	read_ext(db, r);
-	*out = r;
-	return RC_OK;
+	if (rc == RC_OK)
+		read_ext(db, *out);
+	return rc;
 }
 
 struct visit {

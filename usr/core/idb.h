@@ -93,6 +93,8 @@ int idb_match_node(const struct idb_match *m, const struct rec *r);
 int idb_file_read(const char *path, char **text);
 int idb_file_write(const char *path, const char *text);
 int idb_mkdirs(const char *dir);
+/* A record file of that kind, read and parsed (idb_file_read's codes). */
+int idb_rec_read(const char *path, enum rec_kind kind, struct rec **out);
 /* Sorted entries of a directory without dot files and write temporaries;
  * 0 if it does not exist, -1 on other errors (*ents NULL then). */
 struct dirent;

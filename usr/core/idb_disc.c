@@ -20,25 +20,6 @@ char *idb_disc_path(const struct idb *db, const char *addr, int port)
 	return p;
 }
 
-static int read_kind(const char *path, enum rec_kind kind, struct rec **out)
-{
-	char *text = NULL;
-	struct rec *r;
-	int rc = idb_file_read(path, &text);
-
-	if (rc != RC_OK)
-		return rc;
-	r = rec_new(kind);
-	rc = r ? rec_parse(r, text) : RC_NOMEM;
-	free(text);
-	if (rc != RC_OK) {
-		rec_free(r);
-		return rc;
-	}
-	*out = r;
-	return RC_OK;
-}
-
 /* Writes text to path after creating its directory, under the lock. */
 static int write_locked(struct idb *db, const char *path, const struct rec *r)
 {
@@ -63,7 +44,7 @@ static int write_locked(struct idb *db, const char *path, const struct rec *r)
 int idb_disc_read(struct idb *db, const char *addr, int port, struct rec **out)
 {
 	char *path = idb_disc_path(db, addr, port);
-	int rc = path ? read_kind(path, REC_DISC, out) : RC_NOMEM;
+	int rc = path ? idb_rec_read(path, REC_DISC, out) : RC_NOMEM;
 
 	free(path);
 	return rc;
@@ -270,7 +251,7 @@ int idb_iface_read(struct idb *db, const char *name, struct rec **out)
 		return RC_OK;
 	if (strchr(name, '/') || asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
 		return RC_INVAL;
-	rc = read_kind(path, REC_IFACE, out);
+	rc = idb_rec_read(path, REC_IFACE, out);
 	free(path);
 	return rc;
 }

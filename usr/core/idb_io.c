@@ -186,3 +186,22 @@ void idb_ents_free(struct dirent **ents, int n)
 		free(ents[i]);
 	free(ents);
 }
+
+int idb_rec_read(const char *path, enum rec_kind kind, struct rec **out)
+{
+	char *text = NULL;
+	struct rec *r;
+	int rc = idb_file_read(path, &text);
+
+	if (rc != RC_OK)
+		return rc;
+	r = rec_new(kind);
+	rc = r ? rec_parse(r, text) : RC_NOMEM;
+	free(text);
+	if (rc != RC_OK) {
+		rec_free(r);
+		return rc;
+	}
+	*out = r;
+	return RC_OK;
+}
