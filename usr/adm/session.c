@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,31 +96,9 @@ void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *
 	adm_session_state_words(dstate, iscsi_session_conn_state_get(se), st);
 }
 
-/* -r as a sysfs path (".../sessionN/..."): the last sessionN component. */
-static int sid_from_path(const char *text, uint32_t *sid)
-{
-	char *real = realpath(text, NULL), *p, *tok, *save = NULL, *end;
-	int found = 0;
-
-	if (!real)
-		return 0;
-	for (p = real; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
-		unsigned long v;
-
-		if (strncmp(tok, "session", 7) || tok[7] < '0' || tok[7] > '9')
-			continue;
-		v = strtoul(tok + 7, &end, 10);
-		if (*end == '\0' && v > 0 && v <= UINT32_MAX) {
-			*sid = (uint32_t)v;
-			found = 1;
-		}
-	}
-	free(real);
-	return found;
-}
-
 /* The session id asked for with -r: 1 and *sid set, 0 when there is no
- * -r, -1 after stock's message when it is neither an id nor a path. */
+ * -r, -1 after stock's message for session id 0 (opts.c has already
+ * turned a sysfs path into its id and refused anything else). */
 static int wanted_sid(const struct adm_opts *o, uint32_t *sid)
 {
 	if (o->o_sid > 0) {
@@ -130,8 +107,6 @@ static int wanted_sid(const struct adm_opts *o, uint32_t *sid)
 	}
 	if (!o->o_sid_text)
 		return 0;
-	if (sid_from_path(o->o_sid_text, sid))
-		return 1;
 	log_error("%s is an invalid session ID or path", o->o_sid_text);
 	return -1;
 }
