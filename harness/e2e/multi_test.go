@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,11 +41,8 @@ func addSecondTarget(s *scenario, iqn string) {
 
 func tgtdSecondTarget(port int, iqn, dir string) error {
 	adm := func(args ...string) error {
-		full := append([]string{"-C", strconv.Itoa(port), "--lld", "iscsi"}, args...)
-		if out, err := exec.Command("tgtadm", full...).CombinedOutput(); err != nil {
-			return fmt.Errorf("tgtadm %v: %v %s", args, err, out)
-		}
-		return nil
+		_, err := lab.TgtAdm(port, args...)
+		return err
 	}
 	if err := adm("--op", "new", "--mode", "target", "--tid", "2", "-T", iqn); err != nil {
 		return err

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"autoscan/harness/lab"
 )
 
 // The project initiator's column of the matrix (issue 6, "What must be
@@ -198,13 +199,12 @@ func rowNoRecovery(s *scenario) {
 // tgtdDropConn deletes the connection of tgtd's one I_T nexus (tgtd's
 // control port is its iSCSI port in the lab).
 func tgtdDropConn(port int) error {
-	p := strconv.Itoa(port)
-	out, err := exec.Command("tgtadm", "-C", p, "--lld", "iscsi", "--op", "show", "--mode", "target").CombinedOutput()
+	out, err := lab.TgtAdm(port, "--op", "show", "--mode", "target")
 	if err != nil {
-		return fmt.Errorf("tgtadm show: %v %s", err, out)
+		return err
 	}
 	sid := ""
-	for _, line := range strings.Split(string(out), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		if f := strings.Fields(line); len(f) == 3 && f[0] == "I_T" && f[1] == "nexus:" {
 			sid = f[2]
 			break
@@ -213,12 +213,9 @@ func tgtdDropConn(port int) error {
 	if sid == "" {
 		return fmt.Errorf("no I_T nexus on tgtd %d", port)
 	}
-	out, err = exec.Command("tgtadm", "-C", p, "--lld", "iscsi", "--op", "delete", "--mode", "conn",
-		"--tid", "1", "--sid", sid, "--cid", "0").CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("tgtadm delete conn: %v %s", err, out)
-	}
-	return nil
+	_, err = lab.TgtAdm(port, "--op", "delete", "--mode", "conn",
+		"--tid", "1", "--sid", sid, "--cid", "0")
+	return err
 }
 
 // writeLoop starts 300 small direct writes of a random pattern to dev in

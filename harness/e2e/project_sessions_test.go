@@ -6,9 +6,9 @@ import (
 	"fmt"
 
 	"autoscan/harness/iscsi"
+	"autoscan/harness/lab"
 	"autoscan/harness/lab/labtarget"
 	"autoscan/harness/target"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,20 +38,16 @@ func TestProjectSessions(t *testing.T) { runMatrix(t, "project", projectSessionR
 // tgtdAccount adds a CHAP account to the scenario's tgtd target (tid 1);
 // outgoing makes it the target's own name/secret for mutual CHAP.
 func tgtdAccount(port int, user, pass string, outgoing bool) error {
-	p := strconv.Itoa(port)
-	base := []string{"-C", p, "--lld", "iscsi"}
-	if out, err := exec.Command("tgtadm", append(base, "--op", "new", "--mode", "account",
-		"--user", user, "--password", pass)...).CombinedOutput(); err != nil {
-		return fmt.Errorf("tgtadm new account: %v %s", err, out)
+	if _, err := lab.TgtAdm(port, "--op", "new", "--mode", "account",
+		"--user", user, "--password", pass); err != nil {
+		return err
 	}
-	bind := append(base, "--op", "bind", "--mode", "account", "--tid", "1", "--user", user)
+	bind := []string{"--op", "bind", "--mode", "account", "--tid", "1", "--user", user}
 	if outgoing {
 		bind = append(bind, "--outgoing")
 	}
-	if out, err := exec.Command("tgtadm", bind...).CombinedOutput(); err != nil {
-		return fmt.Errorf("tgtadm bind account: %v %s", err, out)
-	}
-	return nil
+	_, err := lab.TgtAdm(port, bind...)
+	return err
 }
 
 // tryLogin runs a login with record settings (the record is created first

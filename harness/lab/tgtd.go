@@ -92,12 +92,19 @@ func (t *Tgtd) waitReady() error {
 }
 
 func (t *Tgtd) adm(args ...string) error {
-	full := append([]string{"-C", strconv.Itoa(t.Port), "--lld", "iscsi"}, args...)
+	_, err := TgtAdm(t.Port, args...)
+	return err
+}
+
+// TgtAdm runs tgtadm for the iSCSI driver against the lab's tgtd on port
+// (its control port) and returns what tgtadm printed.
+func TgtAdm(port int, args ...string) (string, error) {
+	full := append([]string{"-C", strconv.Itoa(port), "--lld", "iscsi"}, args...)
 	out, err := exec.Command("tgtadm", full...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("lab: tgtadm %v: %v %s", args, err, out)
+		return string(out), fmt.Errorf("lab: tgtadm %v: %v %s", args, err, out)
 	}
-	return nil
+	return string(out), nil
 }
 
 // Stop ends tgtd and removes its backing files.
