@@ -61,16 +61,6 @@ static char *host_attr(const char *root, const char *cls, uint32_t host,
 	return dup_or(buf, dflt);
 }
 
-static char *sess_attr(const char *root, uint32_t sid, const char *name)
-{
-	char rel[128], buf[512];
-
-	snprintf(rel, sizeof(rel), "class/iscsi_session/session%" PRIu32 "/%s", sid, name);
-	if (usr_sysfs_read(root, rel, buf, sizeof(buf)))
-		buf[0] = '\0';
-	return strdup(buf);
-}
-
 /* The record form of a sysfs iface (values the key table refuses, such
  * as an odd hardware address, are simply left out). */
 static struct rec *iface_rec_of(const struct iscsi_iface *f)
@@ -120,11 +110,11 @@ static char *transport_of(const char *root, uint32_t host)
 }
 
 int usr_iface_from_sysfs(struct iscsi_context *ctx, uint32_t host,
-			 uint32_t sid, struct iscsi_iface **out)
+			 const char *sess_iname, const char *sess_iface,
+			 struct iscsi_iface **out)
 {
 	const char *root = ctx->ctx_sysfs;
 	struct iscsi_iface *f = calloc(1, sizeof(*f));
-	char *n;
 
 	*out = NULL;
 	if (!f)
@@ -137,17 +127,9 @@ int usr_iface_from_sysfs(struct iscsi_context *ctx, uint32_t host,
 	f->if_port_speed = host_attr(root, "iscsi_host", host, "port_speed", "unknown");
 	normalise_port(f);
 	/* The session's own initiator name wins over the host's. */
-	f->if_iname = sess_attr(root, sid, "initiatorname");
-	if (f->if_iname && !*f->if_iname && (n = host_attr(root, "iscsi_host", host,
-							  "initiatorname", ""))) {
-		free(f->if_iname);
-		f->if_iname = n;
-	}
-	f->if_name = sess_attr(root, sid, "ifacename");
-	if (f->if_name && !*f->if_name && (n = strdup("default"))) {
-		free(f->if_name);
-		f->if_name = n;
-	}
+	f->if_iname = *sess_iname ? strdup(sess_iname)
+				  : host_attr(root, "iscsi_host", host, "initiatorname", "");
+	f->if_name = dup_or(sess_iface, "default");
 	f->if_rec = iface_rec_of(f);
 	if (!iface_complete(f)) {
 		iscsi_iface_free(f);

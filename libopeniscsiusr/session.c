@@ -116,7 +116,7 @@ static int read_strings(struct iscsi_session *se, const struct sysfs_dirs *d)
 static int session_read(struct iscsi_context *ctx, struct iscsi_session *se,
 			const struct sysfs_dirs *d)
 {
-	char rel[96], buf[4096];
+	char rel[96], buf[4096], *iname, *iface;
 	int rc, err;
 
 	/* read once: a missing targetname means no usable session */
@@ -142,7 +142,13 @@ static int session_read(struct iscsi_context *ctx, struct iscsi_session *se,
 		usr_err(ctx, "session%" PRIu32 ": no SCSI host found", se->se_sid);
 		return usr_errno_rc(err);
 	}
-	return usr_iface_from_sysfs(ctx, se->se_host, se->se_sid, &se->se_iface);
+	iname = attr_str(d, d->sess, "initiatorname");
+	iface = attr_str(d, d->sess, "ifacename");
+	rc = (iname && iface) ? usr_iface_from_sysfs(ctx, se->se_host, iname, iface, &se->se_iface)
+			      : LIBISCSI_ERR_NOMEM;
+	free(iname);
+	free(iface);
+	return rc;
 }
 
 int iscsi_session_get(struct iscsi_context *ctx, uint32_t sid,

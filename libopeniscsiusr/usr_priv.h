@@ -59,10 +59,11 @@ void usr_log(struct iscsi_context *ctx, int prio, const char *file, int line,
 /* Maps an errno from the sysfs edge to a LIBISCSI_* code. */
 int usr_errno_rc(int err);
 
-/* Iface read from sysfs for a session (host attributes + session's iface
- * name and initiator name). */
+/* Iface of a session: host attributes from sysfs, plus the session's own
+ * initiator name and iface name as read by the caller ("" when unset). */
 int usr_iface_from_sysfs(struct iscsi_context *ctx, uint32_t host,
-			 uint32_t sid, struct iscsi_iface **out);
+			 const char *sess_iname, const char *sess_iface,
+			 struct iscsi_iface **out);
 /* Iface object from a record (built-in or ifaces/ file). */
 struct iscsi_iface *usr_iface_from_rec(const struct rec *r);
 

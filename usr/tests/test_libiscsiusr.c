@@ -218,22 +218,27 @@ static void test_sysfs_edge(void)
 }
 
 /* A copy of two-sessions without session1's creator (the kernel cannot
- * tell: userspace, 0) and without session2's targetname (not usable). */
+ * tell: userspace, 0), initiator name (the host's then) and iface name
+ * ("default"), and without session2's targetname (not usable). */
 static void test_missing_attrs(void)
 {
-	char dir[] = "/tmp/usrtest.XXXXXX", cmd[256], tree[64];
+	char dir[] = "/tmp/usrtest.XXXXXX", cmd[512], tree[64];
 	struct iscsi_context *ctx;
 	struct iscsi_session *se = NULL;
 
 	T_CHECK(mkdtemp(dir) != NULL);
 	snprintf(tree, sizeof(tree), "%s/t", dir);
 	snprintf(cmd, sizeof(cmd), "cp -a " TREES "two-sessions %s && cd %s/class/iscsi_session && "
-		 "rm session1/creator session2/targetname", tree, tree);
+		 "rm session1/creator session1/initiatorname session1/ifacename session2/targetname && "
+		 "echo iqn.2026-01.test:host0 > ../iscsi_host/host0/initiatorname", tree, tree);
 	T_INTEQ(system(cmd), 0);
 	ctx = ctx_on(tree);
 	T_INTEQ(iscsi_session_get(ctx, 1, &se), LIBISCSI_OK);
-	if (se)
+	if (se) {
 		T_INTEQ(iscsi_session_creator_get(se), 0);
+		T_STREQ(iscsi_iface_iname_get(iscsi_session_iface_get(se)), "iqn.2026-01.test:host0");
+		T_STREQ(iscsi_iface_name_get(iscsi_session_iface_get(se)), "default");
+	}
 	iscsi_session_free(se);
 	se = (struct iscsi_session *)1;
 	T_INTEQ(iscsi_session_get(ctx, 2, &se), LIBISCSI_ERR_SYSFS_LOOKUP);
