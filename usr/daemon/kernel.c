@@ -221,15 +221,6 @@ int kernel_set_param(struct kern *k, uint32_t sid, uint32_t cid, enum nl_param p
 	return kernel_call(k, &m, value, strlen(value) + 1, &ev);
 }
 
-int kernel_set_host_param(struct kern *k, uint32_t host_no, enum nl_host_param p,
-			  const char *value)
-{
-	struct nl_msg m = { .nm_type = NL_SET_HOST_PARAM, .nm_host_no = host_no, .nm_param = p };
-	struct nl_event ev;
-
-	return kernel_call(k, &m, value, strlen(value) + 1, &ev);
-}
-
 int kernel_send_pdu(struct kern *k, uint32_t sid, uint32_t cid,
 		    const uint8_t hdr[NL_ISCSI_HDR_LEN], const uint8_t *data, size_t dlen)
 {

@@ -49,8 +49,6 @@ int kernel_bind_conn(struct kern *k, uint32_t sid, uint32_t cid, int fd, int lea
 /* SET_PARAM with the value as text, as the kernel parses it. */
 int kernel_set_param(struct kern *k, uint32_t sid, uint32_t cid, enum nl_param p,
 		     const char *value);
-int kernel_set_host_param(struct kern *k, uint32_t host_no, enum nl_host_param p,
-			  const char *value);
 int kernel_start_conn(struct kern *k, uint32_t sid, uint32_t cid);
 /* flag: NL_STOP_TERM (teardown) or NL_STOP_RECOVER (keep the session,
  * queue I/O until a new connection is started or recovery_tmo expires). */

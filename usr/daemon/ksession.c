@@ -97,24 +97,6 @@ int ksession_suspend(struct kern *k, struct ksess *ks)
 	return rc;
 }
 
-int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
-		       const struct login_result *lr, int fd)
-{
-	int rc;
-
-	ks_close_fd(ks);
-	rc = conn_up(k, ks, c, lr, fd);
-	if (rc != RC_OK) {
-		/* back to the recovery state, the caller retries with a new socket */
-		kernel_stop_conn(k, ks->ks_sid, ks->ks_cid, NL_STOP_RECOVER);
-		return rc;
-	}
-	ks->ks_fd = fd;
-	ks->ks_tsih = lr->lr_tsih;
-	log_info("session %u: connection reinstated", ks->ks_sid);
-	return RC_OK;
-}
-
 /* After an async destroy: the session is really gone (SCSI devices
  * removed) when its sysfs directory is. */
 static int wait_session_gone(uint32_t sid, int timeout_ms)

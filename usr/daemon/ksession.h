@@ -41,7 +41,7 @@ struct ksess {
 
 /* Creates session and connection, binds fd (leading), sets every parameter
  * and starts the connection. On success ks is filled and fd is kept in
- * ks->ks_fd (closed by ksession_stop / ksession_reconnect). On failure
+ * ks->ks_fd (closed by ksession_stop / ksession_suspend). On failure
  * everything created is destroyed again, fd is left to the caller. */
 int ksession_start(struct kern *k, const struct ksess_conf *c,
 		   const struct login_result *lr, int fd, struct ksess *ks);
@@ -58,13 +58,10 @@ int ksession_stop(struct kern *k, struct ksess *ks, int timeout_ms);
 /* Recovery, step 1: on a connection error, stop the connection in recovery
  * mode (the kernel queues I/O until recovery_tmo). Closes ks->ks_fd. */
 int ksession_suspend(struct kern *k, struct ksess *ks);
-/* Recovery, step 2 when the login was run in user space. WARNING: only
- * correct if no command ever went through the kernel session. Once it has,
- * the kernel's CmdSN is ahead of the CmdSN a user-space login announced and
- * tgtd (and any RFC target) holds every command: I/O hangs after recovery
- * (seen in the lab, 6.1 kernel). Use sess_klogin (sess_klogin.h) instead. */
-int ksession_reconnect(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
-		       const struct login_result *lr, int fd);
+/* Step 2 is sess_klogin (sess_klogin.h): the re-login must travel through
+ * the kernel connection. A login run in user space announces a CmdSN behind
+ * the kernel's once any command went through, and the target then holds
+ * every command (I/O hangs after recovery, seen in the lab, 6.1 kernel). */
 
 /* Adoption after an iscsid restart: fills ks (sid, cid, host_no; fd -1)
  * from $sysfs_root/class/iscsi_session/session<sid> and its connection.
