@@ -95,6 +95,8 @@ func (c *Client) SetInitiator(which string) {
 }
 
 func (c *Client) env() map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.path == "" {
 		return nil
 	}
