@@ -4,13 +4,13 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include "netlink.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
 
 #define NL_EVENT_RCVBUF (4 << 20)   /* bursts of events from many sessions */
 
@@ -49,21 +49,13 @@ void nl_close(struct nl_sock *s)
 	s->ns_fd = -1;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for readability until deadline (-1: forever). */
 static int wait_readable(int fd, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	for (;;) {
-		int left = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		int left = deadline < 0 ? -1 : (int)(deadline - net_now_ms());
 		int n;
 
 		if (deadline >= 0 && left < 0)
@@ -136,7 +128,7 @@ int nl_request(struct nl_sock *s, const struct nl_msg *m, const void *payload,
 {
 	size_t cap = NL_HDR_LEN + NL_UEVENT_LEN + plen + 4;
 	uint8_t *out = malloc(cap);
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = net_now_ms() + timeout_ms;
 	size_t len;
 	int rc;
 
@@ -165,5 +157,5 @@ int nl_request(struct nl_sock *s, const struct nl_msg *m, const void *payload,
 
 int nl_recv(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev, int timeout_ms)
 {
-	return recv_one(s, buf, cap, ev, timeout_ms < 0 ? -1 : now_ms() + timeout_ms);
+	return recv_one(s, buf, cap, ev, timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms);
 }
