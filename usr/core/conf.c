@@ -1,5 +1,4 @@
 /* iscsid.conf and initiatorname.iscsi: pure parsers plus thin loaders. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,41 +116,14 @@ static void set_default(struct conf *c, const char *name, const char *key,
 		note(c, "%s line %d: %s", name, line, msg);
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-/* "key = value" -> 0; anything else -> -1. Keys hold no blanks. */
-static int split_line(char *line, char **key, char **val)
-{
-	char *eq = strchr(line, '=');
-
-	if (!eq)
-		return -1;
-	*eq = '\0';
-	*key = trim(line);
-	*val = trim(eq + 1);
-	if (!**key || strpbrk(*key, " \t"))
-		return -1;
-	return 0;
-}
-
 static int parse_one(struct conf *c, const char *name, char *line, int lineno)
 {
 	char *key, *val;
+	int split = rec_line_split(line, &key, &val);
 
-	line = trim(line);
-	if (!*line || *line == '#')
+	if (split > 0)
 		return RC_OK;
-	if (split_line(line, &key, &val)) {
+	if (split < 0) {
 		note(c, "%s line %d: syntax error, expected \"name = value\" (line ignored)",
 		     name, lineno);
 		c->c_nsyntax++;

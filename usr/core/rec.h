@@ -48,6 +48,10 @@ void rec_merge_unset(struct rec *r, const struct rec *src);
  * invalid values are skipped (debug note), as stock tolerates them, so a
  * record from another version still loads. RC_OK or RC_NOMEM. */
 int rec_parse(struct rec *r, const char *text);
+/* One "key = value" line, split in place with blanks trimmed: 0, or 1 for a
+ * blank or comment line, or -1 when there is no '=' or the key is empty or
+ * holds blanks. Shared with the iscsid.conf parser. */
+int rec_line_split(char *line, char **key, char **val);
 
 enum rec_fmt {
 	REC_FMT_SHOW    = 0,		/* all keys, <empty>, masked secrets */

@@ -22,24 +22,36 @@ static char *trim(char *s)
 	return s;
 }
 
+int rec_line_split(char *line, char **key, char **val)
+{
+	char *eq;
+
+	line = trim(line);
+	if (!*line || *line == '#')
+		return 1;
+	eq = strchr(line, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	*key = trim(line);
+	*val = trim(eq + 1);
+	return !**key || strpbrk(*key, " \t") ? -1 : 0;
+}
+
 /* One line; comments and blanks are fine, anything odd is skipped with a
  * debug note so a record from a newer stock still loads. */
 static void parse_line(struct rec *r, char *line, int lineno)
 {
-	char *eq, *key, *val;
+	char *key, *val;
 	char msg[512];
+	int rc = rec_line_split(line, &key, &val);
 
-	line = trim(line);
-	if (!*line || *line == '#')
+	if (rc > 0)
 		return;
-	eq = strchr(line, '=');
-	if (!eq) {
-		log_debugn(1, "record line %d has no '=': skipped", lineno);
+	if (rc < 0) {
+		log_debugn(1, "record line %d is not 'key = value': skipped", lineno);
 		return;
 	}
-	*eq = '\0';
-	key = trim(line);
-	val = trim(eq + 1);
 	if (strcmp(val, REC_EMPTY) == 0)
 		val = "";
 	if (rec_set_msg(r, key, val, msg, sizeof(msg)) != RC_OK)
