@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -263,7 +262,7 @@ func fileSize(p string) int64 {
 }
 
 func equalLUNs(a, b []uint64) bool {
-	return reflect.DeepEqual(fmtLUNs(a), fmtLUNs(b))
+	return fmtLUNs(a) == fmtLUNs(b)
 }
 
 // fmtLUNs prints l in numeric order (sysfs lists 10 before 2).
