@@ -205,11 +205,10 @@ static char *daemon_iname(const struct daemon_cfg *cfg)
  * events, as a login would; on a test sysfs tree nothing is loaded. */
 static void daemon_transport_load(void)
 {
-	const char *root = getenv("ISCSI_SYSFS_ROOT");
 	uint64_t h;
 
-	if (!root || !*root || !strcmp(root, "/sys"))
-		kernel_transport_handle("/sys", "tcp", &h);
+	if (!strcmp(kernel_sysfs_root(NULL), "/sys"))
+		kernel_transport_handle(NULL, "tcp", &h);
 }
 
 int daemon_new(const struct daemon_cfg *cfg, struct daemon **out)
