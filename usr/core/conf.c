@@ -171,10 +171,15 @@ char *conf_etc_path(const char *file)
 	return p;
 }
 
+/* path itself, or <etc>/<file> when path is NULL; malloc'd. */
+static char *conf_path(const char *path, const char *file)
+{
+	return path ? strdup(path) : conf_etc_path(file);
+}
+
 int conf_load(const char *path, struct conf **out)
 {
-	char *own = path ? NULL : conf_etc_path("iscsid.conf");
-	const char *p = path ? path : own;
+	char *p = conf_path(path, "iscsid.conf");
 	char *text = NULL;
 	int rc;
 
@@ -191,7 +196,7 @@ int conf_load(const char *path, struct conf **out)
 		log_error("can't read %s", p);
 	}
 	free(text);
-	free(own);
+	free(p);
 	return rc;
 }
 
@@ -266,8 +271,7 @@ int conf_initiator_parse(const char *text, char **name)
 
 int conf_initiator_load(const char *path, char **name)
 {
-	char *own = path ? NULL : conf_etc_path("initiatorname.iscsi");
-	const char *p = path ? path : own;
+	char *p = conf_path(path, "initiatorname.iscsi");
 	char *text = NULL;
 	int rc;
 
@@ -281,6 +285,6 @@ int conf_initiator_load(const char *path, char **name)
 		log_error("an InitiatorName= is required, but was not found in %s", p);
 	}
 	free(text);
-	free(own);
+	free(p);
 	return rc;
 }
