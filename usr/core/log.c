@@ -10,7 +10,6 @@ static int log_level;
 static int log_syslog;
 
 void log_set_prog(const char *name) { log_prog = name; }
-const char *log_get_prog(void) { return log_prog; }
 void log_set_level(int level) { log_level = level; }
 int log_get_level(void) { return log_level; }
 

@@ -12,7 +12,6 @@ enum log_level {
 };
 
 void log_set_prog(const char *name);
-const char *log_get_prog(void);
 void log_set_level(int level);
 int log_get_level(void);
 /* Non-zero: messages go to syslog(3) instead of stderr (daemon mode). */
