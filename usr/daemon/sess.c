@@ -145,7 +145,6 @@ static int sess_bring_up(struct sess_table *t, struct sess *s)
 	if (!rc) {
 		pthread_mutex_lock(&t->st_lock);
 		s->s_sid = (int)s->s_ks.ks_sid;
-		s->s_host = (int)s->s_ks.ks_host_no;
 		s->s_tpgt = lr->lr_tpgt;
 		s->s_state = SESS_LOGGED_IN;
 		pthread_mutex_unlock(&t->st_lock);

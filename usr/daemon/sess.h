@@ -42,7 +42,6 @@ struct sess {
 	struct sess_key s_key;
 	int s_tpgt;
 	int s_sid;                 /* kernel session id, -1 before creation */
-	int s_host;                /* SCSI host number, -1 unknown */
 	struct ksess s_ks;         /* the kernel's side (sid, cid, host, fd) */
 	enum sess_state s_state;
 	int s_busy;                /* a thread works on it: others back off */

@@ -228,7 +228,6 @@ static int takeover_one(struct sess_table *t, struct iscsi_session *se)
 	}
 	pthread_mutex_lock(&t->st_lock);
 	s->s_sid = (int)sid;
-	s->s_host = (int)s->s_ks.ks_host_no;
 	s->s_tpgt = iscsi_session_tpgt_get(se);
 	s->s_state = strcmp(st, "FAILED") ? SESS_LOGGED_IN : SESS_RECOVERING;
 	pthread_mutex_unlock(&t->st_lock);

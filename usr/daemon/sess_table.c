@@ -84,7 +84,6 @@ struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k, int *r
 	}
 	s->s_key = *k;
 	s->s_sid = -1;
-	s->s_host = -1;
 	s->s_ks.ks_fd = -1;
 	s->s_tpgt = -1;
 	s->s_state = SESS_LOGGING_IN;
