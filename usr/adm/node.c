@@ -12,7 +12,9 @@
 #include "rec.h"
 #include "recupd.h"
 
-int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec ***recs, size_t *n)
+/* Node records selected by -T / -p / -I (stock: a -p without port means
+ * 3260). RC_NO_OBJS_FOUND when none. Free with idb_recs_free. */
+static int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec ***recs, size_t *n)
 {
 	struct idb_match m = IDB_MATCH_ANY;
 
@@ -36,8 +38,11 @@ static void copy_iface(struct rec *node, const struct rec *iface)
 	}
 }
 
-int adm_node_build(struct idb *db, const struct conf *c, const char *target,
-		   const char *addr, int port, int tpgt, const char *iface, struct rec **out)
+/* A new node record as -o new builds it: built-in defaults, iscsid.conf,
+ * the iface record, then identity. RC_NOMEM (stock's exit 3) when the
+ * iface cannot be read. */
+static int adm_node_build(struct idb *db, const struct conf *c, const char *target,
+			  const char *addr, int port, int tpgt, const char *iface, struct rec **out)
 {
 	struct rec *r = rec_new_default(REC_NODE), *ir = NULL;
 	char num[16];
@@ -66,7 +71,8 @@ int adm_node_build(struct idb *db, const struct conf *c, const char *target,
 	return RC_OK;
 }
 
-struct rec *adm_node_effective(const struct conf *c, const struct rec *r)
+/* For printing: a copy whose unset autoscan_en shows iscsid.conf's value. */
+static struct rec *adm_node_effective(const struct conf *c, const struct rec *r)
 {
 	struct rec *e = rec_dup(r);
 
