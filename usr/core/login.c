@@ -64,7 +64,6 @@ static int build_req(struct login_sm *sm, const struct text_list *kv, bool trans
 		rc = pdu_set_data(req, buf, n);
 	free(buf);
 	pdu_login_req_encode(req, &h);
-	sm->sm_transit = transit;
 	sm->sm_nsg = nsg;
 	return rc;
 }

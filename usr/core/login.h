@@ -73,11 +73,9 @@ struct login_sm {
 	const struct login_params *sm_p;
 	enum login_phase sm_phase;
 	uint8_t sm_csg, sm_nsg;
-	bool sm_transit;           /* transit bit of the last request */
 	uint32_t sm_statsn;        /* last StatSN seen */
 	uint32_t sm_exp_cmdsn, sm_max_cmdsn;
 	uint16_t sm_tsih;
-	bool sm_chap;              /* CHAP chosen */
 	enum hash_alg sm_alg;
 	uint8_t sm_my_chal[16];    /* challenge we sent (mutual) */
 	uint8_t sm_my_id;
