@@ -10,11 +10,6 @@
 #include "rec.h"
 #include "recupd.h"
 
-static int is_builtin(const char *name)
-{
-	return !strcmp(name, "default") || !strcmp(name, "iser");
-}
-
 static int flat_cb(struct rec *r, void *arg)
 {
 	(void)arg;
@@ -82,7 +77,7 @@ static int iface_new(struct idb *db, const char *name)
 	struct rec *r;
 	int rc;
 
-	if (is_builtin(name)) {
+	if (idb_iface_is_builtin(name)) {
 		log_error("iface %s is a special interface and is not stored in %s/ifaces.",
 			  name, db->db_root);
 		log_error("Could not create new interface %s.", name);
@@ -112,7 +107,7 @@ static int iface_delete(struct idb *db, const char *name)
 	size_t n = 0;
 	int rc;
 
-	if (is_builtin(name)) {
+	if (idb_iface_is_builtin(name)) {
 		log_error("iface %s is a special interface and cannot be deleted.", name);
 		log_error("Could not delete iface %s: %s", name, rc_str(RC_INVAL));
 		return RC_INVAL;
@@ -142,7 +137,7 @@ static int iface_update(struct idb *db, const struct adm_opts *o, struct rec *r,
 {
 	int tail, rc = adm_update_args(o);
 
-	if (rc == RC_OK && is_builtin(name)) {
+	if (rc == RC_OK && idb_iface_is_builtin(name)) {
 		log_error("iface %s is a special interface and cannot be modified.", name);
 		rc = RC_INVAL;
 	}

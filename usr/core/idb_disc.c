@@ -222,7 +222,7 @@ int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out
 
 /* ---- iface records ---- */
 
-static int iface_is_builtin(const char *name)
+int idb_iface_is_builtin(const char *name)
 {
 	return !strcmp(name, "default") || !strcmp(name, "iser");
 }
@@ -231,7 +231,7 @@ static struct rec *iface_builtin(const char *name)
 {
 	struct rec *r;
 
-	if (!iface_is_builtin(name))
+	if (!idb_iface_is_builtin(name))
 		return NULL;
 	r = rec_new_default(REC_IFACE);
 	if (r) {
@@ -264,7 +264,7 @@ int idb_iface_write(struct idb *db, const struct rec *r)
 
 	/* built-ins are fixed, as in stock */
 	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    iface_is_builtin(name))
+	    idb_iface_is_builtin(name))
 		return RC_INVAL;
 	if (asprintf(&path, "%s/ifaces/%s", db->db_root, name) < 0)
 		return RC_NOMEM;
@@ -293,7 +293,7 @@ int idb_iface_delete(struct idb *db, const char *name)
 /* A file named like a built-in is not listed: the built-in stands for it. */
 static int read_iface_ent(struct idb *db, const char *name, struct rec **out)
 {
-	return iface_is_builtin(name) ? RC_INVAL : idb_iface_read(db, name, out);
+	return idb_iface_is_builtin(name) ? RC_INVAL : idb_iface_read(db, name, out);
 }
 
 int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
