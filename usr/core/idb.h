@@ -79,7 +79,8 @@ int idb_iface_read(struct idb *db, const char *name, struct rec **out);
 int idb_iface_write(struct idb *db, const struct rec *r);
 int idb_iface_delete(struct idb *db, const char *name);
 int idb_iface_is_builtin(const char *name);
-/* Built-ins first, then ifaces/ in sorted order. */
+/* ifaces/ in sorted order, then the built-ins "default" and "iser", as
+ * stock lists them. */
 int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound);
 
 /* Path helpers (malloc'd), exposed for tests and the library. */
