@@ -381,19 +381,12 @@ static int session_by_sid(int sid, struct adm_sess *out)
 	return RC_SYSFS_LOOKUP;
 }
 
-static int match_sid(const struct adm_sess *s, const void *arg)
-{
-	return s->as_sid == *(const int *)arg;
-}
-
 int adm_session_logout(const struct adm_opts *o)
 {
 	struct adm_sess s;
 	int rc = session_by_sid(o->o_sid, &s);
 
-	if (rc)
-		return rc;
-	return logout_where(match_sid, &o->o_sid);
+	return rc ? rc : logout_picked(&s, "\1", 1);
 }
 
 static int rescan_one(const struct adm_sess *s, int lun)
