@@ -12,29 +12,14 @@
 #include "rec.h"
 #include "recupd.h"
 
-/* Discovery itself is discovery.c's (another part of the project). Until
- * that file is in the tree this weak fallback keeps iscsiadm linking and
- * says plainly that discovery is missing; the real one replaces it. */
-__attribute__((weak)) int adm_discovery_run(const struct adm_opts *o)
-{
-	(void)o;
-	log_error("SendTargets discovery is not built into this iscsiadm");
-	return RC_OP_NOT_SUPP;
-}
-
-static void flat_line(const struct rec *r)
+static int flat_cb(struct rec *r, void *arg)
 {
 	long long port = 3260;
 
+	(void)arg;
 	rec_get_int(r, "discovery.sendtargets.port", &port);
 	adm_print_portal(stdout, rec_get(r, "discovery.sendtargets.address"), port);
 	printf(" via sendtargets\n");
-}
-
-static int flat_cb(struct rec *r, void *arg)
-{
-	(void)arg;
-	flat_line(r);
 	return 0;
 }
 
