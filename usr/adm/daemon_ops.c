@@ -13,13 +13,6 @@
 #include "opts.h"
 #include "rec.h"
 
-/* Sessions in sysfs, as stock looks them up: iscsid being down shows up
- * in the request that follows, with stock's messages. */
-static int ops_sessions_quiet(struct adm_sess **v, size_t *n)
-{
-	return adm_sysfs_sessions(v, n);
-}
-
 static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)
 {
 	const char *target, *addr, *iface;
@@ -115,7 +108,7 @@ static int login_recs(struct rec *const *recs, size_t n)
 
 	if (!fds)
 		return RC_NOMEM;
-	ops_sessions_quiet(&sv, &ns);
+	adm_sysfs_sessions(&sv, &ns);
 	for (size_t i = 0; i < n; i++)
 		fds[i] = login_one(recs[i], sv, ns, &ret, &failed);
 	for (size_t i = 0; i < n; i++) {
@@ -287,8 +280,9 @@ static int logout_where(int (*match)(const struct adm_sess *, const void *),
 	char *pick;
 	int rc;
 
-	rc = ops_sessions_quiet(&v, &n);
-	if (rc && rc != RC_ISCSID_NOTCONN)
+	/* from sysfs, as stock: iscsid being down shows up in the requests */
+	rc = adm_sysfs_sessions(&v, &n);
+	if (rc)
 		return rc;
 	pick = calloc(n ? n : 1, 1);
 	if (!pick) {
@@ -366,7 +360,7 @@ static int session_by_sid(int sid, struct adm_sess *out)
 {
 	struct adm_sess *v = NULL;
 	size_t n = 0;
-	int rc = ops_sessions_quiet(&v, &n);
+	int rc = adm_sysfs_sessions(&v, &n);
 
 	for (size_t i = 0; rc == RC_OK && i < n; i++) {
 		if (v[i].as_sid == sid) {
@@ -423,7 +417,7 @@ int adm_session_rescan(const struct adm_opts *o)
 		rc = session_by_sid(o->o_sid, &one);
 		return rc ? rc : rescan_one(&one, o->o_lun);
 	}
-	rc = ops_sessions_quiet(&v, &n);
+	rc = adm_sysfs_sessions(&v, &n);
 	if (rc == RC_OK && n == 0) {
 		log_error("No session found.");
 		rc = RC_NO_OBJS_FOUND;
