@@ -23,30 +23,34 @@ static int flat_cb(struct rec *r, void *arg)
 	return 0;
 }
 
-/* Node records whose discovery fields (or a static type) select them. */
-static int node_tree_where(struct idb *db, const char *type, const char *addr, long long port)
+/* All node records, read once for the whole -P 1 listing. */
+struct node_set {
+	struct rec **ns_recs;
+	size_t ns_n;
+};
+
+/* Prints the node records whose discovery fields (or a static type) select
+ * them; returns how many. */
+static int node_tree_where(const struct node_set *ns, const char *type, const char *addr,
+			   long long port)
 {
-	struct idb_match m = IDB_MATCH_ANY;
-	struct rec **recs = NULL, **keep;
-	size_t n = 0, k = 0;
+	struct rec **keep = calloc(ns->ns_n ? ns->ns_n : 1, sizeof(*keep));
+	size_t k = 0;
 
-	if (idb_node_find(db, &m, &recs, &n) != RC_OK)
-		return 0;
-	keep = calloc(n, sizeof(*keep));
-	for (size_t i = 0; keep && i < n; i++) {
+	for (size_t i = 0; keep && i < ns->ns_n; i++) {
+		struct rec *r = ns->ns_recs[i];
 		long long p = -1;
-		const char *a = rec_get(recs[i], "node.discovery_address");
+		const char *a = rec_get(r, "node.discovery_address");
 
-		rec_get_int(recs[i], "node.discovery_port", &p);
-		if (strcmp(rec_get(recs[i], "node.discovery_type"), type))
+		rec_get_int(r, "node.discovery_port", &p);
+		if (strcmp(rec_get(r, "node.discovery_type"), type))
 			continue;
 		if (addr && (!a || strcmp(a, addr) || p != port))
 			continue;
-		keep[k++] = recs[i];
+		keep[k++] = r;
 	}
 	adm_print_node_tree(stdout, keep, k);
 	free(keep);
-	idb_recs_free(recs, n);
 	return (int)k;
 }
 
@@ -71,14 +75,19 @@ int adm_discoverydb_list(const struct adm_opts *o)
 	if (rc != RC_OK)
 		return rc;
 	if (o->o_print >= 1) {	/* stock takes any level above 0 */
+		struct idb_match m = IDB_MATCH_ANY;
+		struct node_set ns = { NULL, 0 };
+
+		idb_node_find(db, &m, &ns.ns_recs, &ns.ns_n);
 		printf("SENDTARGETS:\n");
-		idb_disc_foreach(db, tree_cb, db, &n);
+		idb_disc_foreach(db, tree_cb, &ns, &n);
 		if (!n)
 			printf("No targets found.\n");
 		printf("iSNS:\nNo targets found.\nSTATIC:\n");
-		if (!node_tree_where(db, "static", NULL, 0))
+		if (!node_tree_where(&ns, "static", NULL, 0))
 			printf("No targets found.\n");
 		printf("FIRMWARE:\nNo targets found.\n");
+		idb_recs_free(ns.ns_recs, ns.ns_n);
 	} else {
 		idb_disc_foreach(db, flat_cb, NULL, &n);
 	}
