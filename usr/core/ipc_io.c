@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "ipc.h"
+#include "net.h"
 
 const char *ipc_name(void)
 {
@@ -94,12 +95,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return RC_OK;
 }
 
-/* Read exactly n bytes; the whole message shares one deadline. */
-static int read_all(int fd, uint8_t *p, size_t n, int timeout_ms)
+/* Read exactly n bytes; the whole message shares one deadline (< 0: none). */
+static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 {
 	while (n) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int r = poll(&pfd, 1, timeout_ms);
+		int64_t left = deadline - net_now_ms();
+		int r = poll(&pfd, 1, deadline < 0 ? -1 : left > 0 ? (int)left : 0);
 		ssize_t got;
 
 		if (r < 0 && errno == EINTR)
@@ -141,9 +143,10 @@ int ipc_recv(int fd, struct ipc_msg *m, int timeout_ms)
 	uint32_t len;
 	uint16_t op;
 	int32_t res;
+	int64_t deadline = timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms;
 	int rc;
 
-	rc = read_all(fd, hdr, sizeof(hdr), timeout_ms);
+	rc = read_all(fd, hdr, sizeof(hdr), deadline);
 	if (rc)
 		return rc;
 	if (ipc_decode_hdr(hdr, &op, &res, &len))
@@ -152,7 +155,7 @@ int ipc_recv(int fd, struct ipc_msg *m, int timeout_ms)
 	if (!buf)
 		return RC_NOMEM;
 	memcpy(buf, hdr, sizeof(hdr));
-	rc = read_all(fd, buf + IPC_HDR_LEN, len, timeout_ms);
+	rc = read_all(fd, buf + IPC_HDR_LEN, len, deadline);
 	if (!rc)
 		rc = ipc_decode(buf, IPC_HDR_LEN + len, m);
 	free(buf);
