@@ -213,26 +213,6 @@ int adm_sess_decode(const struct ipc_msg *m, struct adm_sess **out, size_t *n)
 	return r < 0 ? RC_ISCSID_COMM_ERR : RC_OK;
 }
 
-int adm_req_sessions(int sid, struct adm_sess **out, size_t *n)
-{
-	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
-	int rc = RC_NOMEM;
-
-	*out = NULL;
-	*n = 0;
-	if (req && rsp) {
-		ipc_msg_init(req, IPC_OP_SESSION_INFO);
-		if (sid >= 0)
-			ipc_put_u32(req, IPC_T_SID, (uint32_t)sid);
-		rc = adm_req_call(req, rsp);
-		if (rc == RC_OK)
-			rc = adm_sess_decode(rsp, out, n);
-	}
-	free(req);
-	free(rsp);
-	return rc;
-}
-
 static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
 {
 	struct iscsi_iface *ifc = iscsi_session_iface_get(se);

@@ -41,9 +41,6 @@ int adm_req_login_msg(const struct rec *r, struct ipc_msg *m);
 void adm_req_rec_id(const struct rec *r, const char **target,
 		    const char **addr, int *port, const char **iface);
 
-/* Sessions iscsid serves (sid < 0: all). *out malloc'd; RC_OK with *n 0
- * when there are none. */
-int adm_req_sessions(int sid, struct adm_sess **out, size_t *n);
 /* Sessions the kernel has (sysfs via libopeniscsiusr), as stock lists them
  * for logout and rescan: right even when iscsid is down or restarting. */
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n);
