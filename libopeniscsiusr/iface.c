@@ -1,5 +1,5 @@
 /* Interfaces of libopeniscsiusr: the built-in ones and <etc>/ifaces/<name>
- * come from the record database (H1's idb), a session's from sysfs. Every
+ * come from the record database (usr/core/idb), a session's from sysfs. Every
  * iface keeps a record form so dump/print use the one record formatter. */
 #include <assert.h>
 #include <errno.h>

@@ -14,7 +14,7 @@ import (
 )
 
 // auditReport is what a capture says the initiator did, summed over the
-// sessions to the scenario's target (H4's decoder, harness/audit).
+// sessions to the scenario's target (the decoder in harness/audit).
 type auditReport struct {
 	Commands   map[uint64]int // SCSI commands per LUN
 	ReportLUNs int            // REPORT LUNS commands

@@ -1,5 +1,5 @@
 /* A kernel session's life as iscsid drives it: a connected, logged-in TCP
- * socket plus the negotiated values (H2's struct login_result) become an
+ * socket plus the negotiated values (struct login_result, usr/core/login.h) become an
  * operational iscsi_tcp session; logout tears it down; recovery rebinds a
  * new connection to the same kernel session; adoption finds a session that
  * exists already (iscsid restart) in sysfs. Every step logs with the sid. */

@@ -1,5 +1,5 @@
-/* iscsid's session table and the life of each session: login (H2's login
- * driver) and kernel bring-up (H8's kernel edge), the scan its policy row
+/* iscsid's session table and the life of each session: login (usr/core/login's
+ * driver) and kernel bring-up (the kernel edge, kernel.h/ksession.h), the scan its policy row
  * asks for, logout, recovery after a connection error, and takeover of
  * sessions found in sysfs at start-up.
  *

@@ -5,7 +5,7 @@
  * is bound to the kernel connection first and the login PDUs travel through
  * it (SEND_PDU out, RECV_PDU events back): the kernel stamps CmdSN, ITT and
  * ExpStatSN itself, and the target's session (new or reinstated) starts at
- * the number the kernel will use next. H2's login state machine decides what
+ * the number the kernel will use next. The login state machine (usr/core/login) decides what
  * to send; this file only carries the PDUs. */
 #include <string.h>
 #include <unistd.h>

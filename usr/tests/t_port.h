@@ -1,4 +1,4 @@
-/* Free TCP ports for tests that start a target of their own: H2's range
+/* Free TCP ports for tests that start a target of their own: the range
  * 3300-3309 on the loopback, tried from a random start so test runs
  * started together rarely collide. */
 #ifndef T_PORT_H

@@ -1,5 +1,5 @@
 /* The login driver against a real target: Debian's tgtd, started here on a
- * free port of H2's range (3300-3309). Normal sessions with no auth (plus
+ * free port of 3300-3309. Normal sessions with no auth (plus
  * a NOP-Out/NOP-In exchange with CRC32C header and data digests after
  * login), CHAP one-way with each algorithm tgt accepts, mutual CHAP, a
  * wrong secret (24), an unknown target (19), and logout. */

@@ -1,5 +1,5 @@
 # Shared by usr/tests/sh/test_discovery_*.sh: a private tgtd on 127.0.0.1
-# (H2's ports 3300-3309), a scratch ISCSI_ETC_DIR, and checks.
+# (ports 3300-3309), a scratch ISCSI_ETC_DIR, and checks.
 # Sourced, not run: the runner only runs test_*.sh.
 
 TOP=$(pwd)
@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# A port of H2's range (3300-3309) nobody listens on right now; tried in
+# A port of 3300-3309 nobody listens on right now; tried in
 # random order so test runs started together rarely pick the same one.
 pick_port() {
 	for p in $(shuf -i 3300-3309); do

@@ -39,7 +39,7 @@ sh "$TMP/run_all.sh" "$ADM" "$TMP/ours" "$TMP/cmds"
 i=0
 while read -r line; do
 	i=$((i + 1))
-	# the discoverydb line only sets up a record (H1's mode; stock also
+	# the discoverydb line only sets up a record (discoverydb mode; stock also
 	# complains there that iscsid is not running): not compared
 	case $line in "-m discoverydb"*) continue;; esac
 	for f in out err rc; do

@@ -4,7 +4,7 @@
 # runs for real, so target refusals must come back with stock's lines and
 # exit codes (19 unknown target, 24 CHAP failure, also a target failing
 # mutual CHAP), and a login the target accepts ends at the missing kernel
-# transport (12) without leaving a session behind. Ports 3345-3349 (H7).
+# transport (12) without leaving a session behind. Ports 3345-3349.
 set -u
 TOP=$(pwd)
 ADM="$TOP/usr/iscsiadm"

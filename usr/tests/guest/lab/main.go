@@ -46,7 +46,7 @@ const (
 )
 
 func main() {
-	port := flag.Int("port", 3350, "target port on host loopback (H8 range 3350-3359)")
+	port := flag.Int("port", 3350, "target port on host loopback (3350-3359 by default)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: ksmokelab [-port N] login-no|recover|adopt|events-no|events-yes|parallel16|ipv6|teardown48")
