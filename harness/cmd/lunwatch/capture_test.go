@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,10 +45,11 @@ func TestLiveCaptureOnLoopback(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("live capture needs root (AF_PACKET socket); the test suite runs as root")
 	}
-	const port = "3372"
-	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	// A free port: other suites (or a second copy of this one) may run at once.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	pcap := filepath.Join(t.TempDir(), "live.pcap")
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
@@ -76,10 +78,10 @@ func TestLiveCaptureStopsOnInterrupt(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("live capture needs root (AF_PACKET socket); the test suite runs as root")
 	}
-	const port = "3374"
-	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
 	go func() {
