@@ -5,6 +5,7 @@
 #include "discovery.h"
 #include "discoverydb.h"
 #include "err.h"
+#include "host.h"
 #include "iface.h"
 #include "log.h"
 #include "node.h"
@@ -48,7 +49,7 @@ static const struct {
 	{ ADM_MODE_SESSION, session_mode },
 	{ ADM_MODE_IFACE, adm_iface_run },
 	{ ADM_MODE_FW, unsupported_mode },
-	{ ADM_MODE_HOST, unsupported_mode },
+	{ ADM_MODE_HOST, adm_host_run },
 };
 
 int main(int argc, char **argv)
