@@ -200,7 +200,7 @@ static int host_chap(const struct adm_opts *o, uint32_t host, const char *root)
 	}
 	if (!*t && (rc = adm_host_transport(root, host, t, sizeof(t))) != RC_OK)
 		return rc;
-	if ((rc = adm_host_netlink_probe()) != RC_OK)
+	if ((rc = adm_host_netlink_probe("Netlink open failed.")) != RC_OK)
 		return rc;
 	log_error("%s transport hosts have no CHAP table.", t);
 	return RC_ERR;
@@ -286,7 +286,7 @@ static int host_flashnode(const struct adm_opts *o, uint32_t host, const char *r
 		log_error("Could not read info for flashnode %llu, %s", host_index(o, 0),
 			  strerror(ENOENT));
 		rc = ENOENT;
-	} else if ((rc = adm_host_netlink_probe()) == RC_OK) {
+	} else if ((rc = adm_host_netlink_probe("Netlink open failed.")) == RC_OK) {
 		log_error("%s transport hosts have no flash nodes.", t);
 		rc = RC_ERR;
 	}
@@ -301,7 +301,7 @@ static int host_stats(uint32_t host, const char *root)
 
 	if ((rc = adm_host_transport(root, host, t, sizeof(t))) != RC_OK)
 		return rc;
-	if ((rc = adm_host_netlink_probe()) != RC_OK)
+	if ((rc = adm_host_netlink_probe("Netlink open failed.")) != RC_OK)
 		return rc;
 	log_error("get_host_stats failed: %s transport hosts keep no host statistics.", t);
 	return RC_ERR;

@@ -36,9 +36,15 @@ void adm_host_transport_name(const char *proc_name, char *name, size_t size);
  * (pure): 0 outgoing (host.auth.username + password), 1 incoming (the
  * _in pair), -1 when they form no pair. */
 int adm_host_chap_pair(const char *const *names, size_t n);
+/* The host an iface is bound to, looked up as stock does: by hwaddress,
+ * else netdev, else ipaddress (the first one set and not "default").
+ * RC_OK, RC_HOST_NOT_FOUND, or RC_INVAL when the iface names none. */
+int adm_host_by_hwinfo(const char *root, const char *hwaddress, const char *netdev,
+		       const char *ipaddress, uint32_t *host);
 /* Opens and closes a NETLINK_ISCSI socket, the first step of every
  * request stock sends the kernel from iscsiadm. RC_OK when the kernel has
- * the iSCSI transport class, else RC_INTERNAL after stock's two lines. */
-int adm_host_netlink_probe(void);
+ * the iSCSI transport class, else RC_INTERNAL after stock's line and the
+ * caller's "failed" line. */
+int adm_host_netlink_probe(const char *failed);
 
 #endif

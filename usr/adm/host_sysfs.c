@@ -69,6 +69,36 @@ int adm_host_transport(const char *root, uint32_t no, char *name, size_t size)
 	return RC_OK;
 }
 
+int adm_host_by_hwinfo(const char *root, const char *hwaddress, const char *netdev,
+		       const char *ipaddress, uint32_t *host)
+{
+	const char *attr = "hwaddress", *want = hwaddress;
+	uint32_t *ids = NULL;
+	size_t n = 0, i;
+	char have[64];
+
+	if (!*hwaddress || !strcasecmp(hwaddress, "default")) {
+		attr = "netdev";
+		want = netdev;
+	}
+	if (!strcmp(attr, "netdev") && (!*netdev || !strcasecmp(netdev, "default"))) {
+		attr = "ipaddress";
+		want = ipaddress;
+	}
+	if (!strcmp(attr, "ipaddress") && (!*ipaddress || !strcmp(ipaddress, "0.0.0.0")))
+		return RC_INVAL;
+	usr_sysfs_list_ids(root, "class/iscsi_host", "host", &ids, &n);
+	for (i = 0; i < n; i++) {
+		host_attr(root, ids[i], attr, have, sizeof(have));
+		if (!strcasecmp(have, want))
+			break;
+	}
+	if (i < n)
+		*host = ids[i];
+	free(ids);
+	return i < n ? RC_OK : RC_HOST_NOT_FOUND;
+}
+
 int adm_host_read(const char *root, uint32_t no, struct adm_host *h)
 {
 	char rel[64];
@@ -129,13 +159,13 @@ int adm_host_parse(const char *root, const char *arg, uint32_t *host)
 	return RC_OK;
 }
 
-int adm_host_netlink_probe(void)
+int adm_host_netlink_probe(const char *failed)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ISCSI);
 
 	if (fd < 0) {
 		log_error("can not create NETLINK_ISCSI socket [%s]", strerror(errno));
-		log_error("Netlink open failed.");
+		log_error("%s", failed);
 		return RC_INTERNAL;
 	}
 	close(fd);

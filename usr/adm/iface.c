@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "err.h"
+#include "host.h"
 #include "iface.h"
 #include "idb.h"
 #include "log.h"
 #include "print.h"
 #include "rec.h"
 #include "recupd.h"
+#include "usr_sysfs.h"
 
 static int flat_cb(struct rec *r, void *arg)
 {
@@ -188,14 +190,37 @@ static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 	return rc;
 }
 
+/* apply, applyall and ping; -1 when the command is none of them. */
+static int iface_netcfg(struct idb *db, const struct adm_opts *o, uint32_t host)
+{
+	const char *sub = o->o_submode;
+
+	if (sub && !strcmp(sub, "ping"))
+		return adm_iface_ping(db, o);
+	if (!(o->o_ops & (ADM_OP_APPLY | ADM_OP_APPLY_ALL)))
+		return -1;
+	if (o->o_ops == ADM_OP_APPLY)
+		return adm_iface_apply(db, o);
+	if (o->o_ops == ADM_OP_APPLY_ALL)
+		return adm_iface_applyall(db, host);
+	return RC_INVAL;	/* stock refuses apply mixed with another -o, silently */
+}
+
 int adm_iface_run(const struct adm_opts *o)
 {
 	struct idb *db = NULL;
-	int rc = idb_open(NULL, &db);
+	uint32_t host = 0;
+	int rc = adm_host_parse(usr_sysfs_root(), o->o_host, &host);
 
 	if (rc != RC_OK)
 		return rc;
-	if (o->o_niface && idb_lock(db) == RC_OK) {
+	rc = idb_open(NULL, &db);
+	if (rc != RC_OK)
+		return rc;
+	rc = iface_netcfg(db, o, host);
+	if (rc >= 0)
+		;	/* apply, applyall or ping done */
+	else if (o->o_niface && idb_lock(db) == RC_OK) {
 		rc = iface_one(db, o, o->o_ifaces[0]);
 		idb_unlock(db);
 	} else if (o->o_niface)
