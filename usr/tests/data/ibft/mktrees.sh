@@ -3,8 +3,9 @@
 # shape is what Linux's iscsi_ibft and iscsi_boot_sysfs give
 # (/sys/firmware/ibft/{initiator,ethernetN,targetN,acpi_header}, one value
 # per file; an ethernet entry links to its PCI device, whose net/ names the
-# network interface). The iSCSI host part is left out: -m fw reads only
-# the firmware tree.
+# network interface), plus the iSCSI transport class with tcp loaded (as
+# on a machine with iscsi_tcp, so stock does not try to load modules).
+# git keeps no empty directory: noibft's firmware/ holds a .keep file.
 #   one:     one NIC (eth0, static) and one boot target, no CHAP
 #   two:     two NICs (eth0 static with VLAN, eth1 DHCP) and two targets,
 #            the second with CHAP both ways and a non-default port
@@ -71,7 +72,14 @@ target() {
 	fi
 }
 
-fresh() { T="$here/$1"; rm -rf "$T"; mkdir -p "$T/firmware"; }
+fresh() {
+	T="$here/$1"
+	rm -rf "$T"
+	mkdir -p "$T/firmware"
+	w "$T/module/scsi_transport_iscsi/version" "2.0-870"
+	w "$T/class/iscsi_transport/tcp/handle" "18446744072652460288"
+	w "$T/class/iscsi_transport/tcp/caps" "0x39"
+}
 
 fresh one
 initiator iqn.2026-12.lab.autoscan:fwboot
@@ -96,3 +104,4 @@ nic 0 3 52:54:00:12:34:56 10.0.2.15 24 255.255.255.0 10.0.2.2 1 0 - eth0
 target 0 0 10.0.2.2 3260 00000000 0 iqn.2026-12.lab.autoscan:boot
 
 fresh noibft
+: > "$T/firmware/.keep"
