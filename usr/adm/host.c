@@ -91,11 +91,17 @@ static int host_list(const struct adm_opts *o, const char *root)
 	struct iscsi_session **ses = NULL;
 	uint32_t nses = 0, *ids = NULL;
 	size_t n = 0, found = 0;
-	int level = o->o_print;
+	int level = o->o_print, rc;
 
 	if (!ctx)
 		return RC_NOMEM;
-	iscsi_sessions_get(ctx, &ses, &nses);
+	rc = iscsi_sessions_get(ctx, &ses, &nses);
+	if (rc != LIBISCSI_OK) {
+		/* the library's codes are iscsiadm's exit codes */
+		log_error("Failed to query iSCSI sessions, error %d: %s", rc, iscsi_strerror(rc));
+		iscsi_context_free(ctx);
+		return rc;
+	}
 	if (level < -1 || level > 4) {
 		log_error("Invalid info level %d. Try 0 - 4.", level);
 		iscsi_sessions_free(ses, nses);
