@@ -125,8 +125,28 @@ int adm_fw_run(const struct adm_opts *o)
 	return rc;
 }
 
+struct fw_auto {
+	struct rec **fa_out;
+	size_t fa_n;
+	int fa_tcp;	/* the tcp transport is loaded */
+};
+
+/* Software (tcp) ifaces of ifaces/, the built-ins aside. */
+static int fw_auto_cb(struct rec *r, void *arg)
+{
+	struct fw_auto *a = arg;
+	const char *name = rec_get(r, "iface.iscsi_ifacename");
+	const char *t = rec_get(r, "iface.transport_name");
+
+	if (a->fa_n < ADM_MAX_IFACES && a->fa_tcp && name && !idb_iface_is_builtin(name) &&
+	    t && !strcmp(t, "tcp"))
+		a->fa_out[a->fa_n++] = rec_dup(r);
+	return 0;
+}
+
 /* The ifaces -I names that can be read (stock drops the others with a
- * message); none left means the default iface. */
+ * message). When none is left, every software iface of ifaces/ (as a
+ * SendTargets discovery binds them); none there means the default. */
 static size_t fw_ifaces(struct idb *db, const struct adm_opts *o, struct rec **out)
 {
 	size_t k = 0;
@@ -144,6 +164,14 @@ static size_t fw_ifaces(struct idb *db, const struct adm_opts *o, struct rec **o
 		log_error("Could not read iface info for %s. Make sure an iface config with the "
 			  "file name and iface.iscsi_ifacename %s is in %s/ifaces.",
 			  o->o_ifaces[i], o->o_ifaces[i], db->db_root);
+	}
+	if (!k) {
+		struct fw_auto a = { out, 0, usr_sysfs_exists(usr_sysfs_root(),
+							    "class/iscsi_transport/tcp") };
+		size_t seen = 0;
+
+		idb_iface_foreach(db, fw_auto_cb, &a, &seen);
+		k = a.fa_n;
 	}
 	return k;
 }

@@ -190,6 +190,16 @@ static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 	return rc;
 }
 
+/* Stock makes the ifaces directory first thing in iface mode. */
+static void iface_dir(struct idb *db)
+{
+	char *dir = NULL;
+
+	if (asprintf(&dir, "%s/ifaces", db->db_root) >= 0)
+		idb_mkdirs(dir);
+	free(dir);
+}
+
 /* apply, applyall and ping; -1 when the command is none of them. */
 static int iface_netcfg(struct idb *db, const struct adm_opts *o, uint32_t host)
 {
@@ -217,6 +227,7 @@ int adm_iface_run(const struct adm_opts *o)
 	rc = idb_open(NULL, &db);
 	if (rc != RC_OK)
 		return rc;
+	iface_dir(db);
 	rc = iface_netcfg(db, o, host);
 	if (rc >= 0)
 		;	/* apply, applyall or ping done */
