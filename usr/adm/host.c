@@ -1,9 +1,11 @@
 /* iscsiadm -m host: listing (-P 0..4) and the -C chap|flashnode|stats
  * sub-modes. Layout, messages and exit codes are stock 2.1.8's as
- * observed on the same sysfs trees. The requests stock sends the kernel
- * for the sub-modes (host statistics, CHAP table, flash nodes) exist only
- * for offload hosts: the kernel answers them with an error for iscsi_tcp,
- * the one transport this project drives, so none is sent. */
+ * observed on the same sysfs trees and, for the kernel's answers, in the
+ * lab (Linux 6.1, iscsi_tcp). The requests stock sends the kernel for the
+ * sub-modes (host statistics, CHAP table, flash nodes) exist only for
+ * offload hosts: the kernel refuses them for the software transports, the
+ * ones this project drives, so none is sent and stock's lines for the
+ * refusal are printed; an offload host gets exit 27. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -208,7 +210,18 @@ static int host_chap(const struct adm_opts *o, uint32_t host, const char *root)
 		return rc;
 	if ((rc = adm_host_netlink_probe("Netlink open failed.")) != RC_OK)
 		return rc;
-	log_error("%s transport hosts have no CHAP table.", t);
+	if ((rc = adm_host_offload(t, "a CHAP table")) != RC_OK)
+		return rc;
+	/* stock's lines after the kernel's refusal (its errno is stale) */
+	if (o->o_ops == ADM_OP_SHOW) {
+		log_error("Received iferror -22: Invalid argument.");
+		log_error("get_chap_info failed. errno=0");
+	} else if (o->o_ops == ADM_OP_DELETE) {
+		printf("Deleting CHAP index: %llu\n", host_index(o, 0));
+		log_error("CHAP Delete failed.");
+	} else {
+		log_error("CHAP setting failed");
+	}
 	return RC_ERR;
 }
 
@@ -293,8 +306,13 @@ static int host_flashnode(const struct adm_opts *o, uint32_t host, const char *r
 			  strerror(ENOENT));
 		rc = ENOENT;
 	} else if ((rc = adm_host_netlink_probe("Netlink open failed.")) == RC_OK) {
-		log_error("%s transport hosts have no flash nodes.", t);
-		rc = RC_ERR;
+		if ((rc = adm_host_offload(t, "flash nodes")) != RC_OK)
+			return rc;
+		if (ops == ADM_OP_NEW)
+			printf("Create new flashnode for host %" PRIu32 ".\n", host);
+		else if (ops == ADM_OP_DELETE)
+			printf("Delete flashnode %llu.\n", host_index(o, 0));
+		rc = RC_ERR;	/* the kernel's refusal */
 	}
 	host_flashnode_failed(o, host);
 	return rc;
@@ -309,7 +327,9 @@ static int host_stats(uint32_t host, const char *root)
 		return rc;
 	if ((rc = adm_host_netlink_probe("Netlink open failed.")) != RC_OK)
 		return rc;
-	log_error("get_host_stats failed: %s transport hosts keep no host statistics.", t);
+	if ((rc = adm_host_offload(t, "host statistics")) != RC_OK)
+		return rc;
+	log_error("get_host_stats failed. errno=0");	/* stock's line for the refusal */
 	return RC_ERR;
 }
 

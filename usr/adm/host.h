@@ -41,6 +41,11 @@ int adm_host_chap_pair(const char *const *names, size_t n);
  * RC_OK, RC_HOST_NOT_FOUND, or RC_INVAL when the iface names none. */
 int adm_host_by_hwinfo(const char *root, const char *hwaddress, const char *netdev,
 		       const char *ipaddress, uint32_t *host);
+/* RC_OK for a software transport (tcp, iser), whose kernel side refuses
+ * every offload request (what: "host statistics", ...), so the caller
+ * prints stock's lines for the refusal; RC_OP_NOT_SUPP with a message for
+ * an offload transport, which this iscsiadm does not drive. */
+int adm_host_offload(const char *transport, const char *what);
 /* Opens and closes a NETLINK_ISCSI socket, the first step of every
  * request stock sends the kernel from iscsiadm. RC_OK when the kernel has
  * the iSCSI transport class, else RC_INTERNAL after stock's line and the

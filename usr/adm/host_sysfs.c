@@ -159,6 +159,15 @@ int adm_host_parse(const char *root, const char *arg, uint32_t *host)
 	return RC_OK;
 }
 
+int adm_host_offload(const char *transport, const char *what)
+{
+	if (!strcmp(transport, "tcp") || !strcmp(transport, "iser"))
+		return RC_OK;
+	log_error("%s of %s hosts: offload adapters are not driven by this iscsiadm",
+		  what, transport);
+	return RC_OP_NOT_SUPP;
+}
+
 int adm_host_netlink_probe(const char *failed)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ISCSI);
