@@ -216,6 +216,20 @@ static int iface_netcfg(struct idb *db, const struct adm_opts *o, uint32_t host)
 	return RC_INVAL;	/* stock refuses apply mixed with another -o, silently */
 }
 
+/* Records and listing: show, new, update, delete. */
+static int iface_records(struct idb *db, const struct adm_opts *o)
+{
+	int rc;
+
+	if (!o->o_niface)
+		return (o->o_ops & ~ADM_OP_SHOW) ? iface_no_name(o) : iface_list(db, o);
+	if (idb_lock(db) != RC_OK)
+		return RC_IDBM;
+	rc = iface_one(db, o, o->o_ifaces[0]);
+	idb_unlock(db);
+	return rc;
+}
+
 int adm_iface_run(const struct adm_opts *o)
 {
 	struct idb *db = NULL;
@@ -229,17 +243,8 @@ int adm_iface_run(const struct adm_opts *o)
 		return rc;
 	iface_dir(db);
 	rc = iface_netcfg(db, o, host);
-	if (rc >= 0)
-		;	/* apply, applyall or ping done */
-	else if (o->o_niface && idb_lock(db) == RC_OK) {
-		rc = iface_one(db, o, o->o_ifaces[0]);
-		idb_unlock(db);
-	} else if (o->o_niface)
-		rc = RC_IDBM;
-	else if (o->o_ops & ~ADM_OP_SHOW)
-		rc = iface_no_name(o);
-	else
-		rc = iface_list(db, o);
+	if (rc < 0)	/* neither apply, applyall nor ping */
+		rc = iface_records(db, o);
 	idb_close(db);
 	return rc;
 }
