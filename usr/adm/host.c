@@ -143,6 +143,20 @@ static unsigned long long host_index(const struct adm_opts *o, unsigned long lon
 	return o->o_index ? strtoull(o->o_index, NULL, 10) : none;
 }
 
+/* -x out of strtoull's range is refused before anything else, as stock
+ * does while parsing options. */
+static int host_index_check(const struct adm_opts *o)
+{
+	if (!o->o_index)
+		return RC_OK;
+	errno = 0;
+	strtoull(o->o_index, NULL, 10);
+	if (!errno)
+		return RC_OK;
+	log_error("Invalid index %s. %s.", o->o_index, strerror(errno));
+	return RC_INVAL;
+}
+
 int adm_host_chap_pair(const char *const *names, size_t n)
 {
 	static const char *const keys[] = {
@@ -198,7 +212,8 @@ static int host_chap(const struct adm_opts *o, uint32_t host, const char *root)
 		if ((rc = host_chap_params(o)) != RC_OK)
 			return rc < 0 ? RC_OK : rc;
 	} else if (o->o_ops == ADM_OP_DELETE) {
-		if (host_index(o, HOST_MAX_CHAP_ENTRIES + 1) > HOST_MAX_CHAP_ENTRIES) {
+		/* stock passes the index on as 16 bits before checking it */
+		if ((uint16_t)host_index(o, HOST_MAX_CHAP_ENTRIES + 1) > HOST_MAX_CHAP_ENTRIES) {
 			log_error("Invalid chap table index.");
 			return RC_OK;	/* stock exits 0 here */
 		}
@@ -217,7 +232,7 @@ static int host_chap(const struct adm_opts *o, uint32_t host, const char *root)
 		log_error("Received iferror -22: Invalid argument.");
 		log_error("get_chap_info failed. errno=0");
 	} else if (o->o_ops == ADM_OP_DELETE) {
-		printf("Deleting CHAP index: %llu\n", host_index(o, 0));
+		printf("Deleting CHAP index: %u\n", (unsigned)(uint16_t)host_index(o, 0));
 		log_error("CHAP Delete failed.");
 	} else {
 		log_error("CHAP setting failed");
@@ -341,6 +356,8 @@ int adm_host_run(const struct adm_opts *o)
 	int rc = adm_host_parse(root, o->o_host, &host);
 
 	if (rc != RC_OK)
+		return rc;
+	if ((rc = host_index_check(o)) != RC_OK)
 		return rc;
 	/* stock lists the hosts for any -C it does not know, except ping */
 	if (!sub || (strcmp(sub, "chap") && strcmp(sub, "flashnode") &&
