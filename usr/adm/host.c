@@ -87,31 +87,13 @@ static unsigned host_sections(int level)
 	return level == 3 ? ADM_TREE_PARAMS : 0;
 }
 
-static int host_list(const struct adm_opts *o, const char *root)
+/* Every host at -P level; returns how many there were. */
+static size_t host_print_all(int level, struct iscsi_session **ses, uint32_t nses,
+			     const char *root)
 {
-	struct iscsi_context *ctx = iscsi_context_new();
-	struct iscsi_session **ses = NULL;
-	uint32_t nses = 0, *ids = NULL;
+	uint32_t *ids = NULL;
 	size_t n = 0, found = 0;
-	int level = o->o_print, rc;
 
-	if (!ctx)
-		return RC_NOMEM;
-	rc = iscsi_sessions_get(ctx, &ses, &nses);
-	if (rc != LIBISCSI_OK) {
-		/* the library's codes are iscsiadm's exit codes */
-		log_error("Failed to query iSCSI sessions, error %d: %s", rc, iscsi_strerror(rc));
-		iscsi_context_free(ctx);
-		return rc;
-	}
-	if (level < -1 || level > 4) {
-		log_error("Invalid info level %d. Try 0 - 4.", level);
-		iscsi_sessions_free(ses, nses);
-		iscsi_context_free(ctx);
-		return RC_INVAL;
-	}
-	if (level == 4)
-		adm_session_print_version(root);
 	usr_sysfs_list_ids(root, "class/iscsi_host", "host", &ids, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct adm_host h;
@@ -128,13 +110,37 @@ static int host_list(const struct adm_opts *o, const char *root)
 			host_print_sessions(&h, ses, nses, host_sections(level), root);
 	}
 	free(ids);
+	return found;
+}
+
+static int host_list(const struct adm_opts *o, const char *root)
+{
+	struct iscsi_context *ctx = iscsi_context_new();
+	struct iscsi_session **ses = NULL;
+	uint32_t nses = 0;
+	int level = o->o_print, rc;
+
+	if (!ctx)
+		return RC_NOMEM;
+	/* stock reads the sessions first, whatever the level */
+	rc = iscsi_sessions_get(ctx, &ses, &nses);
+	if (rc != LIBISCSI_OK) {
+		/* the library's codes are iscsiadm's exit codes */
+		log_error("Failed to query iSCSI sessions, error %d: %s", rc, iscsi_strerror(rc));
+	} else if (level < -1 || level > 4) {
+		log_error("Invalid info level %d. Try 0 - 4.", level);
+		rc = RC_INVAL;
+	} else {
+		if (level == 4)
+			adm_session_print_version(root);
+		if (!host_print_all(level, ses, nses, root)) {
+			log_error("No iSCSI hosts.");
+			rc = RC_NO_OBJS_FOUND;
+		}
+	}
 	iscsi_sessions_free(ses, nses);
 	iscsi_context_free(ctx);
-	if (!found) {
-		log_error("No iSCSI hosts.");
-		return RC_NO_OBJS_FOUND;
-	}
-	return RC_OK;
+	return rc;
 }
 
 /* -x as stock reads it; "none" (max + 1) when not given. */
