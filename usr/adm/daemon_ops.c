@@ -99,7 +99,7 @@ static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 /* Every login is sent before any answer is awaited, so iscsid runs them in
  * parallel; a login another iscsiadm started at the same moment (iscsid
  * answers 15) is left to that iscsiadm. */
-static int login_recs(struct rec *const *recs, size_t n)
+static int login_recs(struct rec *const *recs, size_t n, int summary)
 {
 	int *fds = calloc(n ? n : 1, sizeof(int));
 	int ret = RC_OK, failed = 0;
@@ -125,7 +125,7 @@ static int login_recs(struct rec *const *recs, size_t n)
 			ret = (ret && ret != RC_SESS_EXISTS) ? ret : rc;
 		}
 	}
-	if (failed)
+	if (failed && summary)
 		log_error("Could not log into all portals");
 	free(fds);
 	free(sv);
@@ -139,7 +139,12 @@ int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n)
 		log_error("No records found");
 		return RC_NO_OBJS_FOUND;
 	}
-	return login_recs(recs, n);
+	return login_recs(recs, n, 1);
+}
+
+int adm_login_each(struct rec *const *recs, size_t n)
+{
+	return login_recs(recs, n, 0);
 }
 
 /* node.startup (or the first connection's) against -L / -U's mode. */
@@ -194,7 +199,7 @@ int adm_login_all(const struct adm_opts *o)
 		log_error("No records found");
 		rc = RC_NO_OBJS_FOUND;
 	} else {
-		rc = login_recs(sel, k);
+		rc = login_recs(sel, k, 1);
 	}
 	free(sel);
 	idb_recs_free(all, n);

@@ -19,6 +19,10 @@ struct rec;
 /* -m node [-T -p -I] --login: recs[0..n) are the matching records (the
  * array idb_node_find returns). */
 int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n);
+/* Firmware logins (-m fw -l, -m discovery -t fw -l): as adm_node_login,
+ * each failure reported, without the closing "Could not log into all
+ * portals" line stock prints only for node records. */
+int adm_login_each(struct rec *const *recs, size_t n);
 /* -m node [-T -p -I] --logout: sessions matching any of recs. */
 int adm_node_logout(const struct adm_opts *o, struct rec *const *recs, size_t n);
 /* -m node -L all|manual|automatic|onboot */

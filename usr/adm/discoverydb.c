@@ -86,7 +86,9 @@ int adm_discoverydb_list(const struct adm_opts *o)
 		printf("iSNS:\nNo targets found.\nSTATIC:\n");
 		if (!node_tree_where(&ns, "static", NULL, 0))
 			printf("No targets found.\n");
-		printf("FIRMWARE:\nNo targets found.\n");
+		printf("FIRMWARE:\n");
+		if (!node_tree_where(&ns, "fw", NULL, 0))
+			printf("No targets found.\n");
 		idb_recs_free(ns.ns_recs, ns.ns_n);
 	} else {
 		idb_disc_foreach(db, flat_cb, NULL, &n);

@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "err.h"
+#include "host.h"
 #include "iface.h"
 #include "idb.h"
 #include "log.h"
 #include "print.h"
 #include "rec.h"
 #include "recupd.h"
+#include "usr_sysfs.h"
 
 static int flat_cb(struct rec *r, void *arg)
 {
@@ -188,22 +190,61 @@ static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 	return rc;
 }
 
+/* Stock makes the ifaces directory first thing in iface mode. */
+static void iface_dir(struct idb *db)
+{
+	char *dir = NULL;
+
+	if (asprintf(&dir, "%s/ifaces", db->db_root) >= 0)
+		idb_mkdirs(dir);
+	free(dir);
+}
+
+/* apply, applyall and ping; -1 when the command is none of them. */
+static int iface_netcfg(struct idb *db, const struct adm_opts *o, uint32_t host)
+{
+	const char *sub = o->o_submode;
+
+	if (sub && !strcmp(sub, "ping"))
+		return adm_iface_ping(db, o);
+	if (!(o->o_ops & (ADM_OP_APPLY | ADM_OP_APPLY_ALL)))
+		return -1;
+	if (o->o_ops == ADM_OP_APPLY)
+		return adm_iface_apply(db, o);
+	if (o->o_ops == ADM_OP_APPLY_ALL)
+		return adm_iface_applyall(db, host);
+	return RC_INVAL;	/* stock refuses apply mixed with another -o, silently */
+}
+
+/* Records and listing: show, new, update, delete. */
+static int iface_records(struct idb *db, const struct adm_opts *o)
+{
+	int rc;
+
+	if (!o->o_niface)
+		return (o->o_ops & ~ADM_OP_SHOW) ? iface_no_name(o) : iface_list(db, o);
+	if (idb_lock(db) != RC_OK)
+		return RC_IDBM;
+	rc = iface_one(db, o, o->o_ifaces[0]);
+	idb_unlock(db);
+	return rc;
+}
+
 int adm_iface_run(const struct adm_opts *o)
 {
 	struct idb *db = NULL;
-	int rc = idb_open(NULL, &db);
+	uint32_t host = 0;
+	int rc = adm_host_parse(usr_sysfs_root(), o->o_host, &host);
 
 	if (rc != RC_OK)
 		return rc;
-	if (o->o_niface && idb_lock(db) == RC_OK) {
-		rc = iface_one(db, o, o->o_ifaces[0]);
-		idb_unlock(db);
-	} else if (o->o_niface)
-		rc = RC_IDBM;
-	else if (o->o_ops & ~ADM_OP_SHOW)
-		rc = iface_no_name(o);
-	else
-		rc = iface_list(db, o);
+	rc = idb_open(NULL, &db);
+	if (rc != RC_OK)
+		return rc;
+	iface_dir(db);
+	rc = iface_netcfg(db, o, host);
+	if (rc < 0)	/* neither apply, applyall nor ping */
+		rc = iface_records(db, o);
 	idb_close(db);
 	return rc;
 }

@@ -1,10 +1,13 @@
 /* iscsiadm: parse the command line, run the mode's handler, exit with the
  * handler's enum iscsi_rc (stock's exit codes). */
 #include <stdio.h>
+#include <string.h>
 #include "daemon_ops.h"
 #include "discovery.h"
 #include "discoverydb.h"
 #include "err.h"
+#include "fw.h"
+#include "host.h"
 #include "iface.h"
 #include "log.h"
 #include "node.h"
@@ -26,16 +29,18 @@ static int session_mode(const struct adm_opts *o)
  * -m discoverydb does; with them it runs a discovery. */
 static int discovery_mode(const struct adm_opts *o)
 {
+	if (o->o_type && !strcmp(o->o_type, "fw"))
+		return adm_fw_discover(o);
 	if (!o->o_type && !o->o_portal && !(o->o_ops & ~ADM_OP_SHOW) && !o->o_login)
 		return adm_discoverydb_list(o);
 	return adm_discovery_run(o);
 }
 
-static int unsupported_mode(const struct adm_opts *o)
+static int discoverydb_mode(const struct adm_opts *o)
 {
-	(void)o;
-	log_error("this mode is not supported by this iscsiadm");
-	return RC_OP_NOT_SUPP;
+	if (o->o_type && !strcmp(o->o_type, "fw"))
+		return adm_fw_discoverydb(o);
+	return adm_discoverydb_run(o);
 }
 
 static const struct {
@@ -43,12 +48,12 @@ static const struct {
 	adm_handler_fn run;
 } adm_dispatch[] = {
 	{ ADM_MODE_DISCOVERY, discovery_mode },
-	{ ADM_MODE_DISCOVERYDB, adm_discoverydb_run },
+	{ ADM_MODE_DISCOVERYDB, discoverydb_mode },
 	{ ADM_MODE_NODE, adm_node_run },
 	{ ADM_MODE_SESSION, session_mode },
 	{ ADM_MODE_IFACE, adm_iface_run },
-	{ ADM_MODE_FW, unsupported_mode },
-	{ ADM_MODE_HOST, unsupported_mode },
+	{ ADM_MODE_FW, adm_fw_run },
+	{ ADM_MODE_HOST, adm_host_run },
 };
 
 int main(int argc, char **argv)

@@ -57,13 +57,15 @@ static const struct { const char *name; enum adm_mode mode; } adm_modes[] = {
 };
 
 /* Short options each mode takes (stock 2.1.8 refuses the others, naming
- * the mode); --lun goes with -R. fw and host take anything here. */
+ * the mode); --lun goes with -R. */
 static const struct { enum adm_mode mode; const char *allowed; } adm_allowed[] = {
 	{ ADM_MODE_NODE, "RlpPTIULdnvosSuWm" },
 	{ ADM_MODE_SESSION, "RPidrnvosSum" },
 	{ ADM_MODE_DISCOVERY, "lDpPIdnvoStm" },
 	{ ADM_MODE_DISCOVERYDB, "lDpPIdnvoStm" },
 	{ ADM_MODE_IFACE, "abcCPHiIdnvom" },
+	{ ADM_MODE_HOST, "CHdmPotnvxA" },
+	{ ADM_MODE_FW, "dmlWnv" },
 };
 
 static const struct { const char *name; enum adm_op op; } adm_ops[] = {
@@ -204,8 +206,12 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	case 'W': o->o_no_wait = 1; return RC_OK;
 	case 'V': o->o_version = 1; return RC_OK;
 	case 'h': o->o_help = 1; return RC_OK;
-	case 'a': case 'b': case 'c': case 'i': case 'x': case 'A':
-		return RC_OK;	/* ping / host sub-mode arguments: accepted, unused */
+	case 'a': o->o_ping_ip = arg; return RC_OK;
+	case 'b': o->o_ping_size = arg; return RC_OK;
+	case 'c': o->o_ping_count = arg; return RC_OK;
+	case 'i': o->o_ping_interval = arg; return RC_OK;
+	case 'x': o->o_index = arg; return RC_OK;
+	case 'A': o->o_portal_type = arg; return RC_OK;
 	case 'I':
 		if (o->o_niface >= ADM_MAX_IFACES) {
 			log_error("too many interfaces (at most %d)", ADM_MAX_IFACES);

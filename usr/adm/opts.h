@@ -61,6 +61,10 @@ struct adm_opts {
 	const char *o_host;		/* -H */
 	const char *o_submode;		/* -C */
 	int o_killiscsid;		/* -k priority, -1 none */
+	const char *o_index;		/* -x (host chap / flashnode index) */
+	const char *o_portal_type;	/* -A ipv4|ipv6 (flashnode -o new) */
+	const char *o_ping_ip;		/* -a (iface -C ping) */
+	const char *o_ping_size, *o_ping_count, *o_ping_interval;	/* -b -c -i */
 	int o_help, o_version;
 };
 

@@ -27,6 +27,21 @@ struct adm_sess_daemon {
  * sysfs root is only read for LUNs, host state and module version. */
 void adm_session_print_tree(struct iscsi_session **ses, uint32_t n, int level,
 			    int show_secrets, const char *sysfs_root);
+/* Optional parts of the tree after the interface and state lines; -m
+ * session -P 2 and 3 and -m host -P 3 and 4 pick different sets. */
+enum adm_tree_section {
+	ADM_TREE_TIMEOUTS  = 1 << 0,
+	ADM_TREE_CHAP      = 1 << 1,
+	ADM_TREE_PARAMS    = 1 << 2,
+	ADM_TREE_SCSI      = 1 << 3,	/* "Attached SCSI devices" */
+	ADM_TREE_HOST_LINE = 1 << 4,	/* its "Host Number: N\tState: S" line */
+};
+/* The tree with the chosen sections, every line starting with px. */
+void adm_session_print_sections(struct iscsi_session **ses, uint32_t n, unsigned sections,
+				const char *px, int show_secrets, const char *sysfs_root);
+/* "iSCSI Transport Class version V" and "version 2.1.8" when the
+ * transport class module is loaded. */
+void adm_session_print_version(const char *sysfs_root);
 /* One line per session: "tcp: [SID] IP:PORT,TPGT IQN (non-flash)". */
 void adm_session_print_flat(struct iscsi_session **ses, uint32_t n,
 			    const char *sysfs_root);

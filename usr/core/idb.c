@@ -436,8 +436,10 @@ int idb_node_write(struct idb *db, const struct rec *r)
 	if (rc != RC_OK)
 		return rc;
 	rc = write_node_locked(db, r);
-	if (rc == RC_OK && rec_int(r, "node.tpgt") >= 0 && type && !strcmp(type, "static") &&
-	    asprintf(&dir, "%s/static", db->db_root) >= 0)
+	/* static and firmware records get a link in static/ or fw/ */
+	if (rc == RC_OK && rec_int(r, "node.tpgt") >= 0 && type &&
+	    (!strcmp(type, "static") || !strcmp(type, "fw")) &&
+	    asprintf(&dir, "%s/%s", db->db_root, type) >= 0)
 		rc = make_link(db, dir, r);
 	free(dir);
 	idb_unlock(db);
@@ -462,7 +464,8 @@ int idb_node_link_discovery(struct idb *db, const struct rec *node, const char *
 	return rc;
 }
 
-/* Drops the record's links: static/<name> and send_targets/<any>/<name>. */
+/* Drops the record's links: static/<name>, fw/<name> and
+ * send_targets/<any>/<name>. */
 static void unlink_links(struct idb *db, const char *name)
 {
 	struct dirent **ents;
@@ -470,6 +473,10 @@ static void unlink_links(struct idb *db, const char *name)
 	int n;
 
 	if (asprintf(&p, "%s/static/%s", db->db_root, name) >= 0)
+		unlink(p);
+	free(p);
+	p = NULL;
+	if (asprintf(&p, "%s/fw/%s", db->db_root, name) >= 0)
 		unlink(p);
 	free(p);
 	if (asprintf(&dir, "%s/send_targets", db->db_root) < 0)
