@@ -116,7 +116,8 @@ static int login_recs(struct rec *const *recs, size_t n)
 
 		if (fds[i] < 0)
 			continue;
-		rc = adm_req_wait(fds[i], IPC_OP_LOGIN, NULL);
+		rc = adm_req_wait(fds[i], IPC_OP_LOGIN, NULL,
+				  adm_req_login_tmo(recs[i]));
 		if (rc == RC_SESS_EXISTS)
 			continue;
 		login_msg(recs[i], rc);
@@ -260,7 +261,8 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 		if (fds[i] < 0)
 			continue;
 		/* a session iscsid does not hold is an error, not a success */
-		rc = adm_req_wait(fds[i], IPC_OP_LOGOUT, NULL);
+		rc = adm_req_wait(fds[i], IPC_OP_LOGOUT, NULL,
+				  ADM_REQ_LOGOUT_TMO_MS);
 		logout_msg(&v[i], rc);
 		if (rc)
 			ret = ret ? ret : rc;
@@ -398,7 +400,7 @@ static int rescan_one(const struct adm_sess *s, int lun)
 	if (!rc && lun >= 0)
 		rc = ipc_put_u32(m, IPC_T_LUN, (uint32_t)lun);
 	if (!rc)
-		rc = adm_req_call(m, NULL);
+		rc = adm_req_call(m, NULL, ADM_REQ_SCAN_TMO_MS);
 	free(m);
 	if (rc) {
 		log_error("Could not rescan session sid %d.", s->as_sid);

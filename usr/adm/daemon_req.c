@@ -37,21 +37,38 @@ static void req_startup(void)
 	free(path);
 }
 
+/* Only root may hold iscsid's name: anyone else who bound it first would
+ * otherwise receive node records with their CHAP secrets. */
+int adm_req_peer_root(int fd)
+{
+	uid_t uid = (uid_t)-1;
+	pid_t pid = 0;
+
+	if (ipc_peer_uid(fd, &uid, &pid) == 0 && uid == 0)
+		return 1;
+	log_error("the process holding @%s (pid %d, uid %d) is not a root "
+		  "iscsid: not sending it anything", ipc_name(), (int)pid, (int)uid);
+	return 0;
+}
+
 int adm_req_connect(void)
 {
 	int fd = ipc_client_connect();
 
-	if (fd >= 0)
-		return fd;
 	if (fd == -ECONNREFUSED) {
 		req_startup();
 		sleep(1);
 		fd = ipc_client_connect();
-		if (fd >= 0)
-			return fd;
 	}
-	log_error("can not connect to iSCSI daemon (%d)!", -fd);
-	return -RC_ISCSID_NOTCONN;
+	if (fd < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+		return -RC_ISCSID_NOTCONN;
+	}
+	if (!adm_req_peer_root(fd)) {
+		close(fd);
+		return -RC_ISCSID_NOTCONN;
+	}
+	return fd;
 }
 
 int adm_req_start(const struct ipc_msg *req, int *fd)
@@ -72,19 +89,43 @@ int adm_req_start(const struct ipc_msg *req, int *fd)
 	return RC_OK;
 }
 
-int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp)
+/* $ISCSIADM_IPC_TIMEOUT_MS caps every wait (tests of unanswering peers). */
+static int req_tmo(int timeout_ms)
+{
+	const char *env = getenv(ADM_REQ_TMO_ENV);
+	char *end;
+	long cap;
+
+	if (!env || !*env)
+		return timeout_ms;
+	cap = strtol(env, &end, 10);
+	if (*end || cap <= 0 || cap > 86400000L)
+		return timeout_ms;
+	return timeout_ms < 0 || cap < timeout_ms ? (int)cap : timeout_ms;
+}
+
+int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp, int timeout_ms)
 {
 	struct ipc_msg *m = rsp ? rsp : malloc(sizeof(*m));
 	int rc;
 
+	timeout_ms = req_tmo(timeout_ms);
 	if (!m) {
 		close(fd);
 		return RC_NOMEM;
 	}
-	rc = ipc_recv(fd, m, -1);
+	rc = ipc_recv(fd, m, timeout_ms);
 	close(fd);
-	if (rc == RC_INVALID_MGMT_REQ || (!rc && m->im_op != op))
+	if (rc == RC_INVALID_MGMT_REQ || (!rc && m->im_op != op)) {
+		log_error("iscsid answered %s with something that is not an "
+			  "answer to it (another version?)", ipc_op_name(op));
 		rc = RC_ISCSID_COMM_ERR;
+	} else if (rc == RC_ISCSID_COMM_ERR) {
+		log_error("read error on cmd %s, daemon died?", ipc_op_name(op));
+	} else if (rc == RC_REQ_TIMEDOUT) {
+		log_error("no answer from iscsid to %s within %d ms", ipc_op_name(op),
+			  timeout_ms);
+	}
 	if (!rc)
 		rc = m->im_rc;
 	if (!rsp)
@@ -92,13 +133,27 @@ int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp)
 	return rc;
 }
 
-int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp)
+int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp, int timeout_ms)
 {
 	int fd, rc = adm_req_start(req, &fd);
 
 	if (rc)
 		return rc;
-	return adm_req_wait(fd, req->im_op, rsp);
+	return adm_req_wait(fd, req->im_op, rsp, timeout_ms);
+}
+
+int adm_req_login_tmo(const struct rec *r)
+{
+	long long login = 15, retry = 8;
+
+	rec_get_int(r, "node.conn[0].timeo.login_timeout", &login);
+	rec_get_int(r, "node.session.initial_login_retry_max", &retry);
+	if (login < 1 || login > 3600)
+		login = 15;
+	if (retry < 0 || retry > 100)
+		retry = 8;
+	/* each try: connect + login, then the retry pause; plus the scan */
+	return (int)((login + 3) * (retry + 1) * 1000 + ADM_REQ_SCAN_TMO_MS);
 }
 
 void adm_req_report(int rc)

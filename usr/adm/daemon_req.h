@@ -19,18 +19,35 @@ struct adm_sess {
 	char as_state[32];
 };
 
+/* Bounds on the wait for iscsid's answer. Stock waits forever for a login
+ * or logout; a daemon that never answers must not hang a script, so ours
+ * wait as long as the record's own timeouts allow and a margin. The
+ * queries use stock's bounds (ISCSID_REQ_TIMEOUT, ISCSID_RESP_POLL_TIMEOUT). */
+#define ADM_REQ_SCAN_TMO_MS    120000  /* a scan after login or a rescan */
+#define ADM_REQ_LOGOUT_TMO_MS  120000
+#define ADM_REQ_QUERY_TMO_MS   60000   /* session state, statistics */
+#define ADM_REQ_CONFIG_TMO_MS  1000
+#define ADM_REQ_TMO_ENV        "ISCSIADM_IPC_TIMEOUT_MS"
+
 /* Connect to iscsid. On ECONNREFUSED runs iscsid.startup once, as stock
- * does, and tries again a second later. fd >= 0, or -RC_ISCSID_NOTCONN
- * after printing stock's messages. */
+ * does, and tries again a second later. The peer must be root (checked
+ * before anything is sent). fd >= 0, or -RC_ISCSID_NOTCONN after printing
+ * stock's messages (or why the peer was not trusted). */
 int adm_req_connect(void);
+/* 1 when the peer of a connected socket is root; else 0 after saying so. */
+int adm_req_peer_root(int fd);
 /* Connect, send, and keep the socket for a later adm_req_wait(). Returns
  * RC_OK with *fd set, or an rc (fd closed). */
 int adm_req_start(const struct ipc_msg *req, int *fd);
-/* Wait for the answer to a started request, close fd; the result is the
- * daemon's rc (or a communication error). rsp may be NULL. */
-int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp);
+/* Wait up to timeout_ms for the answer to a started request, close fd;
+ * the result is the daemon's rc, or RC_ISCSID_COMM_ERR (closed, garbage,
+ * another protocol) / RC_REQ_TIMEDOUT after a message. rsp may be NULL. */
+int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp, int timeout_ms);
 /* Both in one. */
-int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp);
+int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp, int timeout_ms);
+/* How long a login of record r may take in iscsid (its login timeout and
+ * retries, and the scan). */
+int adm_req_login_tmo(const struct rec *r);
 
 /* "iscsiadm: initiator reported error (N - text)" */
 void adm_req_report(int rc);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "daemon_req.h"
 #include "opts.h"
 #include "err.h"
 #include "log.h"
@@ -64,8 +65,9 @@ static int daemon_query(uint32_t sid, char *buf, size_t size)
 	if (!req || !rsp)
 		goto out;
 	fd = ipc_client_connect();
-	if (fd < 0) {
+	if (fd < 0)
 		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+	if (fd < 0 || !adm_req_peer_root(fd)) {
 		rc = RC_ISCSID_NOTCONN;
 		goto out;
 	}

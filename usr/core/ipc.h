@@ -32,6 +32,7 @@
 #define IPC_MAX_PAYLOAD  65536
 #define IPC_DEFAULT_NAME "ISCSIADM_ABSTRACT_NAMESPACE"
 #define IPC_NAME_ENV     "ISCSID_IPC_NAME"
+#define IPC_SEND_TMO_MS  10000  /* bound on writing one request */
 
 enum ipc_op {
 	IPC_OP_PING = 1,      /* -> rc only; used to see iscsid is alive */
@@ -106,7 +107,8 @@ int ipc_client_connect(void);
 /* Send a request and wait for the answer (timeout_ms < 0: forever).
  * RC_OK when a well-formed answer for the same op came back (its result is
  * rsp->im_rc), RC_ISCSID_COMM_ERR on I/O or protocol trouble,
- * RC_ISCSID_NOTCONN on timeout. Does not close fd. */
+ * RC_REQ_TIMEDOUT when the whole message did not arrive in time. Does not
+ * close fd. */
 int ipc_send(int fd, const struct ipc_msg *m);
 int ipc_recv(int fd, struct ipc_msg *m, int timeout_ms);
 int ipc_call_fd(int fd, const struct ipc_msg *req, struct ipc_msg *rsp,

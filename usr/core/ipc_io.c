@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -34,12 +35,15 @@ static socklen_t ipc_addr(struct sockaddr_un *a)
 
 int ipc_client_connect(void)
 {
+	/* a peer that never reads must not block a send for ever */
+	struct timeval snd = { .tv_sec = IPC_SEND_TMO_MS / 1000 };
 	struct sockaddr_un a;
 	socklen_t alen = ipc_addr(&a);
 	int fd = socket(AF_LOCAL, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
 	if (connect(fd, (struct sockaddr *)&a, alen) < 0) {
 		int e = errno;
 
@@ -107,7 +111,7 @@ static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0)
-			return RC_ISCSID_NOTCONN;
+			return RC_REQ_TIMEDOUT;
 		if (r < 0)
 			return RC_ISCSID_COMM_ERR;
 		got = recv(fd, p, n, 0);

@@ -3,10 +3,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <stdarg.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -14,12 +16,25 @@
 #include "err.h"
 #include "kernel.h"
 #include "log.h"
+#include "net.h"
 #include "sess.h"
 #include "sess_events.h"
+
+/* At most burst lines per window for messages a local flood can cause;
+ * only the poll loop's thread uses it. */
+struct log_limit {
+	int64_t ll_start;
+	int ll_lines;
+	int ll_dropped;
+};
 
 struct daemon {
 	int d_listen;
 	int d_sigfd;
+	int d_clients;                 /* request threads alive (atomic) */
+	int64_t d_accept_resume;       /* accept paused until (fd limit) */
+	int64_t d_events_retry;        /* next look for the kernel's events */
+	struct log_limit d_limit;
 	struct sess_table d_sess;
 	struct sess_events *d_events;  /* kernel event socket, may be NULL */
 };
@@ -27,6 +42,7 @@ struct daemon {
 struct client {
 	struct daemon *c_d;
 	int c_fd;
+	pid_t c_pid;
 };
 
 int daemon_listen_fds(const char *listen_pid, const char *listen_fds, pid_t self)
@@ -84,48 +100,59 @@ void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
 	rsp->im_rc = rc;
 }
 
-/* Answers a refused request so the client sees why instead of a hang. */
+/* Answers a refused request so the client sees why instead of a hang.
+ * Never blocks: the answer fits an empty socket buffer, and on a unix
+ * socket what we sent stays readable after close even when the client's
+ * request was not read. */
 static void client_refuse(int fd, int rc)
 {
-	struct ipc_msg *m = malloc(sizeof(*m));
+	uint8_t buf[IPC_HDR_LEN];
+	struct ipc_msg m;
 
-	if (!m)
-		return;
-	ipc_msg_init(m, IPC_OP_PING);
-	m->im_rc = rc;
-	ipc_send(fd, m);
-	free(m);
-	/* unread input at close would reset the connection before the client
-	 * reads our answer: say we are done, then drain a little */
+	m.im_op = IPC_OP_PING;
+	m.im_rc = rc;
+	m.im_len = 0;
+	if (ipc_encode(&m, buf, sizeof(buf)))
+		send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
-	for (int i = 0; i < 16; i++) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		char junk[4096];
-
-		if (poll(&p, 1, 200) <= 0 || recv(fd, junk, sizeof(junk), 0) <= 0)
-			break;
-	}
 }
 
-static void client_serve(struct daemon *d, int fd)
+/* Rate-limited log line for what any local user can provoke. */
+static void daemon_log_limited(struct daemon *d, const char *fmt, ...)
+{
+	struct log_limit *l = &d->d_limit;
+	int64_t now = net_now_ms();
+	char line[256];
+	va_list ap;
+
+	if (now - l->ll_start >= DAEMON_LOG_WINDOW_MS) {
+		if (l->ll_dropped)
+			log_warn("%d similar messages suppressed", l->ll_dropped);
+		l->ll_start = now;
+		l->ll_lines = l->ll_dropped = 0;
+	}
+	if (l->ll_lines >= DAEMON_LOG_BURST) {
+		l->ll_dropped++;
+		return;
+	}
+	l->ll_lines++;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_warn("%s", line);
+}
+
+static void client_serve(struct daemon *d, int fd, pid_t pid)
 {
 	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
-	uid_t uid = (uid_t)-1;
-	pid_t pid = 0;
 	int rc;
 
 	if (!req || !rsp)
 		goto out;
-	if (ipc_peer_uid(fd, &uid, &pid) < 0 || uid != 0) {
-		log_warn("refusing request from non-root peer (uid %d, pid %d)",
-			 (int)uid, (int)pid);
-		client_refuse(fd, RC_ACCESS);
-		goto out;
-	}
 	rc = ipc_recv(fd, req, DAEMON_REQ_TIMEOUT_MS);
 	if (rc) {
 		log_error("refusing malformed request from pid %d: %s", (int)pid,
-			  rc == RC_ISCSID_NOTCONN ? "incomplete after the time allowed" :
+			  rc == RC_REQ_TIMEDOUT ? "incomplete after the time allowed" :
 			  rc == RC_INVALID_MGMT_REQ ? "bad magic, version, op, length or field" :
 			  "connection closed mid-request");
 		client_refuse(fd, RC_INVALID_MGMT_REQ);
@@ -146,9 +173,26 @@ static void *client_thread(void *arg)
 {
 	struct client *c = arg;
 
-	client_serve(c->c_d, c->c_fd);
+	client_serve(c->c_d, c->c_fd, c->c_pid);
+	__atomic_sub_fetch(&c->c_d->d_clients, 1, __ATOMIC_SEQ_CST);
 	free(c);
 	return NULL;
+}
+
+/* Credentials are checked here, in the poll loop, so a non-root flood
+ * costs an accept and a close, never a thread. */
+static int client_admit(struct daemon *d, int fd, pid_t *pid)
+{
+	uid_t uid = (uid_t)-1;
+
+	*pid = 0;
+	if (ipc_peer_uid(fd, &uid, pid) == 0 && uid == 0)
+		return 1;
+	daemon_log_limited(d, "refusing request from non-root peer (uid %d, pid %d)",
+			   (int)uid, (int)*pid);
+	client_refuse(fd, RC_ACCESS);
+	close(fd);
+	return 0;
 }
 
 static void daemon_accept(struct daemon *d)
@@ -157,8 +201,20 @@ static void daemon_accept(struct daemon *d)
 	struct client *c;
 	pthread_attr_t a;
 	pthread_t th;
+	pid_t pid;
 
-	if (fd < 0)
+	if (fd < 0) {
+		/* out of fds: leave the client in the backlog for a while
+		 * instead of polling a listener that stays readable */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			d->d_accept_resume = net_now_ms() + DAEMON_ACCEPT_PAUSE_MS;
+			daemon_log_limited(d, "cannot accept a request: %s",
+					   strerror(errno));
+		}
+		return;
+	}
+	if (!client_admit(d, fd, &pid))
 		return;
 	c = malloc(sizeof(*c));
 	if (!c) {
@@ -167,14 +223,39 @@ static void daemon_accept(struct daemon *d)
 	}
 	c->c_d = d;
 	c->c_fd = fd;
+	c->c_pid = pid;
+	__atomic_add_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&th, &a, client_thread, c) != 0) {
-		log_error("cannot start a thread for a request: %s", strerror(errno));
+		daemon_log_limited(d, "cannot start a thread for a request: %s",
+				   strerror(errno));
+		__atomic_sub_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
 		close(fd);
 		free(c);
 	}
 	pthread_attr_destroy(&a);
+}
+
+/* Whether the poll loop should look at the listener now: not while the
+ * fd limit was hit a moment ago, nor with DAEMON_MAX_CLIENTS requests in
+ * progress (further clients wait in the backlog, bounded by their own
+ * timeouts). Sets *tmo to when to look again. */
+static int daemon_accepting(struct daemon *d, int *tmo)
+{
+	int64_t left = d->d_accept_resume - net_now_ms();
+
+	if (left > 0) {
+		if (*tmo < 0 || left < *tmo)
+			*tmo = (int)left;
+		return 0;
+	}
+	if (__atomic_load_n(&d->d_clients, __ATOMIC_SEQ_CST) >= DAEMON_MAX_CLIENTS) {
+		if (*tmo < 0 || *tmo > 50)
+			*tmo = 50;
+		return 0;
+	}
+	return 1;
 }
 
 static int daemon_signals(void)
@@ -240,6 +321,7 @@ int daemon_new(const struct daemon_cfg *cfg, struct daemon **out)
 	}
 	daemon_transport_load();
 	d->d_events = sess_events_open(&d->d_sess, 0);
+	d->d_events_retry = net_now_ms() + 5000;
 	if (d->d_events)
 		sess_takeover(&d->d_sess);
 	*out = d;
@@ -263,20 +345,24 @@ static int daemon_signal_read(struct daemon *d)
 int daemon_run(struct daemon *d)
 {
 	for (;;) {
+		int64_t now = net_now_ms();
+		int tmo = d->d_events ? -1 : (int)(d->d_events_retry > now ?
+						   d->d_events_retry - now : 0);
+		int listening = daemon_accepting(d, &tmo);
 		struct pollfd p[3] = {
-			{ .fd = d->d_listen, .events = POLLIN },
+			{ .fd = listening ? d->d_listen : -1, .events = POLLIN },
 			{ .fd = d->d_sigfd, .events = POLLIN },
 			{ .fd = sess_events_fd(d->d_events), .events = POLLIN },
 		};
 		/* without the kernel's event socket yet (transport loaded
 		 * later, e.g. by the first login), look again every 5 s */
-		int r = poll(p, 3, d->d_events ? -1 : 5000);
+		int r = poll(p, 3, tmo);
 
-		if (r == 0 && !d->d_events) {
+		if (!d->d_events && net_now_ms() >= d->d_events_retry) {
+			d->d_events_retry = net_now_ms() + 5000;
 			d->d_events = sess_events_open(&d->d_sess, 1);
 			if (d->d_events)
 				log_info("kernel iSCSI transport appeared: watching its events");
-			continue;
 		}
 
 		if (r < 0 && errno == EINTR)

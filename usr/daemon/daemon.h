@@ -1,7 +1,8 @@
 /* iscsid's process: start-up settings, the one poll loop over the IPC
  * listener, the kernel's event socket and signals, and the handling of
  * each iscsiadm request (one short-lived thread per client connection, so
- * a slow login never holds up another request). */
+ * a slow login never holds up another request; credentials are checked
+ * before a thread is spent, and at most DAEMON_MAX_CLIENTS run at once). */
 #ifndef DAEMON_DAEMON_H
 #define DAEMON_DAEMON_H
 
@@ -12,6 +13,13 @@
 #define DAEMON_PIDFILE_DEFAULT "/run/iscsid.pid"
 /* How long a client may take to send its request. */
 #define DAEMON_REQ_TIMEOUT_MS 5000
+/* Requests served at once; more wait in the listen backlog. */
+#define DAEMON_MAX_CLIENTS 128
+/* Pause before accepting again after accept4 ran out of fds. */
+#define DAEMON_ACCEPT_PAUSE_MS 200
+/* Lines a local flood may cause: DAEMON_LOG_BURST per window. */
+#define DAEMON_LOG_BURST 10
+#define DAEMON_LOG_WINDOW_MS 10000
 
 struct daemon_cfg {
 	const char *dc_config;     /* iscsid.conf path, NULL = <etc>/iscsid.conf */
