@@ -61,59 +61,17 @@ int daemon_listen_fds(const char *listen_pid, const char *listen_fds, pid_t self
 	return (int)n;
 }
 
-void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
-		     struct ipc_msg *rsp)
-{
-	uint32_t sid = 0, lun = 0;
-	int rc;
-
-	ipc_msg_init(rsp, req->im_op);
-	switch (req->im_op) {
-	case IPC_OP_PING:
-		rc = RC_OK;
-		break;
-	case IPC_OP_LOGIN:
-		rc = sess_login(t, req, rsp);
-		break;
-	case IPC_OP_LOGOUT:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		rc = rc ? RC_INVALID_MGMT_REQ : sess_logout(t, (int)sid);
-		break;
-	case IPC_OP_RESCAN:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		if (!rc && ipc_get_u32(req, IPC_T_LUN, &lun) != RC_OK)
-			lun = (uint32_t)-1;
-		rc = rc ? RC_INVALID_MGMT_REQ : sess_rescan(t, (int)sid, (int)lun);
-		break;
-	case IPC_OP_SESSION_INFO:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		rc = sess_info_put(t, rc ? -1 : (int)sid, rsp);
-		break;
-	case IPC_OP_CONFIG:
-		rc = ipc_put_str(rsp, IPC_T_INAME, t->st_iname ? t->st_iname : "");
-		if (!rc && t->st_config)
-			rc = ipc_put_str(rsp, IPC_T_CONFIG, t->st_config);
-		break;
-	default:
-		rc = RC_INVALID_MGMT_REQ;
-	}
-	rsp->im_rc = rc;
-}
-
 /* Answers a refused request so the client sees why instead of a hang.
  * Never blocks: the answer fits an empty socket buffer, and on a unix
  * socket what we sent stays readable after close even when the client's
  * request was not read. */
-static void client_refuse(int fd, int rc)
+static void client_refuse(int fd, int cmd, int rc)
 {
-	uint8_t buf[IPC_HDR_LEN];
-	struct ipc_msg m;
+	struct ipc_abi_rsp m;
 
-	m.im_op = IPC_OP_PING;
-	m.im_rc = rc;
-	m.im_len = 0;
-	if (ipc_encode(&m, buf, sizeof(buf)))
-		send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+	ipc_rsp_init(&m, cmd);
+	m.ap_err = rc;
+	send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
 }
 
@@ -144,25 +102,34 @@ static void daemon_log_limited(struct daemon *d, const char *fmt, ...)
 
 static void client_serve(struct daemon *d, int fd, pid_t pid)
 {
-	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	struct ipc_abi_rsp *rsp = malloc(sizeof(*rsp));
 	int rc;
 
 	if (!req || !rsp)
 		goto out;
-	rc = ipc_recv(fd, req, DAEMON_REQ_TIMEOUT_MS);
+	rc = ipc_req_recv(fd, req, DAEMON_REQ_TIMEOUT_MS);
 	if (rc) {
-		log_error("refusing malformed request from pid %d: %s", (int)pid,
+		log_error("refusing request from pid %d: %s", (int)pid,
 			  rc == RC_REQ_TIMEDOUT ? "incomplete after the time allowed" :
-			  rc == RC_INVALID_MGMT_REQ ? "bad magic, version, op, length or field" :
 			  "connection closed mid-request");
-		client_refuse(fd, RC_INVALID_MGMT_REQ);
+		client_refuse(fd, 0, RC_INVALID_MGMT_REQ);
 		goto out;
 	}
-	log_debug("request %s from pid %d", ipc_op_name(req->im_op), (int)pid);
+	if (ipc_req_check(req)) {
+		log_error("refusing malformed request from pid %d: command %d, "
+			  "payload %u bytes", (int)pid, req->ar_cmd, req->ar_payload_len);
+		client_refuse(fd, req->ar_cmd, RC_INVALID_MGMT_REQ);
+		goto out;
+	}
+	log_debug("request %s from pid %d", ipc_cmd_name(req->ar_cmd), (int)pid);
 	daemon_dispatch(&d->d_sess, req, rsp);
-	if (ipc_send(fd, rsp) != RC_OK)
+	if (ipc_rsp_send(fd, rsp) != RC_OK)
 		log_warn("pid %d went away before its %s answer", (int)pid,
-			 ipc_op_name(req->im_op));
+			 ipc_cmd_name(req->ar_cmd));
+	/* stock's -k: answered first, then the poll loop stops as on SIGTERM */
+	if (req->ar_cmd == IPC_CMD_STOP && rsp->ap_err == RC_OK)
+		kill(getpid(), SIGTERM);
 out:
 	free(req);
 	free(rsp);
@@ -190,7 +157,7 @@ static int client_admit(struct daemon *d, int fd, pid_t *pid)
 		return 1;
 	daemon_log_limited(d, "refusing request from non-root peer (uid %d, pid %d)",
 			   (int)uid, (int)*pid);
-	client_refuse(fd, RC_ACCESS);
+	client_refuse(fd, 0, RC_ACCESS);
 	close(fd);
 	return 0;
 }

@@ -45,9 +45,11 @@ int daemon_new(const struct daemon_cfg *cfg, struct daemon **out);
 int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
-/* One request, already decoded and checked, answered into rsp (pure
- * dispatch on op; the session work is sess.c's). */
-void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
-		     struct ipc_msg *rsp);
+/* One request, already read and checked, answered into rsp (dispatch on
+ * the command, daemon_ipc.c; the session work is sess.c's). A login takes
+ * the node record from the record database (secrets included) and uses
+ * the request's copy only when the database has none. */
+void daemon_dispatch(struct sess_table *t, const struct ipc_abi_req *req,
+		     struct ipc_abi_rsp *rsp);
 
 #endif

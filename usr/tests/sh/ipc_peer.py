@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Misbehaving peers on iscsid's request socket, for test_ipc_peers.sh.
+"""Misbehaving peers on iscsid's request socket (stock 2.1.8's layout:
+16104-byte request, 2464-byte answer), for test_ipc_peers.sh.
 
   ipc_peer.py serve MODE NAME OUT   stand-in "iscsid" on abstract NAME for
-      one client: MODE silent (reads, never answers), garbage, version
-      (answers in a protocol version nobody speaks), midclose (half an
-      answer, then close), squat (reads for 2 s, answers "success").
+      one client: MODE silent (reads, never answers), garbage (an answer's
+      worth of text), version (answers in another protocol: a 16-byte
+      header, then close), midclose (half an answer, then close), squat
+      (reads for 2 s, answers "success").
       Writes the number of request bytes it received to OUT; creates
       OUT.ready once listening.
   ipc_peer.py flood N SECONDS        N connections to $ISCSID_IPC_NAME held
@@ -18,24 +20,22 @@ import struct
 import sys
 import time
 
-MAGIC, VERSION = 0x69534944, 1
+REQ_LEN, RSP_LEN = 16104, 2464
 
 
-def hdr(op, rc, n=0, magic=MAGIC, version=VERSION):
-    return struct.pack(">IHHiI", magic, version, op, rc, n)
+def answer(cmd, rc):
+    return struct.pack("<ii", cmd, rc) + bytes(RSP_LEN - 8)
 
 
 def read_request(c, wait):
     c.settimeout(wait)
     data = b""
     try:
-        while True:
+        while len(data) < REQ_LEN:
             d = c.recv(65536)
             if not d:
                 break
             data += d
-            if len(data) >= 16 and len(data) >= 16 + struct.unpack(">I", data[12:16])[0]:
-                break
     except OSError:
         pass
     return data
@@ -50,18 +50,19 @@ def serve(mode, name, out):
     data = read_request(c, 2 if mode == "squat" else 10)
     with open(out, "w") as f:
         f.write("%d\n" % len(data))
-    op = struct.unpack(">H", data[6:8])[0] if len(data) >= 8 else 1
+    cmd = struct.unpack("<i", data[:4])[0] if len(data) >= 4 else 1
     if mode == "silent":
         time.sleep(60)
     elif mode == "garbage":
-        c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n" * 8)
+        text = b"HTTP/1.0 400 Bad Request\r\n\r\n" * 100
+        c.sendall(text[:RSP_LEN])
     elif mode == "version":
-        c.sendall(hdr(op, 0, version=99))
+        c.sendall(struct.pack(">IHHiI", 0x69534944, 1, cmd, 0, 0))
     elif mode == "midclose":
-        c.sendall(hdr(op, 0)[:8])
+        c.sendall(answer(cmd, 0)[:RSP_LEN // 2])
     elif mode == "squat":
         try:
-            c.sendall(hdr(op, 0))
+            c.sendall(answer(cmd, 0))
         except OSError:
             pass  # the client hung up without sending: as it should
     c.close()
@@ -85,7 +86,13 @@ def flood(n, secs):
     answered = 0
     for s in socks:
         try:
-            if len(s.recv(16)) == 16:
+            got = b""
+            while len(got) < RSP_LEN:
+                d = s.recv(RSP_LEN - len(got))
+                if not d:
+                    break
+                got += d
+            if len(got) == RSP_LEN and struct.unpack("<i", got[4:8])[0] == 13:
                 answered += 1
         except OSError:
             pass
@@ -99,13 +106,18 @@ def mute(secs):
     s.connect(name)
     s.settimeout(secs)
     t0 = time.time()
+    got = b""
     try:
-        got = s.recv(16)
+        while len(got) < RSP_LEN:
+            d = s.recv(RSP_LEN - len(got))
+            if not d:
+                break
+            got += d
     except OSError:
-        got = b""
+        pass
     took = time.time() - t0
-    if len(got) == 16:
-        print("rc=%d after %.0f s" % (struct.unpack(">i", got[8:12])[0], took))
+    if len(got) == RSP_LEN:
+        print("rc=%d after %.0f s" % (struct.unpack("<i", got[4:8])[0], took))
     else:
         print("closed after %.0f s" % took)
 

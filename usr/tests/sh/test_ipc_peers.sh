@@ -57,8 +57,8 @@ expect_login() {  # mode expected-rc stderr-pattern
 	grep -q successful "$tmp/out" && bad "$1: reported success"
 }
 fake_login silent;   expect_login silent 33 "33 - iscsid request timed out"
-fake_login garbage;  expect_login garbage 18 "18 - could not communicate to iscsid"
-fake_login version;  expect_login version 18 "another version"
+fake_login garbage;  expect_login garbage 18 "not an answer to it"
+fake_login version;  expect_login version 18 "daemon died?"
 fake_login midclose; expect_login midclose 18 "daemon died?"
 fake_login squat $nobody
 expect_login squat 20 "(pid [0-9]*, uid 65534) is not a root iscsid"
