@@ -10,6 +10,7 @@
 
 #include "session.h"
 #include "daemon_req.h"
+#include "session_stats.h"
 #include "opts.h"
 #include "err.h"
 #include "log.h"
@@ -234,6 +235,10 @@ int adm_session_run(const struct adm_opts *o)
 		return adm_session_logout(o);
 	if (o->o_rescan)
 		return adm_session_rescan(o);
+	if (o->o_stats)
+		return adm_session_stats(o);
+	if (o->o_ops & ADM_OP_NEW)
+		return adm_session_new(o);
 	if ((want = wanted_sid(o, &sid)) < 0)
 		return RC_ERR;
 	if (!(ctx = iscsi_context_new()))
