@@ -1,6 +1,7 @@
-/* Session statistics from the kernel (see sess_stats.h). The kernel sends
- * the numbers to the iscsid multicast group, not as the reply: the group
- * socket is opened before asking, so the message waits there for us. */
+/* Session statistics from the kernel (see sess_stats.h). On success the
+ * kernel sends the numbers to the iscsid multicast group and no reply; on
+ * failure an IF_ERROR reply to the asking socket. So we ask from a socket
+ * that is in the group and read both from it. */
 #include <string.h>
 
 #include "err.h"
@@ -32,7 +33,7 @@ int sess_stats_fill(const uint8_t *uevent, size_t len, struct ipc_abi_rsp *rsp)
 	return RC_OK;
 }
 
-/* Waits on the group socket for sid's statistics. */
+/* Waits on the group socket for sid's statistics (or the error reply). */
 static int stats_wait(struct nl_sock *g, uint8_t *buf, size_t cap, uint32_t sid,
 		      struct ipc_abi_rsp *rsp)
 {
@@ -47,6 +48,8 @@ static int stats_wait(struct nl_sock *g, uint8_t *buf, size_t cap, uint32_t sid,
 			continue;
 		if (rc)
 			return RC_INTERNAL;
+		if (ev.ne_type == NL_K_IF_ERROR && ev.ne_nl_type == NL_GET_STATS)
+			return RC_INTERNAL;
 		if (ev.ne_type == NL_GET_STATS && ev.ne_sid == sid && ev.ne_data)
 			return sess_stats_fill(ev.ne_data - NL_UEVENT_LEN,
 					       NL_UEVENT_LEN + ev.ne_data_len, rsp);
@@ -55,27 +58,20 @@ static int stats_wait(struct nl_sock *g, uint8_t *buf, size_t cap, uint32_t sid,
 
 static int stats_ask(uint32_t sid, uint32_t cid, struct ipc_abi_rsp *rsp)
 {
-	static const size_t cap = NL_HDR_LEN + sizeof(rsp->ap_u.ap_stats) + 64;
-	struct nl_sock g;
-	struct kern k;
-	struct nl_event ev;
 	struct nl_msg m = { .nm_type = NL_GET_STATS, .nm_sid = sid, .nm_cid = cid };
 	uint8_t buf[NL_HDR_LEN + sizeof(rsp->ap_u.ap_stats) + 64];
-	int rc = nl_open(&g, NL_ISCSI_GRP);
+	struct nl_sock g;
+	int rc = kernel_transport_handle(NULL, "tcp", &m.nm_handle);
 
-	if (rc)
+	if (rc == RC_OK)
+		rc = nl_open(&g, NL_ISCSI_GRP);
+	if (rc) {
+		log_error("get_stats(): no kernel transport for session [%02u]", sid);
 		return RC_INTERNAL;
-	rc = kernel_open(&k, NULL);
-	if (!rc) {
-		m.nm_handle = k.k_handle;
-		rc = nl_request(&k.k_nl, &m, NULL, 0, k.k_buf, KERNEL_RBUF, &ev,
-				STATS_TMO_MS);
-		if (!rc && (ev.ne_type == NL_K_IF_ERROR || ev.ne_retcode))
-			rc = RC_INTERNAL;
-		kernel_close(&k);
 	}
+	rc = nl_send(&g, &m);
 	if (!rc)
-		rc = stats_wait(&g, buf, cap, sid, rsp);
+		rc = stats_wait(&g, buf, sizeof(buf), sid, rsp);
 	nl_close(&g);
 	if (rc)
 		log_error("get_stats(): kernel error for session [%02u]", sid);
