@@ -106,6 +106,12 @@ func rowStockAdmFull(s *scenario) {
 	sid := s.sid()
 	s.assertInfoAndStats(stockAdm, sid)
 	s.assertInfoAndStats(projectAdm, sid)
+	// the same block, line for line (counters move between the two calls)
+	digits := regexp.MustCompile(`\d+`)
+	st := fmt.Sprintf("-m session -r %d -s", sid)
+	assert.Equal(s.t, digits.ReplaceAllString(s.adm(stockAdm, st, 30*time.Second), "N"),
+		digits.ReplaceAllString(s.adm(projectAdm, st, 30*time.Second), "N"),
+		"-s: stock's and our iscsiadm print the same lines")
 	out := s.adm(stockAdm, fmt.Sprintf("-m session -r %d --rescan", sid), 60*time.Second)
 	assert.Contains(s.t, out, fmt.Sprintf("Rescanning session [sid: %d, target: %s", sid, s.tgt.IQN()))
 	out = s.adm(projectAdm, fmt.Sprintf("-m session -r %d -o new", sid), 90*time.Second)
