@@ -12,7 +12,8 @@ if [ -z "${STATSK_NS:-}" ]; then
 fi
 TOP=$(pwd)
 TMP=$(mktemp -d /tmp/statsk.XXXXXX)
-trap 'umount /etc/iscsi 2>/dev/null; rm -rf "$TMP"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; umount /etc/iscsi 2>/dev/null; rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/etc"
 mount --bind "$TMP/etc" /etc/iscsi
 unset ISCSI_ETC_DIR ISCSID_IPC_NAME ISCSI_SYSFS_ROOT
@@ -68,4 +69,5 @@ while kill -0 $pid 2>/dev/null; do
 	sleep 0.1
 done
 wait $pid 2>/dev/null
+pid=
 exit $fail
