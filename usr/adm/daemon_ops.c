@@ -52,7 +52,7 @@ static void login_msg(const struct rec *r, int rc)
 /* Sends one login; *fd is left open for the answer, or -1. */
 static int login_start(const struct rec *r, int *fd)
 {
-	struct ipc_msg *m = malloc(sizeof(*m));
+	struct ipc_abi_req *m = malloc(sizeof(*m));
 	const char *target, *addr, *iface;
 	int port, rc;
 
@@ -116,7 +116,8 @@ static int login_recs(struct rec *const *recs, size_t n, int summary)
 
 		if (fds[i] < 0)
 			continue;
-		rc = adm_req_wait(fds[i], IPC_OP_LOGIN, NULL);
+		rc = adm_req_wait(fds[i], IPC_CMD_LOGIN, NULL,
+				  adm_req_login_tmo(recs[i]));
 		if (rc == RC_SESS_EXISTS)
 			continue;
 		login_msg(recs[i], rc);
@@ -221,7 +222,7 @@ static void logout_msg(const struct adm_sess *s, int rc)
 
 static int logout_start(const struct adm_sess *s, int *fd)
 {
-	struct ipc_msg *m = malloc(sizeof(*m));
+	struct ipc_abi_req *m = malloc(sizeof(*m));
 	int rc;
 
 	*fd = -1;
@@ -230,10 +231,8 @@ static int logout_start(const struct adm_sess *s, int *fd)
 	fflush(stdout);
 	if (!m)
 		return RC_NOMEM;
-	ipc_msg_init(m, IPC_OP_LOGOUT);
-	rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->as_sid);
-	if (!rc)
-		rc = adm_req_start(m, fd);
+	adm_req_sid_msg(IPC_CMD_LOGOUT, s->as_sid, m);
+	rc = adm_req_start(m, fd);
 	free(m);
 	if (rc)
 		logout_msg(s, rc);
@@ -265,7 +264,8 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 		if (fds[i] < 0)
 			continue;
 		/* a session iscsid does not hold is an error, not a success */
-		rc = adm_req_wait(fds[i], IPC_OP_LOGOUT, NULL);
+		rc = adm_req_wait(fds[i], IPC_CMD_LOGOUT, NULL,
+				  ADM_REQ_LOGOUT_TMO_MS);
 		logout_msg(&v[i], rc);
 		if (rc)
 			ret = ret ? ret : rc;
@@ -390,7 +390,7 @@ int adm_session_logout(const struct adm_opts *o)
 
 static int rescan_one(const struct adm_sess *s, int lun)
 {
-	struct ipc_msg *m = malloc(sizeof(*m));
+	struct ipc_abi_req *m = malloc(sizeof(*m));
 	int rc;
 
 	printf("Rescanning session [sid: %d, target: %s, portal: %s,%d]\n",
@@ -398,12 +398,11 @@ static int rescan_one(const struct adm_sess *s, int lun)
 	fflush(stdout);
 	if (!m)
 		return RC_NOMEM;
-	ipc_msg_init(m, IPC_OP_RESCAN);
-	rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->as_sid);
-	if (!rc && lun >= 0)
-		rc = ipc_put_u32(m, IPC_T_LUN, (uint32_t)lun);
-	if (!rc)
-		rc = adm_req_call(m, NULL);
+	ipc_req_init(m, IPC_CMD_X_RESCAN);
+	m->ar_u.ar_rescan.ax_sid = s->as_sid;
+	m->ar_u.ar_rescan.ax_has_lun = lun >= 0;
+	m->ar_u.ar_rescan.ax_lun = lun >= 0 ? (uint64_t)lun : 0;
+	rc = adm_req_call(m, NULL, ADM_REQ_SCAN_TMO_MS);
 	free(m);
 	if (rc) {
 		log_error("Could not rescan session sid %d.", s->as_sid);

@@ -37,34 +37,47 @@ static void req_startup(void)
 	free(path);
 }
 
+/* Only root may hold iscsid's name: anyone else who bound it first would
+ * otherwise receive node records with their CHAP secrets. */
+int adm_req_peer_root(int fd)
+{
+	uid_t uid = (uid_t)-1;
+	pid_t pid = 0;
+
+	if (ipc_peer_uid(fd, &uid, &pid) == 0 && uid == 0)
+		return 1;
+	log_error("the process holding @%s (pid %d, uid %d) is not a root "
+		  "iscsid: not sending it anything", ipc_name(), (int)pid, (int)uid);
+	return 0;
+}
+
 int adm_req_connect(void)
 {
 	int fd = ipc_client_connect();
 
-	if (fd >= 0)
-		return fd;
 	if (fd == -ECONNREFUSED) {
 		req_startup();
 		sleep(1);
 		fd = ipc_client_connect();
-		if (fd >= 0)
-			return fd;
 	}
-	log_error("can not connect to iSCSI daemon (%d)!", -fd);
-	return -RC_ISCSID_NOTCONN;
+	if (fd < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+		return -RC_ISCSID_NOTCONN;
+	}
+	if (!adm_req_peer_root(fd)) {
+		close(fd);
+		return -RC_ISCSID_NOTCONN;
+	}
+	return fd;
 }
 
-int adm_req_start(const struct ipc_msg *req, int *fd)
+int adm_req_start(const struct ipc_abi_req *req, int *fd)
 {
-	int rc;
-
 	*fd = adm_req_connect();
 	if (*fd < 0)
 		return -*fd;
-	rc = ipc_send(*fd, req);
-	if (rc) {
-		log_error("got write error on cmd %s, daemon died?",
-			  ipc_op_name(req->im_op));
+	if (ipc_req_send(*fd, req)) {
+		log_error("got write error on cmd %d, daemon died?", req->ar_cmd);
 		close(*fd);
 		*fd = -1;
 		return RC_ISCSID_COMM_ERR;
@@ -72,33 +85,71 @@ int adm_req_start(const struct ipc_msg *req, int *fd)
 	return RC_OK;
 }
 
-int adm_req_wait(int fd, uint16_t op, struct ipc_msg *rsp)
+/* $ISCSIADM_IPC_TIMEOUT_MS caps every wait (tests of unanswering peers). */
+static int req_tmo(int timeout_ms)
 {
-	struct ipc_msg *m = rsp ? rsp : malloc(sizeof(*m));
+	const char *env = getenv(ADM_REQ_TMO_ENV);
+	char *end;
+	long cap;
+
+	if (!env || !*env)
+		return timeout_ms;
+	cap = strtol(env, &end, 10);
+	if (*end || cap <= 0 || cap > 86400000L)
+		return timeout_ms;
+	return timeout_ms < 0 || cap < timeout_ms ? (int)cap : timeout_ms;
+}
+
+int adm_req_wait(int fd, int cmd, struct ipc_abi_rsp *rsp, int timeout_ms)
+{
+	struct ipc_abi_rsp *m = rsp ? rsp : malloc(sizeof(*m));
 	int rc;
 
 	if (!m) {
 		close(fd);
 		return RC_NOMEM;
 	}
-	rc = ipc_recv(fd, m, -1);
+	timeout_ms = req_tmo(timeout_ms);
+	rc = ipc_rsp_recv(fd, m, timeout_ms);
 	close(fd);
-	if (rc == RC_INVALID_MGMT_REQ || (!rc && m->im_op != op))
+	if (rc == RC_ISCSID_COMM_ERR) {
+		log_error("read error on cmd %s, daemon died?", ipc_cmd_name(cmd));
+	} else if (rc == RC_REQ_TIMEDOUT) {
+		log_error("no answer from iscsid to %s within %d ms", ipc_cmd_name(cmd),
+			  timeout_ms);
+	} else if (!rc && ipc_rsp_check(m, cmd)) {
+		log_error("iscsid answered %s with something that is not an "
+			  "answer to it (another version?)", ipc_cmd_name(cmd));
 		rc = RC_ISCSID_COMM_ERR;
+	}
 	if (!rc)
-		rc = m->im_rc;
+		rc = m->ap_err;
 	if (!rsp)
 		free(m);
 	return rc;
 }
 
-int adm_req_call(const struct ipc_msg *req, struct ipc_msg *rsp)
+int adm_req_call(const struct ipc_abi_req *req, struct ipc_abi_rsp *rsp, int timeout_ms)
 {
 	int fd, rc = adm_req_start(req, &fd);
 
 	if (rc)
 		return rc;
-	return adm_req_wait(fd, req->im_op, rsp);
+	return adm_req_wait(fd, req->ar_cmd, rsp, timeout_ms);
+}
+
+int adm_req_login_tmo(const struct rec *r)
+{
+	long long login = 15, retry = 8;
+
+	rec_get_int(r, "node.conn[0].timeo.login_timeout", &login);
+	rec_get_int(r, "node.session.initial_login_retry_max", &retry);
+	if (login < 1 || login > 3600)
+		login = 15;
+	if (retry < 0 || retry > 100)
+		retry = 8;
+	/* each try: connect + login, then the retry pause; plus the scan */
+	return (int)((login + 3) * (retry + 1) * 1000 + ADM_REQ_SCAN_TMO_MS);
 }
 
 void adm_req_report(int rc)
@@ -122,95 +173,16 @@ void adm_req_rec_id(const struct rec *r, const char **target,
 	*iface = (s && *s) ? s : "default";
 }
 
-int adm_req_login_msg(const struct rec *r, struct ipc_msg *m)
+int adm_req_login_msg(const struct rec *r, struct ipc_abi_req *m)
 {
-	const char *target, *addr, *iface;
-	long long tpgt = -1;
-	char *text, *ext, *all;
-	int port, rc;
-
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
-	rec_get_int(r, "node.tpgt", &tpgt);
-	ipc_msg_init(m, IPC_OP_LOGIN);
-	rc = ipc_put_str(m, IPC_T_TARGET, target);
-	rc = rc ? rc : ipc_put_str(m, IPC_T_ADDR, addr);
-	rc = rc ? rc : ipc_put_u32(m, IPC_T_PORT, (uint32_t)port);
-	rc = rc ? rc : ipc_put_u32(m, IPC_T_TPGT, (uint32_t)tpgt);
-	rc = rc ? rc : ipc_put_str(m, IPC_T_IFACE, iface);
-	/* stock's keys as on disk, plus our own (autoscan_en) when set */
-	text = rec_format(r, REC_FMT_FILE | REC_FMT_SECRETS);
-	ext = rec_format(r, REC_FMT_EXT);
-	if (!text || !ext || asprintf(&all, "%s%s", text, ext) < 0)
-		all = NULL;
-	free(text);
-	free(ext);
-	if (!all)
-		return RC_NOMEM;
-	rc = rc ? rc : ipc_put_str(m, IPC_T_REC, all);
-	free(all);
-	return rc;
+	ipc_req_init(m, IPC_CMD_LOGIN);
+	return ipc_node_from_rec(r, &m->ar_u.ar_session.as_rec);
 }
 
-static void sess_field(struct adm_sess *s, const struct ipc_field *f)
+void adm_req_sid_msg(int cmd, int sid, struct ipc_abi_req *m)
 {
-	char *dst = NULL;
-	size_t cap = 0;
-
-	switch (f->if_tag) {
-	case IPC_T_TARGET: dst = s->as_target; cap = sizeof(s->as_target); break;
-	case IPC_T_ADDR:   dst = s->as_addr;   cap = sizeof(s->as_addr);   break;
-	case IPC_T_IFACE:  dst = s->as_iface;  cap = sizeof(s->as_iface);  break;
-	case IPC_T_STATE:  dst = s->as_state;  cap = sizeof(s->as_state);  break;
-	case IPC_T_PORT:
-	case IPC_T_TPGT: {
-		const uint8_t *v = f->if_val;
-		int x = (int)(((uint32_t)v[0] << 24) | ((uint32_t)v[1] << 16) |
-			      ((uint32_t)v[2] << 8) | v[3]);
-
-		if (f->if_tag == IPC_T_PORT)
-			s->as_port = x;
-		else
-			s->as_tpgt = x;
-		return;
-	}
-	default:
-		return;
-	}
-	if (f->if_len < cap) {
-		memcpy(dst, f->if_val, f->if_len);
-		dst[f->if_len] = '\0';
-	}
-}
-
-/* A SID field opens a new session; the fields after it describe it. */
-int adm_sess_decode(const struct ipc_msg *m, struct adm_sess **out, size_t *n)
-{
-	struct adm_sess *v = NULL, *s = NULL;
-	struct ipc_field f;
-	size_t pos = 0, cnt = 0;
-	int r;
-
-	while ((r = ipc_field_next(m, &pos, &f)) == 1) {
-		if (f.if_tag == IPC_T_SID && f.if_len == 4) {
-			struct adm_sess *nv = realloc(v, (cnt + 1) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				return RC_NOMEM;
-			}
-			v = nv;
-			s = &v[cnt++];
-			memset(s, 0, sizeof(*s));
-			s->as_sid = (int)(((uint32_t)f.if_val[0] << 24) |
-					  ((uint32_t)f.if_val[1] << 16) |
-					  ((uint32_t)f.if_val[2] << 8) | f.if_val[3]);
-		} else if (s) {
-			sess_field(s, &f);
-		}
-	}
-	*out = v;
-	*n = cnt;
-	return r < 0 ? RC_ISCSID_COMM_ERR : RC_OK;
+	ipc_req_init(m, cmd);
+	m->ar_u.ar_session.as_sid = sid;
 }
 
 static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)

@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "print.h"
 #include "session.h"
+#include "session_stats.h"
 
 /* -m session: login/logout/rescan belong to the daemon side. */
 static int session_mode(const struct adm_opts *o)
@@ -76,10 +77,9 @@ int main(int argc, char **argv)
 		printf("iscsiadm version 2.1.8\n");
 		return RC_OK;
 	}
-	if (o.o_killiscsid >= 0) {
-		log_error("-k is not supported by this iscsiadm; stop iscsid with its service");
-		return RC_OP_NOT_SUPP;
-	}
+	/* with a mode, the mode refuses -k as stock does */
+	if (o.o_killiscsid >= 0 && o.o_mode == ADM_MODE_NONE)
+		return adm_kill_iscsid(o.o_killiscsid);
 	for (size_t i = 0; i < sizeof(adm_dispatch) / sizeof(adm_dispatch[0]); i++)
 		if (adm_dispatch[i].mode == o.o_mode)
 			return adm_dispatch[i].run(&o);

@@ -8,6 +8,7 @@
 #include "idb.h"
 #include "log.h"
 #include "node.h"
+#include "session_stats.h"
 #include "print.h"
 #include "rec.h"
 #include "recupd.h"
@@ -251,7 +252,9 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 			idb_unlock(db);
 		return rc;
 	}
-	if (o->o_login)
+	if (o->o_stats)
+		rc = adm_node_stats(recs, n);
+	else if (o->o_login)
 		rc = adm_node_login(o, recs, n);
 	else if (o->o_logout)
 		rc = adm_node_logout(o, recs, n);
@@ -279,6 +282,9 @@ int adm_node_run(const struct adm_opts *o)
 		return adm_login_all(o);
 	if (o->o_logoutall)
 		return adm_logout_all(o);
+	/* stock: without -T and -p, -s reads every session's statistics */
+	if (o->o_stats && !o->o_target && !o->o_portal)
+		return adm_node_stats(NULL, 0);
 	rc = idb_open(NULL, &db);
 	/* an unreadable iscsid.conf: carry on with built-in defaults */
 	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)

@@ -160,6 +160,19 @@ static int numeric_opt(const char *s, int *out, const char *what)
 	return RC_OK;
 }
 
+/* -k PRIORITY: a negative one is refused here, as stock does (7). */
+static int kill_opt(const char *s, struct adm_opts *o)
+{
+	int rc = numeric_opt(s, &o->o_killiscsid, "priority");
+
+	if (rc == RC_OK && o->o_killiscsid < 0) {
+		log_error("Invalid killiscsid priority %d Priority must be greater "
+			  "than or equal to zero.", o->o_killiscsid);
+		return RC_INVAL;
+	}
+	return rc;
+}
+
 /* -r takes a session id or a sysfs path ending in session<N>. */
 static int set_sid(struct adm_opts *o, const char *s)
 {
@@ -191,7 +204,7 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	case 'r': return set_sid(o, arg);
 	case 'P': return numeric_opt(arg, &o->o_print, "print level");
 	case 'd': return numeric_opt(arg, &o->o_debug, "debug level");
-	case 'k': return numeric_opt(arg, &o->o_killiscsid, "priority");
+	case 'k': return kill_opt(arg, o);
 	case OPT_LUN: return numeric_opt(arg, &o->o_lun, "LUN");
 	case 'L': o->o_loginall = arg; return RC_OK;
 	case 'U': o->o_logoutall = arg; return RC_OK;

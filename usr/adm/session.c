@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "daemon_req.h"
+#include "session_stats.h"
 #include "opts.h"
 #include "err.h"
 #include "log.h"
@@ -18,68 +20,52 @@
 #include "libopeniscsiusr/libopeniscsiusr.h"
 #include "usr_sysfs.h"
 
-/* iscsid's view of a session in stock's words (iscsiadm -P 1 prints
- * iscsid's connection and internal session states). Our iscsid names its
- * own states; the kernel's connection state refines "logged in". */
-struct state_words {
-	const char *sw_daemon, *sw_conn, *sw_internal;
-};
-
-static const struct state_words state_table[] = {
-	{ "LOGGED_IN",   "LOGGED IN",      "NO CHANGE" },
-	{ "LOGGING_IN",  "IN LOGIN",       "NO CHANGE" },
-	{ "RECOVERING",  "TRANSPORT WAIT", "REOPEN" },
-	{ "FAILED",      "FREE",           "CLEANUP" },
-	{ "LOGGING_OUT", "IN LOGOUT",      "CLEANUP" },
-};
-
-void adm_session_state_words(const char *dstate, const char *kconn,
+/* iscsid's view of a session in stock's words (iscsiadm -P 3 prints
+ * iscsid's connection and internal session states, as numbers iscsid
+ * answers SESSION_INFO with); the kernel's connection state refines
+ * "logged in" when iscsid has not reacted to a drop yet. */
+void adm_session_state_words(int conn, int stage, const char *kconn,
 			     struct adm_sess_daemon *st)
 {
-	size_t i;
-
-	st->sd_conn = st->sd_internal = "Unknown";
-	if (!dstate)
-		return;
-	for (i = 0; i < sizeof(state_table) / sizeof(state_table[0]); i++)
-		if (strcmp(dstate, state_table[i].sw_daemon) == 0) {
-			st->sd_conn = state_table[i].sw_conn;
-			st->sd_internal = state_table[i].sw_internal;
-		}
-	/* the kernel saw the connection drop before iscsid reacted */
-	if (strcmp(dstate, "LOGGED_IN") == 0 && kconn &&
+	st->sd_conn = ipc_conn_state_name(conn);
+	st->sd_internal = ipc_r_stage_name(stage);
+	if (conn == IPC_CONN_LOGGED_IN && kconn &&
 	    (strcmp(kconn, "failed") == 0 || strcmp(kconn, "down") == 0)) {
-		st->sd_conn = "TRANSPORT WAIT";
-		st->sd_internal = "REOPEN";
+		st->sd_conn = ipc_conn_state_name(IPC_CONN_XPT_WAIT);
+		st->sd_internal = ipc_r_stage_name(IPC_R_REOPEN);
 	}
 }
 
-/* Asks iscsid for its state of one session into buf; RC_OK when iscsid
- * manages the session. */
-static int daemon_query(uint32_t sid, char *buf, size_t size)
+/* Asks iscsid for its state of one session; RC_OK when iscsid manages it. */
+static int daemon_query(uint32_t sid, int *conn, int *stage)
 {
-	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	struct ipc_abi_rsp *rsp = malloc(sizeof(*rsp));
 	int fd = -1, rc = RC_NOMEM;
 
 	if (!req || !rsp)
 		goto out;
+	/* no iscsid.startup here: a listing must not start the daemon */
 	fd = ipc_client_connect();
-	if (fd < 0) {
+	if (fd < 0)
 		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+	if (fd < 0 || !adm_req_peer_root(fd)) {
+		if (fd >= 0)
+			close(fd);
 		rc = RC_ISCSID_NOTCONN;
 		goto out;
 	}
-	ipc_msg_init(req, IPC_OP_SESSION_INFO);
-	rc = ipc_put_u32(req, IPC_T_SID, sid);
+	adm_req_sid_msg(IPC_CMD_SESSION_INFO, (int)sid, req);
+	rc = ipc_req_send(fd, req);
 	if (rc == RC_OK)
-		rc = ipc_call_fd(fd, req, rsp, 5000);
-	if (rc == RC_OK)
-		rc = rsp->im_rc;
-	if (rc == RC_OK)
-		rc = ipc_get_str(rsp, IPC_T_STATE, buf, size);
-out:
-	if (fd >= 0)
+		rc = adm_req_wait(fd, IPC_CMD_SESSION_INFO, rsp, ADM_REQ_QUERY_TMO_MS);
+	else
 		close(fd);
+	if (rc == RC_OK) {
+		*conn = rsp->ap_u.ap_state.ss_conn_state;
+		*stage = rsp->ap_u.ap_state.ss_session_state;
+	}
+out:
 	free(req);
 	free(rsp);
 	return rc;
@@ -87,13 +73,13 @@ out:
 
 void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st)
 {
-	char dstate[64];
+	int conn = -1, stage = -1;
 
-	if (daemon_query(iscsi_session_sid_get(se), dstate, sizeof(dstate)) != RC_OK) {
-		adm_session_state_words(NULL, NULL, st);	/* stock: Unknown */
+	if (daemon_query(iscsi_session_sid_get(se), &conn, &stage) != RC_OK) {
+		adm_session_state_words(-1, -1, NULL, st);	/* stock: Unknown */
 		return;
 	}
-	adm_session_state_words(dstate, iscsi_session_conn_state_get(se), st);
+	adm_session_state_words(conn, stage, iscsi_session_conn_state_get(se), st);
 }
 
 /* The session id asked for with -r: 1 and *sid set, 0 when there is no
@@ -249,6 +235,10 @@ int adm_session_run(const struct adm_opts *o)
 		return adm_session_logout(o);
 	if (o->o_rescan)
 		return adm_session_rescan(o);
+	if (o->o_stats)
+		return adm_session_stats(o);
+	if (o->o_ops & ADM_OP_NEW)
+		return adm_session_new(o);
 	if ((want = wanted_sid(o, &sid)) < 0)
 		return RC_ERR;
 	if (!(ctx = iscsi_context_new()))

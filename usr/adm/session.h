@@ -48,10 +48,10 @@ void adm_session_print_flat(struct iscsi_session **ses, uint32_t n,
 /* Asks iscsid about a session; "Unknown" for both when it cannot be
  * reached (with stock's stderr line) or does not know the session. */
 void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st);
-/* Pure part of it: iscsid's state name (NULL: iscsid unreachable or does
- * not know the session) and the kernel's connection state, in stock's
- * words. */
-void adm_session_state_words(const char *dstate, const char *kconn,
+/* Pure part of it: iscsid's states (enum ipc_conn_state, enum
+ * ipc_r_stage; -1: iscsid unreachable or does not know the session) and
+ * the kernel's connection state, in stock's words. */
+void adm_session_state_words(int conn, int stage, const char *kconn,
 			     struct adm_sess_daemon *st);
 
 #endif

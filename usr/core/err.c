@@ -36,6 +36,8 @@ static const char *const rc_texts[RC_MAX] = {
 	[RC_AGAIN] = "operation failed but retry may succeed",
 	[RC_UNKNOWN_DISCOVERY_TYPE] = "unknown discovery type",
 	[RC_CHILD_TERMINATED] = "child process terminated",
+	[RC_SESS_NOT_CONNECTED] = "session likely not connected",
+	[RC_REQ_TIMEDOUT] = "iscsid request timed out",
 };
 
 const char *rc_str(int rc)

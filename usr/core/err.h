@@ -36,6 +36,8 @@ enum iscsi_rc {
 	RC_AGAIN             = 29,
 	RC_UNKNOWN_DISCOVERY_TYPE = 30,
 	RC_CHILD_TERMINATED  = 31,
+	RC_SESS_NOT_CONNECTED = 32,
+	RC_REQ_TIMEDOUT      = 33, /* iscsid did not answer in time */
 	RC_MAX
 };
 

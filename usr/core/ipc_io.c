@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -34,12 +35,15 @@ static socklen_t ipc_addr(struct sockaddr_un *a)
 
 int ipc_client_connect(void)
 {
+	/* a peer that never reads must not block a send for ever */
+	struct timeval snd = { .tv_sec = IPC_SEND_TMO_MS / 1000 };
 	struct sockaddr_un a;
 	socklen_t alen = ipc_addr(&a);
 	int fd = socket(AF_LOCAL, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
 	if (connect(fd, (struct sockaddr *)&a, alen) < 0) {
 		int e = errno;
 
@@ -80,8 +84,10 @@ int ipc_peer_uid(int fd, uid_t *uid, pid_t *pid)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+static int write_all(int fd, const void *buf, size_t n)
 {
+	const uint8_t *p = buf;
+
 	while (n) {
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
@@ -96,8 +102,10 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 }
 
 /* Read exactly n bytes; the whole message shares one deadline (< 0: none). */
-static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
+static int read_all(int fd, void *buf, size_t n, int64_t deadline)
 {
+	uint8_t *p = buf;
+
 	while (n) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int64_t left = deadline - net_now_ms();
@@ -107,7 +115,7 @@ static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0)
-			return RC_ISCSID_NOTCONN;
+			return RC_REQ_TIMEDOUT;
 		if (r < 0)
 			return RC_ISCSID_COMM_ERR;
 		got = recv(fd, p, n, 0);
@@ -121,58 +129,41 @@ static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 	return RC_OK;
 }
 
-int ipc_send(int fd, const struct ipc_msg *m)
+static int64_t deadline_of(int timeout_ms)
 {
-	static const size_t cap = IPC_HDR_LEN + IPC_MAX_PAYLOAD;
-	uint8_t *buf = malloc(cap);
-	size_t n;
-	int rc;
+	return timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms;
+}
 
-	if (!buf)
-		return RC_NOMEM;
-	n = ipc_encode(m, buf, cap);
-	rc = n ? write_all(fd, buf, n) : RC_INVAL;
-	free(buf);
+int ipc_req_send(int fd, const struct ipc_abi_req *r)
+{
+	return write_all(fd, r, sizeof(*r));
+}
+
+int ipc_rsp_send(int fd, const struct ipc_abi_rsp *r)
+{
+	return write_all(fd, r, sizeof(*r));
+}
+
+int ipc_req_recv(int fd, struct ipc_abi_req *r, int timeout_ms)
+{
+	int64_t deadline = deadline_of(timeout_ms);
+	uint8_t junk[4096];
+	size_t left;
+	int rc = read_all(fd, r, sizeof(*r), deadline);
+
+	if (rc || r->ar_payload_len > IPC_PAYLOAD_MAX)
+		return rc;
+	/* notifications carry strings we have no use for */
+	for (left = r->ar_payload_len; left && !rc; ) {
+		size_t n = left < sizeof(junk) ? left : sizeof(junk);
+
+		rc = read_all(fd, junk, n, deadline);
+		left -= n;
+	}
 	return rc;
 }
 
-int ipc_recv(int fd, struct ipc_msg *m, int timeout_ms)
+int ipc_rsp_recv(int fd, struct ipc_abi_rsp *r, int timeout_ms)
 {
-	uint8_t hdr[IPC_HDR_LEN];
-	uint8_t *buf;
-	uint32_t len;
-	uint16_t op;
-	int32_t res;
-	int64_t deadline = timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms;
-	int rc;
-
-	rc = read_all(fd, hdr, sizeof(hdr), deadline);
-	if (rc)
-		return rc;
-	if (ipc_decode_hdr(hdr, &op, &res, &len))
-		return RC_INVALID_MGMT_REQ;
-	buf = malloc(IPC_HDR_LEN + len);
-	if (!buf)
-		return RC_NOMEM;
-	memcpy(buf, hdr, sizeof(hdr));
-	rc = read_all(fd, buf + IPC_HDR_LEN, len, deadline);
-	if (!rc)
-		rc = ipc_decode(buf, IPC_HDR_LEN + len, m);
-	free(buf);
-	return rc;
-}
-
-int ipc_call_fd(int fd, const struct ipc_msg *req, struct ipc_msg *rsp,
-		int timeout_ms)
-{
-	int rc = ipc_send(fd, req);
-
-	if (rc)
-		return rc;
-	rc = ipc_recv(fd, rsp, timeout_ms);
-	if (rc == RC_INVALID_MGMT_REQ)
-		return RC_ISCSID_COMM_ERR;
-	if (!rc && rsp->im_op != req->im_op)
-		return RC_ISCSID_COMM_ERR;
-	return rc;
+	return read_all(fd, r, sizeof(*r), deadline_of(timeout_ms));
 }

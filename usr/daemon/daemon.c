@@ -3,10 +3,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <stdarg.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -14,12 +16,25 @@
 #include "err.h"
 #include "kernel.h"
 #include "log.h"
+#include "net.h"
 #include "sess.h"
 #include "sess_events.h"
+
+/* At most burst lines per window for messages a local flood can cause;
+ * only the poll loop's thread uses it. */
+struct log_limit {
+	int64_t ll_start;
+	int ll_lines;
+	int ll_dropped;
+};
 
 struct daemon {
 	int d_listen;
 	int d_sigfd;
+	int d_clients;                 /* request threads alive (atomic) */
+	int64_t d_accept_resume;       /* accept paused until (fd limit) */
+	int64_t d_events_retry;        /* next look for the kernel's events */
+	struct log_limit d_limit;
 	struct sess_table d_sess;
 	struct sess_events *d_events;  /* kernel event socket, may be NULL */
 };
@@ -27,6 +42,7 @@ struct daemon {
 struct client {
 	struct daemon *c_d;
 	int c_fd;
+	pid_t c_pid;
 };
 
 int daemon_listen_fds(const char *listen_pid, const char *listen_fds, pid_t self)
@@ -45,97 +61,75 @@ int daemon_listen_fds(const char *listen_pid, const char *listen_fds, pid_t self
 	return (int)n;
 }
 
-void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
-		     struct ipc_msg *rsp)
+/* Answers a refused request so the client sees why instead of a hang.
+ * Never blocks: the answer fits an empty socket buffer, and on a unix
+ * socket what we sent stays readable after close even when the client's
+ * request was not read. */
+static void client_refuse(int fd, int cmd, int rc)
 {
-	uint32_t sid = 0, lun = 0;
-	int rc;
+	struct ipc_abi_rsp m;
 
-	ipc_msg_init(rsp, req->im_op);
-	switch (req->im_op) {
-	case IPC_OP_PING:
-		rc = RC_OK;
-		break;
-	case IPC_OP_LOGIN:
-		rc = sess_login(t, req, rsp);
-		break;
-	case IPC_OP_LOGOUT:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		rc = rc ? RC_INVALID_MGMT_REQ : sess_logout(t, (int)sid);
-		break;
-	case IPC_OP_RESCAN:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		if (!rc && ipc_get_u32(req, IPC_T_LUN, &lun) != RC_OK)
-			lun = (uint32_t)-1;
-		rc = rc ? RC_INVALID_MGMT_REQ : sess_rescan(t, (int)sid, (int)lun);
-		break;
-	case IPC_OP_SESSION_INFO:
-		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		rc = sess_info_put(t, rc ? -1 : (int)sid, rsp);
-		break;
-	case IPC_OP_CONFIG:
-		rc = ipc_put_str(rsp, IPC_T_INAME, t->st_iname ? t->st_iname : "");
-		if (!rc && t->st_config)
-			rc = ipc_put_str(rsp, IPC_T_CONFIG, t->st_config);
-		break;
-	default:
-		rc = RC_INVALID_MGMT_REQ;
-	}
-	rsp->im_rc = rc;
-}
-
-/* Answers a refused request so the client sees why instead of a hang. */
-static void client_refuse(int fd, int rc)
-{
-	struct ipc_msg *m = malloc(sizeof(*m));
-
-	if (!m)
-		return;
-	ipc_msg_init(m, IPC_OP_PING);
-	m->im_rc = rc;
-	ipc_send(fd, m);
-	free(m);
-	/* unread input at close would reset the connection before the client
-	 * reads our answer: say we are done, then drain a little */
+	ipc_rsp_init(&m, cmd);
+	m.ap_err = rc;
+	send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
-	for (int i = 0; i < 16; i++) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		char junk[4096];
-
-		if (poll(&p, 1, 200) <= 0 || recv(fd, junk, sizeof(junk), 0) <= 0)
-			break;
-	}
 }
 
-static void client_serve(struct daemon *d, int fd)
+/* Rate-limited log line for what any local user can provoke. */
+static void daemon_log_limited(struct daemon *d, const char *fmt, ...)
 {
-	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
-	uid_t uid = (uid_t)-1;
-	pid_t pid = 0;
+	struct log_limit *l = &d->d_limit;
+	int64_t now = net_now_ms();
+	char line[256];
+	va_list ap;
+
+	if (now - l->ll_start >= DAEMON_LOG_WINDOW_MS) {
+		if (l->ll_dropped)
+			log_warn("%d similar messages suppressed", l->ll_dropped);
+		l->ll_start = now;
+		l->ll_lines = l->ll_dropped = 0;
+	}
+	if (l->ll_lines >= DAEMON_LOG_BURST) {
+		l->ll_dropped++;
+		return;
+	}
+	l->ll_lines++;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_warn("%s", line);
+}
+
+static void client_serve(struct daemon *d, int fd, pid_t pid)
+{
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	struct ipc_abi_rsp *rsp = malloc(sizeof(*rsp));
 	int rc;
 
 	if (!req || !rsp)
 		goto out;
-	if (ipc_peer_uid(fd, &uid, &pid) < 0 || uid != 0) {
-		log_warn("refusing request from non-root peer (uid %d, pid %d)",
-			 (int)uid, (int)pid);
-		client_refuse(fd, RC_ACCESS);
-		goto out;
-	}
-	rc = ipc_recv(fd, req, DAEMON_REQ_TIMEOUT_MS);
+	rc = ipc_req_recv(fd, req, DAEMON_REQ_TIMEOUT_MS);
 	if (rc) {
-		log_error("refusing malformed request from pid %d: %s", (int)pid,
-			  rc == RC_ISCSID_NOTCONN ? "incomplete after the time allowed" :
-			  rc == RC_INVALID_MGMT_REQ ? "bad magic, version, op, length or field" :
+		log_error("refusing request from pid %d: %s", (int)pid,
+			  rc == RC_REQ_TIMEDOUT ? "incomplete after the time allowed" :
 			  "connection closed mid-request");
-		client_refuse(fd, RC_INVALID_MGMT_REQ);
+		client_refuse(fd, 0, RC_INVALID_MGMT_REQ);
 		goto out;
 	}
-	log_debug("request %s from pid %d", ipc_op_name(req->im_op), (int)pid);
+	if (ipc_req_check(req)) {
+		log_error("refusing malformed request from pid %d: command %d, "
+			  "payload %u bytes", (int)pid, req->ar_cmd, req->ar_payload_len);
+		client_refuse(fd, req->ar_cmd, RC_INVALID_MGMT_REQ);
+		goto out;
+	}
+	log_debug("request %s from pid %d", ipc_cmd_name(req->ar_cmd), (int)pid);
 	daemon_dispatch(&d->d_sess, req, rsp);
-	if (ipc_send(fd, rsp) != RC_OK)
+	if (ipc_rsp_send(fd, rsp) != RC_OK)
 		log_warn("pid %d went away before its %s answer", (int)pid,
-			 ipc_op_name(req->im_op));
+			 ipc_cmd_name(req->ar_cmd));
+	/* stock's -k: answered first, then the poll loop stops as on SIGTERM */
+	if (req->ar_cmd == IPC_CMD_STOP && rsp->ap_err == RC_OK)
+		kill(getpid(), SIGTERM);
 out:
 	free(req);
 	free(rsp);
@@ -146,9 +140,26 @@ static void *client_thread(void *arg)
 {
 	struct client *c = arg;
 
-	client_serve(c->c_d, c->c_fd);
+	client_serve(c->c_d, c->c_fd, c->c_pid);
+	__atomic_sub_fetch(&c->c_d->d_clients, 1, __ATOMIC_SEQ_CST);
 	free(c);
 	return NULL;
+}
+
+/* Credentials are checked here, in the poll loop, so a non-root flood
+ * costs an accept and a close, never a thread. */
+static int client_admit(struct daemon *d, int fd, pid_t *pid)
+{
+	uid_t uid = (uid_t)-1;
+
+	*pid = 0;
+	if (ipc_peer_uid(fd, &uid, pid) == 0 && uid == 0)
+		return 1;
+	daemon_log_limited(d, "refusing request from non-root peer (uid %d, pid %d)",
+			   (int)uid, (int)*pid);
+	client_refuse(fd, 0, RC_ACCESS);
+	close(fd);
+	return 0;
 }
 
 static void daemon_accept(struct daemon *d)
@@ -157,8 +168,20 @@ static void daemon_accept(struct daemon *d)
 	struct client *c;
 	pthread_attr_t a;
 	pthread_t th;
+	pid_t pid;
 
-	if (fd < 0)
+	if (fd < 0) {
+		/* out of fds: leave the client in the backlog for a while
+		 * instead of polling a listener that stays readable */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			d->d_accept_resume = net_now_ms() + DAEMON_ACCEPT_PAUSE_MS;
+			daemon_log_limited(d, "cannot accept a request: %s",
+					   strerror(errno));
+		}
+		return;
+	}
+	if (!client_admit(d, fd, &pid))
 		return;
 	c = malloc(sizeof(*c));
 	if (!c) {
@@ -167,14 +190,39 @@ static void daemon_accept(struct daemon *d)
 	}
 	c->c_d = d;
 	c->c_fd = fd;
+	c->c_pid = pid;
+	__atomic_add_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&th, &a, client_thread, c) != 0) {
-		log_error("cannot start a thread for a request: %s", strerror(errno));
+		daemon_log_limited(d, "cannot start a thread for a request: %s",
+				   strerror(errno));
+		__atomic_sub_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
 		close(fd);
 		free(c);
 	}
 	pthread_attr_destroy(&a);
+}
+
+/* Whether the poll loop should look at the listener now: not while the
+ * fd limit was hit a moment ago, nor with DAEMON_MAX_CLIENTS requests in
+ * progress (further clients wait in the backlog, bounded by their own
+ * timeouts). Sets *tmo to when to look again. */
+static int daemon_accepting(struct daemon *d, int *tmo)
+{
+	int64_t left = d->d_accept_resume - net_now_ms();
+
+	if (left > 0) {
+		if (*tmo < 0 || left < *tmo)
+			*tmo = (int)left;
+		return 0;
+	}
+	if (__atomic_load_n(&d->d_clients, __ATOMIC_SEQ_CST) >= DAEMON_MAX_CLIENTS) {
+		if (*tmo < 0 || *tmo > 50)
+			*tmo = 50;
+		return 0;
+	}
+	return 1;
 }
 
 static int daemon_signals(void)
@@ -240,6 +288,7 @@ int daemon_new(const struct daemon_cfg *cfg, struct daemon **out)
 	}
 	daemon_transport_load();
 	d->d_events = sess_events_open(&d->d_sess, 0);
+	d->d_events_retry = net_now_ms() + 5000;
 	if (d->d_events)
 		sess_takeover(&d->d_sess);
 	*out = d;
@@ -263,20 +312,24 @@ static int daemon_signal_read(struct daemon *d)
 int daemon_run(struct daemon *d)
 {
 	for (;;) {
+		int64_t now = net_now_ms();
+		int tmo = d->d_events ? -1 : (int)(d->d_events_retry > now ?
+						   d->d_events_retry - now : 0);
+		int listening = daemon_accepting(d, &tmo);
 		struct pollfd p[3] = {
-			{ .fd = d->d_listen, .events = POLLIN },
+			{ .fd = listening ? d->d_listen : -1, .events = POLLIN },
 			{ .fd = d->d_sigfd, .events = POLLIN },
 			{ .fd = sess_events_fd(d->d_events), .events = POLLIN },
 		};
 		/* without the kernel's event socket yet (transport loaded
 		 * later, e.g. by the first login), look again every 5 s */
-		int r = poll(p, 3, d->d_events ? -1 : 5000);
+		int r = poll(p, 3, tmo);
 
-		if (r == 0 && !d->d_events) {
+		if (!d->d_events && net_now_ms() >= d->d_events_retry) {
+			d->d_events_retry = net_now_ms() + 5000;
 			d->d_events = sess_events_open(&d->d_sess, 1);
 			if (d->d_events)
 				log_info("kernel iSCSI transport appeared: watching its events");
-			continue;
 		}
 
 		if (r < 0 && errno == EINTR)

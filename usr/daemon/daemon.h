@@ -1,7 +1,8 @@
 /* iscsid's process: start-up settings, the one poll loop over the IPC
  * listener, the kernel's event socket and signals, and the handling of
  * each iscsiadm request (one short-lived thread per client connection, so
- * a slow login never holds up another request). */
+ * a slow login never holds up another request; credentials are checked
+ * before a thread is spent, and at most DAEMON_MAX_CLIENTS run at once). */
 #ifndef DAEMON_DAEMON_H
 #define DAEMON_DAEMON_H
 
@@ -12,6 +13,13 @@
 #define DAEMON_PIDFILE_DEFAULT "/run/iscsid.pid"
 /* How long a client may take to send its request. */
 #define DAEMON_REQ_TIMEOUT_MS 5000
+/* Requests served at once; more wait in the listen backlog. */
+#define DAEMON_MAX_CLIENTS 128
+/* Pause before accepting again after accept4 ran out of fds. */
+#define DAEMON_ACCEPT_PAUSE_MS 200
+/* Lines a local flood may cause: DAEMON_LOG_BURST per window. */
+#define DAEMON_LOG_BURST 10
+#define DAEMON_LOG_WINDOW_MS 10000
 
 struct daemon_cfg {
 	const char *dc_config;     /* iscsid.conf path, NULL = <etc>/iscsid.conf */
@@ -37,9 +45,11 @@ int daemon_new(const struct daemon_cfg *cfg, struct daemon **out);
 int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
-/* One request, already decoded and checked, answered into rsp (pure
- * dispatch on op; the session work is sess.c's). */
-void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
-		     struct ipc_msg *rsp);
+/* One request, already read and checked, answered into rsp (dispatch on
+ * the command, daemon_ipc.c; the session work is sess.c's). A login takes
+ * the node record from the record database (secrets included) and uses
+ * the request's copy only when the database has none. */
+void daemon_dispatch(struct sess_table *t, const struct ipc_abi_req *req,
+		     struct ipc_abi_rsp *rsp);
 
 #endif

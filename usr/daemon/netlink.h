@@ -140,6 +140,10 @@ void nl_close(struct nl_sock *s);
 int nl_request(struct nl_sock *s, const struct nl_msg *m, const void *payload,
 	       size_t plen, uint8_t *rbuf, size_t rcap, struct nl_event *reply,
 	       int timeout_ms);
+/* Sends m (no payload) without waiting for anything: for requests whose
+ * answer comes as an event (GET_STATS: to the iscsid group on success,
+ * an IF_ERROR reply to s on failure). RC_OK or RC_TRANS. */
+int nl_send(struct nl_sock *s, const struct nl_msg *m);
 /* Receives one message (event) within timeout_ms (-1 = wait). RC_OK,
  * RC_TRANS_TIMEOUT, RC_AGAIN when events were lost (ENOBUFS: the caller
  * should resynchronise from sysfs), RC_TRANS on other errors. */

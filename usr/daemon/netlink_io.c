@@ -122,6 +122,14 @@ static int send_all(struct nl_sock *s, const uint8_t *buf, size_t len)
 	}
 }
 
+int nl_send(struct nl_sock *s, const struct nl_msg *m)
+{
+	uint8_t out[NL_HDR_LEN + NL_UEVENT_LEN + 4];
+	size_t len = nl_encode(m, NULL, 0, ++s->ns_seq, s->ns_portid, out, sizeof(out));
+
+	return len ? send_all(s, out, len) : RC_INVAL;
+}
+
 int nl_request(struct nl_sock *s, const struct nl_msg *m, const void *payload,
 	       size_t plen, uint8_t *rbuf, size_t rcap, struct nl_event *reply,
 	       int timeout_ms)

@@ -157,39 +157,18 @@ static int sess_bring_up(struct sess_table *t, struct sess *s)
 	return rc;
 }
 
-static struct rec *sess_rec_from_msg(const struct ipc_msg *m)
-{
-	char *text = malloc(IPC_MAX_PAYLOAD);
-	struct rec *r = rec_new(REC_NODE);
-
-	if (!text || !r || ipc_get_str(m, IPC_T_REC, text, IPC_MAX_PAYLOAD) ||
-	    rec_parse(r, text) != RC_OK) {
-		free(text);
-		rec_free(r);
-		return NULL;
-	}
-	free(text);
-	return r;
-}
-
-int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *rsp)
+int sess_login(struct sess_table *t, struct rec *r, int multiple)
 {
 	struct sess_key key;
 	struct sess *s;
-	struct rec *r;
 	int rc;
 
-	if (sess_key_from_msg(req, &key)) {
+	if (sess_key_from_rec(r, &key)) {
 		log_error("refusing malformed request (login): no target or portal");
+		rec_free(r);
 		return RC_INVALID_MGMT_REQ;
 	}
-	r = sess_rec_from_msg(req);
-	if (!r) {
-		log_error("refusing malformed request (login): no usable record for %s",
-			  key.sk_target);
-		return RC_INVALID_MGMT_REQ;
-	}
-	s = sess_reserve(t, &key, &rc);
+	s = sess_reserve(t, &key, multiple, &rc);
 	if (!s) {
 		rec_free(r);
 		return rc;
@@ -202,8 +181,6 @@ int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *
 	}
 	/* --login answers once the devices the policy wants exist */
 	sess_scan(t, s, SCAN_EV_LOGIN, 0);
-	ipc_put_u32(rsp, IPC_T_SID, s->s_ks.ks_sid);
-	ipc_put_u32(rsp, IPC_T_HOST, s->s_ks.ks_host_no);
 	sess_release(t, s);
 	return RC_OK;
 }

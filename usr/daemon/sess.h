@@ -67,19 +67,26 @@ struct sess_table {
 /* --- the table (pure, under st_lock) --- */
 int sess_table_init(struct sess_table *t, const char *config, const char *iname);
 void sess_table_fini(struct sess_table *t);
-int sess_key_from_msg(const struct ipc_msg *m, struct sess_key *k);
+/* Target, portal and iface of a node record; RC_INVALID_MGMT_REQ when
+ * missing or too long. */
+int sess_key_from_rec(const struct rec *r, struct sess_key *k);
 int sess_key_eq(const struct sess_key *a, const struct sess_key *b);
 /* Reserves an entry for a login: NULL with *rc = RC_SESS_EXISTS when one
- * exists (in any state) for the key. */
-struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k, int *rc);
+ * exists (in any state) for the key, unless multiple (stock's
+ * session.multiple: one more session to the same target and portal). */
+struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k,
+			  int multiple, int *rc);
 struct sess *sess_find_sid(struct sess_table *t, int sid);
 void sess_unlink(struct sess_table *t, struct sess *s);
 const char *sess_state_name(enum sess_state st);
-/* Session list answer: SID TARGET ADDR PORT TPGT IFACE STATE per session. */
-int sess_info_put(struct sess_table *t, int sid, struct ipc_msg *rsp);
+/* iscsid's state of session sid as stock reports it (enum ipc_conn_state,
+ * enum ipc_r_stage); RC_SESS_NOT_FOUND when iscsid does not hold it. */
+int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage);
 
 /* --- operations (I/O; each in its own thread) --- */
-int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *rsp);
+/* Logs in with record r (taken over, freed on failure) and runs the scan
+ * its policy row asks for. */
+int sess_login(struct sess_table *t, struct rec *r, int multiple);
 int sess_logout(struct sess_table *t, int sid);
 int sess_rescan(struct sess_table *t, int sid, int lun);
 /* Runs the scan the policy row for ev asks for; logs the row and why. */

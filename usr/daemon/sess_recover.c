@@ -217,7 +217,8 @@ static int takeover_one(struct sess_table *t, struct iscsi_session *se)
 	int rc;
 
 	takeover_key(se, &key);
-	s = sess_reserve(t, &key, &rc);
+	/* every kernel session is one of ours, even a second one to a portal */
+	s = sess_reserve(t, &key, 1, &rc);
 	if (!s)
 		return 0;
 	s->s_rec = takeover_rec(&key);

@@ -1,5 +1,6 @@
 /* iscsid's session table: reservation, lookup and the session list answer
  * (see sess.h). Callers hold no lock; these functions take st_lock. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,20 +42,22 @@ void sess_table_fini(struct sess_table *t)
 	pthread_cond_destroy(&t->st_cond);
 }
 
-int sess_key_from_msg(const struct ipc_msg *m, struct sess_key *k)
+int sess_key_from_rec(const struct rec *r, struct sess_key *k)
 {
-	uint32_t port = 0;
+	const char *target = rec_get(r, "node.name");
+	const char *addr = rec_get(r, "node.conn[0].address");
+	const char *iface = rec_get(r, "iface.iscsi_ifacename");
+	long long port = 0;
 
 	memset(k, 0, sizeof(*k));
-	if (ipc_get_str(m, IPC_T_TARGET, k->sk_target, sizeof(k->sk_target)) ||
-	    ipc_get_str(m, IPC_T_ADDR, k->sk_addr, sizeof(k->sk_addr)) ||
-	    ipc_get_u32(m, IPC_T_PORT, &port) || port == 0 || port > 65535 ||
-	    !k->sk_target[0] || !k->sk_addr[0])
+	if (!target || !*target || !addr || !*addr ||
+	    rec_get_int(r, "node.conn[0].port", &port) || port <= 0 || port > 65535 ||
+	    strlen(target) >= sizeof(k->sk_target) || strlen(addr) >= sizeof(k->sk_addr))
 		return RC_INVALID_MGMT_REQ;
+	strcpy(k->sk_target, target);
+	strcpy(k->sk_addr, addr);
 	k->sk_port = (int)port;
-	if (ipc_get_str(m, IPC_T_IFACE, k->sk_iface, sizeof(k->sk_iface)) ||
-	    !k->sk_iface[0])
-		strcpy(k->sk_iface, "default");
+	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s", iface && *iface ? iface : "default");
 	return RC_OK;
 }
 
@@ -64,12 +67,13 @@ int sess_key_eq(const struct sess_key *a, const struct sess_key *b)
 	       !strcmp(a->sk_addr, b->sk_addr) && !strcmp(a->sk_iface, b->sk_iface);
 }
 
-struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k, int *rc)
+struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k,
+			  int multiple, int *rc)
 {
 	struct sess *s;
 
 	pthread_mutex_lock(&t->st_lock);
-	for (s = t->st_head; s; s = s->s_next) {
+	for (s = t->st_head; s && !multiple; s = s->s_next) {
 		if (sess_key_eq(&s->s_key, k)) {
 			pthread_mutex_unlock(&t->st_lock);
 			*rc = RC_SESS_EXISTS;
@@ -148,33 +152,37 @@ const char *sess_state_name(enum sess_state st)
 	return "UNKNOWN";
 }
 
-static int info_one(const struct sess *s, struct ipc_msg *m)
+/* iscsid's state of a session in stock's numbers (conn state, r_stage). */
+static void state_wire(enum sess_state st, int *conn, int *stage)
 {
-	int rc = ipc_put_u32(m, IPC_T_SID, (uint32_t)s->s_sid);
-
-	rc = rc ? rc : ipc_put_str(m, IPC_T_TARGET, s->s_key.sk_target);
-	rc = rc ? rc : ipc_put_str(m, IPC_T_ADDR, s->s_key.sk_addr);
-	rc = rc ? rc : ipc_put_u32(m, IPC_T_PORT, (uint32_t)s->s_key.sk_port);
-	rc = rc ? rc : ipc_put_u32(m, IPC_T_TPGT, (uint32_t)s->s_tpgt);
-	rc = rc ? rc : ipc_put_str(m, IPC_T_IFACE, s->s_key.sk_iface);
-	rc = rc ? rc : ipc_put_str(m, IPC_T_STATE, sess_state_name(s->s_state));
-	return rc;
+	switch (st) {
+	case SESS_LOGGING_IN:
+		*conn = IPC_CONN_IN_LOGIN, *stage = IPC_R_NO_CHANGE;
+		return;
+	case SESS_LOGGED_IN:
+		*conn = IPC_CONN_LOGGED_IN, *stage = IPC_R_NO_CHANGE;
+		return;
+	case SESS_RECOVERING:
+		*conn = IPC_CONN_XPT_WAIT, *stage = IPC_R_REOPEN;
+		return;
+	case SESS_FAILED:
+		*conn = IPC_CONN_FREE, *stage = IPC_R_CLEANUP;
+		return;
+	case SESS_LOGGING_OUT:
+		*conn = IPC_CONN_IN_LOGOUT, *stage = IPC_R_CLEANUP;
+		return;
+	}
+	*conn = -1, *stage = -1;
 }
 
-/* Sessions still logging in have no sid yet and are not listed. */
-int sess_info_put(struct sess_table *t, int sid, struct ipc_msg *rsp)
+int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage)
 {
-	int rc = RC_OK, found = 0;
+	struct sess *s;
 
 	pthread_mutex_lock(&t->st_lock);
-	for (struct sess *s = t->st_head; s && !rc; s = s->s_next) {
-		if (s->s_sid < 0 || (sid >= 0 && s->s_sid != sid))
-			continue;
-		found = 1;
-		rc = info_one(s, rsp);
-	}
+	s = sess_find_sid(t, sid);
+	if (s)
+		state_wire(s->s_state, conn, stage);
 	pthread_mutex_unlock(&t->st_lock);
-	if (!rc && sid >= 0 && !found)
-		rc = RC_SESS_NOT_FOUND;
-	return rc;
+	return s ? RC_OK : RC_SESS_NOT_FOUND;
 }

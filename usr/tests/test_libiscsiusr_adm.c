@@ -1,6 +1,6 @@
 /* iscsiadm -m session's iscsid state lines: the state words table, and the
  * query itself against a stand-in iscsid on a private IPC name that knows
- * session 7 of the recovery tree as "RECOVERING" and no other session. */
+ * session 7 of the recovery tree as recovering and no other session. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,19 +16,21 @@
 static void test_words(void)
 {
 	static const struct {
-		const char *dstate, *kconn, *conn, *internal;
+		int dconn, dstage;
+		const char *kconn, *conn, *internal;
 	} c[] = {
-		{ NULL,            "up",     "Unknown",        "Unknown" },
-		{ "LOGGED_IN",     "up",     "LOGGED IN",      "NO CHANGE" },
-		{ "LOGGED_IN",     "failed", "TRANSPORT WAIT", "REOPEN" },
-		{ "RECOVERING",    "failed", "TRANSPORT WAIT", "REOPEN" },
-		{ "LOGGING_OUT",   "up",     "IN LOGOUT",      "CLEANUP" },
-		{ "SOMETHING_NEW", "up",     "Unknown",        "Unknown" },
+		{ -1, -1, "up",     "Unknown",        "Unknown" },
+		{ 3,  0,  "up",     "LOGGED IN",      "NO CHANGE" },
+		{ 3,  0,  "failed", "TRANSPORT WAIT", "REOPEN" },
+		{ 1,  2,  "failed", "TRANSPORT WAIT", "REOPEN" },
+		{ 4,  1,  "up",     "IN LOGOUT",      "CLEANUP" },
+		{ 6,  3,  "up",     "CLEANUP WAIT",   "REDIRECT" },
+		{ 7,  4,  "up",     "Unknown",        "Unknown" },
 	};
 	struct adm_sess_daemon st;
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		adm_session_state_words(c[i].dstate, c[i].kconn, &st);
+		adm_session_state_words(c[i].dconn, c[i].dstage, c[i].kconn, &st);
 		T_STREQ(st.sd_conn, c[i].conn);
 		T_STREQ(st.sd_internal, c[i].internal);
 	}
@@ -38,25 +40,24 @@ static void test_words(void)
 static void *fake_iscsid(void *arg)
 {
 	int lfd = *(int *)arg, count = 2;
-	struct ipc_msg *req = malloc(sizeof(*req)), *rsp = malloc(sizeof(*rsp));
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	struct ipc_abi_rsp *rsp = malloc(sizeof(*rsp));
 
 	while (req && rsp && count-- > 0) {
 		int fd = accept(lfd, NULL, NULL);
-		uint32_t sid = 0;
 
 		if (fd < 0)
 			break;
-		if (ipc_recv(fd, req, 5000) == RC_OK) {
-			ipc_msg_init(rsp, req->im_op);
-			ipc_get_u32(req, IPC_T_SID, &sid);
-			if (req->im_op == IPC_OP_SESSION_INFO && sid == 7) {
-				ipc_put_u32(rsp, IPC_T_SID, 7);
-				ipc_put_str(rsp, IPC_T_STATE, "RECOVERING");
-				rsp->im_rc = RC_OK;
+		if (ipc_req_recv(fd, req, 5000) == RC_OK) {
+			ipc_rsp_init(rsp, req->ar_cmd);
+			if (req->ar_cmd == IPC_CMD_SESSION_INFO &&
+			    req->ar_u.ar_session.as_sid == 7) {
+				rsp->ap_u.ap_state.ss_conn_state = IPC_CONN_XPT_WAIT;
+				rsp->ap_u.ap_state.ss_session_state = IPC_R_REOPEN;
 			} else {
-				rsp->im_rc = RC_SESS_NOT_FOUND;
+				rsp->ap_err = RC_SESS_NOT_FOUND;
 			}
-			ipc_send(fd, rsp);
+			ipc_rsp_send(fd, rsp);
 		}
 		close(fd);
 	}

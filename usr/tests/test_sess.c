@@ -1,5 +1,6 @@
-/* iscsid's pure parts: session table (reservation under concurrency, the
- * session list answer as iscsiadm decodes it), request dispatch, socket
+/* iscsid's pure parts: session table (reservation under concurrency, one
+ * more session when asked, session state in stock's numbers), request
+ * dispatch in stock's protocol, socket
  * activation parsing, async message classification, record -> login and
  * kernel parameters, autoscan inputs. */
 #include <pthread.h>
@@ -10,12 +11,14 @@
 #include "../daemon/sess.h"
 #include "../daemon/sess_events.h"
 #include "../daemon/sess_params.h"
+#include "../daemon/sess_stats.h"
 #include "conf.h"
 #include "err.h"
 #include "rec.h"
 #include "t.h"
 
-static struct ipc_msg req, rsp;
+static struct ipc_abi_req req;
+static struct ipc_abi_rsp rsp;
 
 static void key_init(struct sess_key *k, const char *target)
 {
@@ -35,18 +38,21 @@ static void test_reserve_dup(void)
 
 	T_INTEQ(sess_table_init(&t, NULL, "iqn.i"), RC_OK);
 	key_init(&k, "iqn.t1");
-	a = sess_reserve(&t, &k, &rc);
+	a = sess_reserve(&t, &k, 0, &rc);
 	T_CHECK(a != NULL);
 	T_INTEQ(rc, RC_OK);
-	b = sess_reserve(&t, &k, &rc);
+	b = sess_reserve(&t, &k, 0, &rc);
 	T_CHECK(b == NULL);
 	T_INTEQ(rc, RC_SESS_EXISTS);
+	b = sess_reserve(&t, &k, 1, &rc);  /* -o new on a session: one more */
+	T_CHECK(b != NULL);
+	sess_unlink(&t, b);
 	k.sk_port = 3342;  /* another portal is another session */
-	b = sess_reserve(&t, &k, &rc);
+	b = sess_reserve(&t, &k, 0, &rc);
 	T_CHECK(b != NULL);
 	sess_unlink(&t, a);
 	key_init(&k, "iqn.t1");
-	a = sess_reserve(&t, &k, &rc);  /* free again after unlink */
+	a = sess_reserve(&t, &k, 0, &rc);  /* free again after unlink */
 	T_CHECK(a != NULL);
 	sess_table_fini(&t);
 }
@@ -60,7 +66,7 @@ static void *race_main(void *arg)
 	int rc;
 
 	key_init(&k, "iqn.race");
-	r->ok = sess_reserve(r->t, &k, &rc) != NULL;
+	r->ok = sess_reserve(r->t, &k, 0, &rc) != NULL;
 	return NULL;
 }
 
@@ -85,72 +91,89 @@ static void test_reserve_race(void)
 	sess_table_fini(&t);
 }
 
-static void test_info_roundtrip(void)
+static void test_state_wire(void)
 {
 	struct sess_table t;
 	struct sess_key k;
-	struct adm_sess *v = NULL;
 	struct sess *s;
-	size_t n = 0;
-	int rc;
+	int rc, conn = -1, stage = -1;
 
 	sess_table_init(&t, NULL, "iqn.i");
 	key_init(&k, "iqn.t1");
-	s = sess_reserve(&t, &k, &rc);
+	s = sess_reserve(&t, &k, 0, &rc);
 	s->s_sid = 7;
-	s->s_tpgt = 1;
 	s->s_state = SESS_LOGGED_IN;
-	key_init(&k, "iqn.t2");
-	sess_reserve(&t, &k, &rc);  /* still logging in: not listed */
-	ipc_msg_init(&rsp, IPC_OP_SESSION_INFO);
-	T_INTEQ(sess_info_put(&t, -1, &rsp), RC_OK);
-	T_INTEQ(adm_sess_decode(&rsp, &v, &n), RC_OK);
-	T_INTEQ(n, 1);
-	if (n == 1) {
-		T_INTEQ(v[0].as_sid, 7);
-		T_STREQ(v[0].as_target, "iqn.t1");
-		T_STREQ(v[0].as_addr, "10.0.2.2");
-		T_INTEQ(v[0].as_port, 3341);
-		T_INTEQ(v[0].as_tpgt, 1);
-		T_STREQ(v[0].as_iface, "default");
-		T_STREQ(v[0].as_state, "LOGGED_IN");
-	}
-	free(v);
-	ipc_msg_init(&rsp, IPC_OP_SESSION_INFO);
-	T_INTEQ(sess_info_put(&t, 8, &rsp), RC_SESS_NOT_FOUND);
+	T_INTEQ(sess_state_get(&t, 7, &conn, &stage), RC_OK);
+	T_INTEQ(conn, IPC_CONN_LOGGED_IN);
+	T_INTEQ(stage, IPC_R_NO_CHANGE);
+	s->s_state = SESS_RECOVERING;
+	T_INTEQ(sess_state_get(&t, 7, &conn, &stage), RC_OK);
+	T_INTEQ(conn, IPC_CONN_XPT_WAIT);
+	T_INTEQ(stage, IPC_R_REOPEN);
+	T_INTEQ(sess_state_get(&t, 8, &conn, &stage), RC_SESS_NOT_FOUND);
 	sess_table_fini(&t);
 }
 
 static void test_dispatch(void)
 {
 	struct sess_table t;
-	char buf[64];
-	uint32_t v;
 
 	sess_table_init(&t, "/x/iscsid.conf", "iqn.2026-01.test:me");
-	ipc_msg_init(&req, IPC_OP_PING);
+	ipc_req_init(&req, IPC_CMD_CONFIG_INAME);
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(rsp.im_rc, RC_OK);
-	T_INTEQ(rsp.im_op, IPC_OP_PING);
-	ipc_msg_init(&req, IPC_OP_CONFIG);
+	T_INTEQ(rsp.ap_err, RC_OK);
+	T_INTEQ(rsp.ap_cmd, IPC_CMD_CONFIG_INAME);
+	T_STREQ(rsp.ap_u.ap_config, "iqn.2026-01.test:me");
+	ipc_req_init(&req, IPC_CMD_CONFIG_FILE);
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(ipc_get_str(&rsp, IPC_T_INAME, buf, sizeof(buf)), RC_OK);
-	T_STREQ(buf, "iqn.2026-01.test:me");
-	ipc_msg_init(&req, IPC_OP_LOGOUT);  /* no SID */
+	T_STREQ(rsp.ap_u.ap_config, "/x/iscsid.conf");
+	adm_req_sid_msg(IPC_CMD_LOGOUT, 3, &req);
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(rsp.im_rc, RC_INVALID_MGMT_REQ);
-	ipc_put_u32(&req, IPC_T_SID, 3);
+	T_INTEQ(rsp.ap_err, RC_SESS_NOT_FOUND);
+	adm_req_sid_msg(IPC_CMD_STATS, 3, &req);
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(rsp.im_rc, RC_SESS_NOT_FOUND);
-	ipc_msg_init(&req, IPC_OP_RESCAN);
-	ipc_put_u32(&req, IPC_T_SID, 3);
+	T_INTEQ(rsp.ap_err, RC_SESS_NOT_FOUND);
+	adm_req_sid_msg(IPC_CMD_SESSION_INFO, 3, &req);
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(rsp.im_rc, RC_SESS_NOT_FOUND);
-	ipc_msg_init(&req, IPC_OP_LOGIN);  /* no target/portal */
+	T_INTEQ(rsp.ap_err, RC_SESS_NOT_FOUND);
+	ipc_req_init(&req, IPC_CMD_X_RESCAN);
+	req.ar_u.ar_rescan.ax_sid = 3;
 	daemon_dispatch(&t, &req, &rsp);
-	T_INTEQ(rsp.im_rc, RC_INVALID_MGMT_REQ);
-	T_INTEQ(ipc_get_u32(&rsp, IPC_T_SID, &v), RC_NO_OBJS_FOUND);
+	T_INTEQ(rsp.ap_err, RC_SESS_NOT_FOUND);
+	req.ar_u.ar_rescan.ax_has_lun = 1;
+	req.ar_u.ar_rescan.ax_lun = 1ULL << 40;  /* never wraps to a whole-target scan */
+	daemon_dispatch(&t, &req, &rsp);
+	T_INTEQ(rsp.ap_err, RC_INVAL);
+	ipc_req_init(&req, IPC_CMD_LOGIN);       /* no target/portal */
+	daemon_dispatch(&t, &req, &rsp);
+	T_INTEQ(rsp.ap_err, RC_INVALID_MGMT_REQ);
+	ipc_req_init(&req, IPC_CMD_CONN_ADD);
+	daemon_dispatch(&t, &req, &rsp);
+	T_INTEQ(rsp.ap_err, RC_ERR);
 	sess_table_fini(&t);
+}
+
+/* the kernel's stats message as stock's answer carries it */
+static void test_stats_fill(void)
+{
+	static uint8_t msg[IPC_ABI_UEVENT_LEN + sizeof(struct ipc_abi_stats) +
+			   2 * sizeof(struct ipc_abi_custom)];
+	struct ipc_abi_stats st = { .st_txdata_octets = 4096, .st_scsicmd_pdus = 9,
+				    .st_timeout_err = 1, .st_custom_length = 5 };
+	struct ipc_abi_custom cu = { .cu_value = 77 };
+
+	strcpy(cu.cu_desc, "tx_sendpage_failures");
+	memcpy(msg + IPC_ABI_UEVENT_LEN, &st, sizeof(st));
+	memcpy(msg + IPC_ABI_UEVENT_LEN + sizeof(st), &cu, sizeof(cu));
+	T_INTEQ(sess_stats_fill(msg, sizeof(msg), &rsp), RC_OK);
+	T_INTEQ(rsp.ap_u.ap_stats.ag_stats.st_txdata_octets, 4096);
+	T_INTEQ(rsp.ap_u.ap_stats.ag_stats.st_scsicmd_pdus, 9);
+	T_INTEQ(rsp.ap_u.ap_stats.ag_stats.st_timeout_err, 1);
+	/* 5 announced, 2 present */
+	T_INTEQ(rsp.ap_u.ap_stats.ag_stats.st_custom_length, 2);
+	T_STREQ(rsp.ap_u.ap_stats.ag_custom[0].cu_desc, "tx_sendpage_failures");
+	T_INTEQ(rsp.ap_u.ap_stats.ag_custom[0].cu_value, 77);
+	T_INTEQ(sess_stats_fill(msg, IPC_ABI_UEVENT_LEN + 10, &rsp), RC_INTERNAL);
 }
 
 static void test_listen_fds(void)
@@ -275,36 +298,33 @@ static void test_scan_settings(void)
 	rec_free(r);
 }
 
-/* the login request carries the record, our own keys included */
+/* the login request carries the record in stock's layout, secrets
+ * included (stock's iscsid logs in with them) */
 static void test_login_msg_record(void)
 {
 	struct rec *r = node_rec(), *back = rec_new(REC_NODE);
-	char *text = malloc(IPC_MAX_PAYLOAD), buf[256];
-	uint32_t port = 0;
+	struct ipc_node_id id;
 
-	rec_set(r, "node.session.autoscan_en", "No");
 	rec_set(r, "node.session.auth.password", "secretsecret");
 	T_INTEQ(adm_req_login_msg(r, &req), RC_OK);
-	T_INTEQ(ipc_get_str(&req, IPC_T_TARGET, buf, sizeof(buf)), RC_OK);
-	T_STREQ(buf, "iqn.2026-01.test:t1");
-	T_INTEQ(ipc_get_u32(&req, IPC_T_PORT, &port), RC_OK);
-	T_INTEQ(port, 3341);
-	T_INTEQ(ipc_get_str(&req, IPC_T_REC, text, IPC_MAX_PAYLOAD), RC_OK);
-	T_INTEQ(rec_parse(back, text), RC_OK);
-	T_STREQ(rec_get_raw(back, "node.session.autoscan_en"), "No");
+	T_INTEQ(req.ar_cmd, IPC_CMD_LOGIN);
+	T_INTEQ(ipc_node_id(&req.ar_u.ar_session.as_rec, &id), RC_OK);
+	T_STREQ(id.ni_target, "iqn.2026-01.test:t1");
+	T_INTEQ(id.ni_port, 3341);
+	T_INTEQ(ipc_node_to_rec(&req.ar_u.ar_session.as_rec, back), RC_OK);
 	T_STREQ(rec_get(back, "node.session.auth.password"), "secretsecret");
 	T_STREQ(rec_get(back, "node.conn[0].address"), "10.0.2.2");
 	rec_free(r);
 	rec_free(back);
-	free(text);
 }
 
 int main(void)
 {
 	T_RUN(test_reserve_dup);
 	T_RUN(test_reserve_race);
-	T_RUN(test_info_roundtrip);
+	T_RUN(test_state_wire);
 	T_RUN(test_dispatch);
+	T_RUN(test_stats_fill);
 	T_RUN(test_listen_fds);
 	T_RUN(test_aen);
 	T_RUN(test_cfg_build);

@@ -1,0 +1,292 @@
+/* iscsiadm requests that name a session: statistics (-m session [-r SID]
+ * -s, -m node [-T -p] -s), one more session to a session's target
+ * (-m session -r SID -o new) and stopping iscsid (-k 0). Lines, order and
+ * exit codes are stock 2.1.8's. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon_req.h"
+#include "err.h"
+#include "idb.h"
+#include "log.h"
+#include "opts.h"
+#include "rec.h"
+#include "session_stats.h"
+
+void adm_stats_print(FILE *f, const struct adm_sess *s, const struct ipc_abi_rsp *rsp)
+{
+	const struct ipc_abi_stats *st = &rsp->ap_u.ap_stats.ag_stats;
+	uint32_t ncustom = st->st_custom_length;
+
+	fprintf(f, "Stats for session [sid: %d, target: %s, portal: %s,%d]\n",
+		s->as_sid, s->as_target, s->as_addr, s->as_port);
+	fprintf(f, "iSCSI SNMP:\n");
+	fprintf(f, "\ttxdata_octets: %lld\n\trxdata_octets: %lld\n",
+		(long long)st->st_txdata_octets, (long long)st->st_rxdata_octets);
+	fprintf(f, "\tnoptx_pdus: %u\n\tscsicmd_pdus: %u\n\ttmfcmd_pdus: %u\n"
+		"\tlogin_pdus: %u\n\ttext_pdus: %u\n\tdataout_pdus: %u\n"
+		"\tlogout_pdus: %u\n\tsnack_pdus: %u\n",
+		st->st_noptx_pdus, st->st_scsicmd_pdus, st->st_tmfcmd_pdus,
+		st->st_login_pdus, st->st_text_pdus, st->st_dataout_pdus,
+		st->st_logout_pdus, st->st_snack_pdus);
+	fprintf(f, "\tnoprx_pdus: %u\n\tscsirsp_pdus: %u\n\ttmfrsp_pdus: %u\n"
+		"\ttextrsp_pdus: %u\n\tdatain_pdus: %u\n\tlogoutrsp_pdus: %u\n"
+		"\tr2t_pdus: %u\n\tasync_pdus: %u\n\trjt_pdus: %u\n",
+		st->st_noprx_pdus, st->st_scsirsp_pdus, st->st_tmfrsp_pdus,
+		st->st_textrsp_pdus, st->st_datain_pdus, st->st_logoutrsp_pdus,
+		st->st_r2t_pdus, st->st_async_pdus, st->st_rjt_pdus);
+	fprintf(f, "\tdigest_err: %u\n\ttimeout_err: %u\n",
+		st->st_digest_err, st->st_timeout_err);
+	if (ncustom > IPC_ABI_CUSTOM_MAX)
+		ncustom = IPC_ABI_CUSTOM_MAX;
+	if (ncustom)
+		fprintf(f, "iSCSI Extended:\n");
+	for (uint32_t i = 0; i < ncustom; i++) {
+		const struct ipc_abi_custom *c = &rsp->ap_u.ap_stats.ag_custom[i];
+
+		fprintf(f, "\t%.*s: %" PRIu64 "\n", (int)sizeof(c->cu_desc),
+			c->cu_desc, c->cu_value);
+	}
+}
+
+static int stats_one(const struct adm_sess *s)
+{
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	struct ipc_abi_rsp *rsp = malloc(sizeof(*rsp));
+	int rc = RC_NOMEM;
+
+	if (req && rsp) {
+		adm_req_sid_msg(IPC_CMD_STATS, s->as_sid, req);
+		rc = adm_req_call(req, rsp, ADM_REQ_QUERY_TMO_MS);
+		if (!rc)
+			adm_stats_print(stdout, s, rsp);
+	}
+	free(req);
+	free(rsp);
+	fflush(stdout);
+	return rc;
+}
+
+/* Stock's for_each_session: the first failure ends the walk. */
+static int stats_picked(const struct adm_sess *v, size_t n, const char *pick)
+{
+	size_t found = 0;
+	int rc = RC_OK;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!pick[i])
+			continue;
+		found++;
+		rc = stats_one(&v[i]);
+	}
+	if (rc)
+		log_error("Could not execute operation on all sessions: %s", rc_str(rc));
+	else if (!found) {
+		log_error("No session found.");
+		rc = RC_NO_OBJS_FOUND;
+	}
+	return rc;
+}
+
+/* The session -r names, in stock's words when sysfs does not have it. */
+static int sess_by_sid(const struct adm_sess *v, size_t n, int sid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].as_sid == sid)
+			return (int)i;
+	log_error("could not read session targetname: %d", 5);
+	log_error("Could not get session info for sid %d", sid);
+	return -1;
+}
+
+int adm_session_stats(const struct adm_opts *o)
+{
+	struct adm_sess *v = NULL;
+	size_t n = 0;
+	char *pick;
+	int rc = adm_sysfs_sessions(&v, &n);
+
+	if (rc)
+		return rc;
+	pick = calloc(n ? n : 1, 1);
+	if (!pick) {
+		free(v);
+		return RC_NOMEM;
+	}
+	if (o->o_sid >= 0) {
+		int i = sess_by_sid(v, n, o->o_sid);
+
+		if (i < 0)
+			rc = RC_SYSFS_LOOKUP;
+		else
+			pick[i] = 1;
+	} else {
+		memset(pick, 1, n);
+	}
+	if (!rc)
+		rc = stats_picked(v, n, pick);
+	free(pick);
+	free(v);
+	return rc;
+}
+
+static int sess_matches(const struct adm_sess *s, const struct rec *r)
+{
+	const char *target, *addr, *iface;
+	int port;
+
+	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
+	       s->as_port == port && !strcmp(s->as_iface, iface);
+}
+
+int adm_node_stats(struct rec *const *recs, size_t nrec)
+{
+	struct adm_sess *v = NULL;
+	size_t n = 0;
+	char *pick;
+	int rc = adm_sysfs_sessions(&v, &n);
+
+	if (rc)
+		return rc;
+	pick = calloc(n ? n : 1, 1);
+	if (!pick) {
+		free(v);
+		return RC_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < nrec && !pick[i]; j++)
+			pick[i] = (char)sess_matches(&v[i], recs[j]);
+	if (!recs)
+		memset(pick, 1, n);
+	rc = stats_picked(v, n, pick);
+	free(pick);
+	free(v);
+	return rc;
+}
+
+/* The session's node record from the database, else one with only its
+ * identity (stock builds it the same way). */
+static struct rec *new_rec(const struct adm_sess *s)
+{
+	struct idb_match m = { s->as_target, s->as_addr, s->as_port, -1, s->as_iface };
+	struct rec **recs = NULL, *r = NULL;
+	struct idb *db;
+	size_t n = 0;
+	char port[16];
+
+	if (idb_open(NULL, &db) == RC_OK) {
+		if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+			r = rec_dup(recs[0]);
+		idb_recs_free(recs, n);
+		idb_close(db);
+	}
+	if (r)
+		return r;
+	r = rec_new_default(REC_NODE);
+	snprintf(port, sizeof(port), "%d", s->as_port);
+	if (r && (rec_set(r, "node.name", s->as_target) ||
+		  rec_set(r, "node.conn[0].address", s->as_addr) ||
+		  rec_set(r, "node.conn[0].port", port) ||
+		  rec_set(r, "iface.iscsi_ifacename", s->as_iface))) {
+		rec_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+static int new_login(const struct adm_sess *s, struct rec *r)
+{
+	struct ipc_abi_req *req = malloc(sizeof(*req));
+	int rc = req ? adm_req_login_msg(r, req) : RC_NOMEM;
+
+	printf("Logging in to [iface: %s, target: %s, portal: %s,%d]\n",
+	       s->as_iface, s->as_target, s->as_addr, s->as_port);
+	fflush(stdout);
+	if (!rc) {
+		/* stock's session.multiple: one more session, not "exists" */
+		req->ar_u.ar_session.as_rec.an_session.as_multiple = 1;
+		rc = adm_req_call(req, NULL, adm_req_login_tmo(r));
+	}
+	free(req);
+	if (rc) {
+		log_error("Could not login to [iface: %s, target: %s, portal: %s,%d].",
+			  s->as_iface, s->as_target, s->as_addr, s->as_port);
+		adm_req_report(rc);
+	} else {
+		printf("Login to [iface: %s, target: %s, portal: %s,%d] successful.\n",
+		       s->as_iface, s->as_target, s->as_addr, s->as_port);
+	}
+	fflush(stdout);
+	return rc;
+}
+
+int adm_session_new(const struct adm_opts *o)
+{
+	struct adm_sess *v = NULL;
+	size_t n = 0;
+	struct rec *r;
+	int i, rc;
+
+	if (o->o_sid < 0) {
+		log_error("session mode: Operation 'new' only allowed with "
+			  "specific session IDs");
+		return RC_INVAL;
+	}
+	rc = adm_sysfs_sessions(&v, &n);
+	if (rc)
+		return rc;
+	i = sess_by_sid(v, n, o->o_sid);
+	if (i < 0) {
+		free(v);
+		return RC_SYSFS_LOOKUP;
+	}
+	r = new_rec(&v[i]);
+	rc = r ? new_login(&v[i], r) : RC_NOMEM;
+	rec_free(r);
+	free(v);
+	return rc;
+}
+
+int adm_kill_iscsid(int priority)
+{
+	struct ipc_abi_req *req;
+	struct ipc_abi_rsp *rsp;
+	int fd, rc;
+
+	if (priority != 0) {
+		log_error("Invalid iscsid priority %d. Priority must be 0.", priority);
+		return RC_OK;  /* stock exits 0 */
+	}
+	req = malloc(sizeof(*req));
+	rsp = malloc(sizeof(*rsp));
+	rc = req && rsp ? RC_OK : RC_NOMEM;
+	/* no iscsid.startup: starting iscsid to stop it makes no sense */
+	fd = rc ? -1 : ipc_client_connect();
+	if (!rc && fd < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -fd);
+		rc = RC_ISCSID_NOTCONN;
+	} else if (!rc && !adm_req_peer_root(fd)) {
+		rc = RC_ISCSID_NOTCONN;
+	} else if (!rc) {
+		ipc_req_init(req, IPC_CMD_STOP);
+		rc = ipc_req_send(fd, req) ? RC_ISCSID_COMM_ERR : RC_OK;
+		if (!rc) {
+			rc = adm_req_wait(fd, IPC_CMD_STOP, rsp, ADM_REQ_CONFIG_TMO_MS);
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc) {
+		adm_req_report(rc);
+		log_error("Could not stop iscsid. Trying sending iscsid SIGTERM "
+			  "or SIGKILL signals manually");
+	}
+	free(req);
+	free(rsp);
+	return RC_OK;  /* stock exits 0 whatever happened */
+}
