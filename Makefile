@@ -37,8 +37,11 @@ asan = $(patsubst %.c,build/asan/%.o,$(1))
 BINS := usr/iscsiadm usr/iscsid
 TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 
-# Go lives in /usr/local/go on the project's machines.
-export PATH := /usr/local/go/bin:$(PATH)
+# Go: /usr/local/go when present (the project's machines), else Debian's
+# newest versioned toolchain (golang-1.23 from bookworm-backports, which
+# .ci/deps.sh installs on a fresh Debian 12), else whatever go is on PATH.
+GO_DEB_BIN := $(lastword $(shell ls -d /usr/lib/go-1.*/bin 2>/dev/null | sort -V))
+export PATH := /usr/local/go/bin:$(if $(GO_DEB_BIN),$(GO_DEB_BIN):)$(PATH)
 
 .PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
