@@ -29,12 +29,13 @@ CORE_SRC   := $(wildcard usr/core/*.c)
 ADM_SRC    := $(filter-out usr/adm/main.c,$(wildcard usr/adm/*.c))
 DAEMON_SRC := $(filter-out usr/daemon/main.c,$(wildcard usr/daemon/*.c))
 LIB_SRC    := $(wildcard libopeniscsiusr/*.c)
+INAME_SRC  := $(filter-out usr/iname/main.c,$(wildcard usr/iname/*.c))
 TEST_SRC   := $(wildcard usr/tests/test_*.c)
 
 rel  = $(patsubst %.c,build/rel/%.o,$(1))
 asan = $(patsubst %.c,build/asan/%.o,$(1))
 
-BINS := usr/iscsiadm usr/iscsid
+BINS := usr/iscsiadm usr/iscsid usr/iscsi-iname
 TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 
 # Go: /usr/local/go when present (the project's machines), else Debian's
@@ -62,6 +63,8 @@ usr/iscsiadm: $(call rel,usr/adm/main.c $(ADM_SRC) $(LIB_SRC)) build/rel/libcore
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 usr/iscsid: $(call rel,usr/daemon/main.c $(DAEMON_SRC) $(LIB_SRC)) build/rel/libcore.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+usr/iscsi-iname: $(call rel,usr/iname/main.c $(INAME_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
 	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
@@ -73,7 +76,7 @@ libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefi
 
 # Each usr/tests/test_X.c is a program of its own, built with ASan/UBSan and
 # linked against everything but the two main.c files.
-build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC)) build/asan/libcore.a
+build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC) $(INAME_SRC)) build/asan/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(SANFLAGS) -Iusr/tests -o $@ $^ $(LDLIBS)
 
@@ -134,6 +137,6 @@ install: all
 	for f in etc/systemd/*.service etc/systemd/*.socket; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(UNITDIR)/ || true; done
 
 clean:
-	rm -rf build usr/iscsiadm usr/iscsid libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
+	rm -rf build $(BINS) libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
 
 -include $(shell find build -name '*.d' 2>/dev/null)
