@@ -15,7 +15,9 @@ UNITDIR     ?= /lib/systemd/system
 # Where records, iscsid.conf and initiatorname.iscsi live (open-iscsi: /etc/iscsi).
 ISCSI_ETC   ?= $(SYSCONFDIR)/iscsi
 VERSION     := 0.1.0
-LIBSONAME   := libopeniscsiusr.so.0
+# Debian's SONAME (file name too), so programs built against Debian's
+# libopeniscsiusr load ours; libopeniscsiusr.so.0 is a link, as in Debian.
+LIBSONAME   := libopeniscsiusr.so.0.2.0
 
 CC      ?= gcc
 WARN    := -Wall -Wextra -Werror
@@ -69,6 +71,7 @@ usr/iscsi-iname: $(call rel,usr/iname/main.c $(INAME_SRC))
 libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
 	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
 	    -Wl,--version-script=libopeniscsiusr/libopeniscsiusr.sym -o $@ $^
+	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so.0
 	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so
 libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -127,6 +130,7 @@ install: all
 	    $(DESTDIR)$(ISCSI_ETC) $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 libopeniscsiusr/$(LIBSONAME) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIBSONAME) $(DESTDIR)$(LIBDIR)/libopeniscsiusr.so.0
 	ln -sf $(LIBSONAME) $(DESTDIR)$(LIBDIR)/libopeniscsiusr.so
 	install -m 0644 libopeniscsiusr/libopeniscsiusr/*.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 libopeniscsiusr/libopeniscsiusr.pc $(DESTDIR)$(PKGCONFDIR)/
