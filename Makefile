@@ -12,6 +12,7 @@ MANDIR      ?= $(PREFIX)/share/man
 PKGCONFDIR  ?= $(LIBDIR)/pkgconfig
 SYSCONFDIR  ?= /etc
 UNITDIR     ?= /lib/systemd/system
+LIBEXECDIR  ?= $(PREFIX)/libexec
 # Where records, iscsid.conf and initiatorname.iscsi live (open-iscsi: /etc/iscsi).
 ISCSI_ETC   ?= $(SYSCONFDIR)/iscsi
 VERSION     := 0.1.0
@@ -139,6 +140,7 @@ install: all
 	for f in doc/*.8; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man8/ || true; done
 	for f in doc/*.5; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man5/ || true; done
 	for f in etc/systemd/*.service etc/systemd/*.socket; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(UNITDIR)/ || true; done
+	install -D -m 0755 etc/systemd/iscsi-shutdown.sh $(DESTDIR)$(LIBEXECDIR)/autoscan-iscsi/iscsi-shutdown
 
 clean:
 	rm -rf build $(BINS) libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
