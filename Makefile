@@ -47,7 +47,7 @@ TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 GO_DEB_BIN := $(lastword $(shell ls -d /usr/lib/go-1.*/bin 2>/dev/null | sort -V))
 export PATH := /usr/local/go/bin:$(if $(GO_DEB_BIN),$(GO_DEB_BIN):)$(PATH)
 
-.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean
+.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean deb
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
 
 build/rel/%.o: %.c
@@ -63,14 +63,14 @@ build/asan/libcore.a: $(call asan,$(CORE_SRC))
 	@rm -f $@; ar rcs $@ $^
 
 usr/iscsiadm: $(call rel,usr/adm/main.c $(ADM_SRC) $(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 usr/iscsid: $(call rel,usr/daemon/main.c $(DAEMON_SRC) $(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 usr/iscsi-iname: $(call rel,usr/iname/main.c $(INAME_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
 	    -Wl,--version-script=libopeniscsiusr/libopeniscsiusr.sym -o $@ $^
 	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so.0
 	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so
@@ -141,6 +141,15 @@ install: all
 	for f in doc/*.5; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man5/ || true; done
 	for f in etc/systemd/*.service etc/systemd/*.socket; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(UNITDIR)/ || true; done
 	install -D -m 0755 etc/systemd/iscsi-shutdown.sh $(DESTDIR)$(LIBEXECDIR)/autoscan-iscsi/iscsi-shutdown
+
+# Debian packages (autoscan-iscsi, libopeniscsiusr-autoscan, -dev) into
+# build/deb/, built with dpkg-buildpackage from a copy of the sources, then
+# checked with lintian. Needs debhelper (and lintian).
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -c Makefile README.md debian doc etc libopeniscsiusr usr | tar -x -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -b -us -uc
+	lintian --info build/deb/*.changes
 
 clean:
 	rm -rf build $(BINS) libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
