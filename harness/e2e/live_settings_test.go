@@ -49,14 +49,16 @@ func rowLiveYesToNo(s *scenario) {
 	before := s.audit()
 	require.NoError(s.t, s.tgt.AddLUN(1))
 	require.NoError(s.t, s.tgt.SendAEN())
-	waitPolicyLogged(s, "lun0", "aen, autoscan_en=No")
+	waitAENHandled(s)
+	assertPolicyLogged(s, s.tgt.IQN(), "lun0", "aen, autoscan_en=No")
 	time.Sleep(2 * time.Second) // time for a scan that must stay LUN 0
 	assert.Equal(s.t, fmtLUNs([]uint64{0}), fmtLUNs(s.settle()), "LUN 0 only after the AEN")
 	a := s.audit()
 	assert.Greater(s.t, a.AEN3F0E, before.AEN3F0E, "the 3F/0E AEN is on the wire")
 	assert.Equal(s.t, before.ReportLUNs, a.ReportLUNs, "no REPORT LUNS after the AEN")
 	assert.Zero(s.t, a.Commands[1], "LUN 1 never addressed")
-	assert.Greater(s.t, a.Commands[0], before.Commands[0], "LUN 0 probed by the AEN's scan")
+	// "0 0 0" finds LUN 0 already present: the kernel sends nothing, so the
+	// LUN 0 scan shows in iscsid's log (waited for above), not on the wire.
 
 	_, err = guest.MustRun(node+" -o update -n node.session.autoscan_en -v Yes", 30*time.Second)
 	require.NoError(s.t, err, "record autoscan_en -> Yes again")
@@ -68,9 +70,10 @@ func rowLiveYesToNo(s *scenario) {
 	assertPolicyLogged(s, s.tgt.IQN(), "all", "aen, autoscan_en=Yes")
 }
 
-// waitPolicyLogged waits (30 s at most) until iscsid's log names the row.
-func waitPolicyLogged(s *scenario, action, row string) {
-	_, err := guest.MustRun(fmt.Sprintf(`for i in $(seq 300); do
-		grep -q '%s scan, row "%s"' /tmp/iscsid.log && exit 0; sleep 0.1; done; exit 1`, action, row), 60*time.Second)
-	require.NoError(s.t, err, "iscsid logs %s scan, row %q", action, row)
+// waitAENHandled waits (30 s at most) until iscsid has logged the policy
+// row of an AEN, whichever row it was.
+func waitAENHandled(s *scenario) {
+	_, err := guest.MustRun(`for i in $(seq 300); do
+		grep -q 'scan, row "aen, ' /tmp/iscsid.log && exit 0; sleep 0.1; done; exit 1`, 60*time.Second)
+	require.NoError(s.t, err, "iscsid logs the policy row of the AEN")
 }
