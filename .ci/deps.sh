@@ -68,4 +68,10 @@ have=$(go_find) || { go_install_backports; have=$(go_find) || {
 	echo "deps: Go >= $need still not found after installing $GO_DEB" >&2
 	exit 1
 }; }
+# Stock iscsiadm (the reference the command tests compare with) takes its
+# lock in /run/lock/iscsi and fails when the directory is missing; stock's
+# iscsid makes it, so a machine where it never ran lacks it.
+if [ ! -d /run/lock/iscsi ] && [ "$(id -u)" -eq 0 ]; then
+	mkdir -p -m 0700 /run/lock/iscsi
+fi
 echo "deps: all present (Go $have)"

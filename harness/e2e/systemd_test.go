@@ -51,7 +51,10 @@ func TestSystemdPackage(t *testing.T) {
 	for _, p := range []string{"open-iscsi", "libopeniscsiusr"} {
 		debs["lab/stock/"+p+".deb"] = globOne(t, filepath.Join(cache, "debs", p+"_*.deb"))
 	}
-	img, _, err := lab.BuildDebian(lab.DebianOptions{NoProject: true, Extra: debs})
+	// systemd's udev would rename eth0 (predictable names), which the lab's
+	// network script configures: an empty rule file of that name turns it off
+	img, _, err := lab.BuildDebian(lab.DebianOptions{NoProject: true, Extra: debs,
+		ExtraData: map[string]string{"etc/udev/rules.d/80-net-setup-link.rules": ""}})
 	require.NoError(t, err, "Debian root with the packages")
 	defer img.Remove()
 
