@@ -9,7 +9,7 @@
 SYSFS=${ISCSI_SYSFS_ROOT:-/sys}
 MOUNTINFO=${MOUNTINFO:-/proc/self/mountinfo}
 UMOUNT=${UMOUNT:-umount}
-ISCSIADM=${ISCSIADM:-/sbin/iscsiadm}
+ISCSIADM=${ISCSIADM:-/usr/sbin/iscsiadm}  # as the units: make install and the package both provide it
 
 # stack DEV: DEV, its partitions and their holders, recursively
 stack() {
