@@ -12,10 +12,13 @@ MANDIR      ?= $(PREFIX)/share/man
 PKGCONFDIR  ?= $(LIBDIR)/pkgconfig
 SYSCONFDIR  ?= /etc
 UNITDIR     ?= /lib/systemd/system
+LIBEXECDIR  ?= $(PREFIX)/libexec
 # Where records, iscsid.conf and initiatorname.iscsi live (open-iscsi: /etc/iscsi).
 ISCSI_ETC   ?= $(SYSCONFDIR)/iscsi
 VERSION     := 0.1.0
-LIBSONAME   := libopeniscsiusr.so.0
+# Debian's SONAME (file name too), so programs built against Debian's
+# libopeniscsiusr load ours; libopeniscsiusr.so.0 is a link, as in Debian.
+LIBSONAME   := libopeniscsiusr.so.0.2.0
 
 CC      ?= gcc
 WARN    := -Wall -Wextra -Werror
@@ -29,18 +32,22 @@ CORE_SRC   := $(wildcard usr/core/*.c)
 ADM_SRC    := $(filter-out usr/adm/main.c,$(wildcard usr/adm/*.c))
 DAEMON_SRC := $(filter-out usr/daemon/main.c,$(wildcard usr/daemon/*.c))
 LIB_SRC    := $(wildcard libopeniscsiusr/*.c)
+INAME_SRC  := $(filter-out usr/iname/main.c,$(wildcard usr/iname/*.c))
 TEST_SRC   := $(wildcard usr/tests/test_*.c)
 
 rel  = $(patsubst %.c,build/rel/%.o,$(1))
 asan = $(patsubst %.c,build/asan/%.o,$(1))
 
-BINS := usr/iscsiadm usr/iscsid
+BINS := usr/iscsiadm usr/iscsid usr/iscsi-iname
 TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 
-# Go lives in /usr/local/go on the project's machines.
-export PATH := /usr/local/go/bin:$(PATH)
+# Go: /usr/local/go when present (the project's machines), else Debian's
+# newest versioned toolchain (golang-1.23 from bookworm-backports, which
+# .ci/deps.sh installs on a fresh Debian 12), else whatever go is on PATH.
+GO_DEB_BIN := $(lastword $(shell ls -d /usr/lib/go-1.*/bin 2>/dev/null | sort -V))
+export PATH := /usr/local/go/bin:$(if $(GO_DEB_BIN),$(GO_DEB_BIN):)$(PATH)
 
-.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean
+.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean deb e2e-systemd
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
 
 build/rel/%.o: %.c
@@ -56,13 +63,16 @@ build/asan/libcore.a: $(call asan,$(CORE_SRC))
 	@rm -f $@; ar rcs $@ $^
 
 usr/iscsiadm: $(call rel,usr/adm/main.c $(ADM_SRC) $(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 usr/iscsid: $(call rel,usr/daemon/main.c $(DAEMON_SRC) $(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+usr/iscsi-iname: $(call rel,usr/iname/main.c $(INAME_SRC))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 libopeniscsiusr/$(LIBSONAME): $(call rel,$(LIB_SRC)) build/rel/libcore.a
-	$(CC) $(CFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIBSONAME) \
 	    -Wl,--version-script=libopeniscsiusr/libopeniscsiusr.sym -o $@ $^
+	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so.0
 	ln -sf $(LIBSONAME) libopeniscsiusr/libopeniscsiusr.so
 libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -70,7 +80,7 @@ libopeniscsiusr/libopeniscsiusr.pc: libopeniscsiusr/libopeniscsiusr.pc.in Makefi
 
 # Each usr/tests/test_X.c is a program of its own, built with ASan/UBSan and
 # linked against everything but the two main.c files.
-build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC)) build/asan/libcore.a
+build/tests/%: usr/tests/%.c $(call asan,$(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC) $(INAME_SRC)) build/asan/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(SANFLAGS) -Iusr/tests -o $@ $^ $(LDLIBS)
 
@@ -107,6 +117,12 @@ bench-harness: deps
 e2e: all
 	cd harness && go test -count=1 -timeout 30m -tags e2e -v ./e2e/...
 
+# The Debian root booted with systemd, make deb's packages installed over
+# open-iscsi (harness/e2e/systemd_test.go); ~10 min under TCG, needs
+# debhelper and lintian, so not part of e2e.
+e2e-systemd: all
+	cd harness && go test -count=1 -timeout 40m -tags 'e2e e2esystemd' -v -run '^TestSystemdPackage$$' ./e2e/...
+
 # Stock vs project side by side in the lab (table also in harness/results/demo.txt).
 demo: deps all
 	cd harness/e2e && go test -count=1 -timeout 20m -tags e2e -run '^TestDemo$$' -args -demo
@@ -121,6 +137,7 @@ install: all
 	    $(DESTDIR)$(ISCSI_ETC) $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 libopeniscsiusr/$(LIBSONAME) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIBSONAME) $(DESTDIR)$(LIBDIR)/libopeniscsiusr.so.0
 	ln -sf $(LIBSONAME) $(DESTDIR)$(LIBDIR)/libopeniscsiusr.so
 	install -m 0644 libopeniscsiusr/libopeniscsiusr/*.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 libopeniscsiusr/libopeniscsiusr.pc $(DESTDIR)$(PKGCONFDIR)/
@@ -129,8 +146,18 @@ install: all
 	for f in doc/*.8; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man8/ || true; done
 	for f in doc/*.5; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(MANDIR)/man5/ || true; done
 	for f in etc/systemd/*.service etc/systemd/*.socket; do [ -e "$$f" ] && install -m 0644 $$f $(DESTDIR)$(UNITDIR)/ || true; done
+	install -D -m 0755 etc/systemd/iscsi-shutdown.sh $(DESTDIR)$(LIBEXECDIR)/autoscan-iscsi/iscsi-shutdown
+
+# Debian packages (autoscan-iscsi, libopeniscsiusr-autoscan, -dev) into
+# build/deb/, built with dpkg-buildpackage from a copy of the sources, then
+# checked with lintian. Needs debhelper (and lintian).
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -c Makefile README.md debian doc etc libopeniscsiusr usr | tar -x -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -b -us -uc
+	lintian --info build/deb/*.changes
 
 clean:
-	rm -rf build usr/iscsiadm usr/iscsid libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
+	rm -rf build $(BINS) libopeniscsiusr/*.so* libopeniscsiusr/libopeniscsiusr.pc
 
 -include $(shell find build -name '*.d' 2>/dev/null)

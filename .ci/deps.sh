@@ -21,13 +21,57 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-# The harness needs a newer Go than Debian 12 packages (1.19); the project's
-# machines carry one in /usr/local/go. Say so plainly instead of failing later.
-PATH="/usr/local/go/bin:$PATH"
+# Go for harness/: go.mod names the lowest version it needs. Looked for in
+# the order the Makefile puts on PATH: /usr/local/go, Debian's versioned
+# toolchains (/usr/lib/go-1.N, newest first), then any go on PATH. Debian 12
+# itself has only Go 1.19, so when none is new enough, golang-1.23 is
+# installed from bookworm-backports (that suite is enabled for it if it is
+# not already; backports are never preferred, so nothing else moves).
 need=$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/\1/p' harness/go.mod)
-have=$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')
-if [ -z "$have" ] || [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n 1)" != "$need" ]; then
-	echo "deps: Go >= $need is needed for harness/ (found: ${have:-none}); install it in /usr/local/go" >&2
+GO_DEB=golang-1.23-go
+go_version() {
+	"$1" env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p'
+}
+go_find() {
+	for g in /usr/local/go/bin/go $(ls -d /usr/lib/go-1.*/bin/go 2>/dev/null | sort -rV) $(command -v go); do
+		v=$(go_version "$g")
+		[ -n "$v" ] || continue
+		if [ "$(printf '%s\n%s\n' "$need" "$v" | sort -V | head -n 1)" = "$need" ]; then
+			echo "$v"
+			return 0
+		fi
+	done
+	return 1
+}
+go_install_backports() {
+	codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null)
+	if [ "$codename" != bookworm ] || [ "$(id -u)" -ne 0 ]; then
+		echo "deps: Go >= $need is needed for harness/ (none found); install it in /usr/local/go" >&2
+		exit 1
+	fi
+	if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		echo "deps: enabling bookworm-backports for $GO_DEB"
+		cat > /etc/apt/sources.list.d/bookworm-backports.sources <<-SRC
+		Types: deb
+		URIs: http://deb.debian.org/debian
+		Suites: bookworm-backports
+		Components: main
+		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+		SRC
+	fi
+	echo "deps: installing $GO_DEB (bookworm-backports)"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "$GO_DEB" >/dev/null
+}
+have=$(go_find) || { go_install_backports; have=$(go_find) || {
+	echo "deps: Go >= $need still not found after installing $GO_DEB" >&2
 	exit 1
+}; }
+# Stock iscsiadm (the reference the command tests compare with) takes its
+# lock in /run/lock/iscsi and fails when the directory is missing; stock's
+# iscsid makes it, so a machine where it never ran lacks it.
+if [ ! -d /run/lock/iscsi ] && [ "$(id -u)" -eq 0 ]; then
+	mkdir -p -m 0700 /run/lock/iscsi
 fi
 echo "deps: all present (Go $have)"

@@ -21,6 +21,7 @@ type BootOptions struct {
 	KVM        bool          // also set by LAB_KVM=1; TCG otherwise
 	Timeout    time.Duration // until the agent answers; default 180 s
 	Initiator  string        // "stock" (default) or "project"
+	Init       string        // rdinit=; default Image.Init, then /sbin/init
 }
 
 // Guest is a running qemu guest with its agent connection.
@@ -97,7 +98,16 @@ func (o *BootOptions) defaults() {
 			fmt.Sprintf("console-%d.log", os.Getpid()))
 	}
 	if o.MemoryMB == 0 {
+		o.MemoryMB = o.Image.MemoryMB
+	}
+	if o.MemoryMB == 0 {
 		o.MemoryMB = 512
+	}
+	if o.Init == "" {
+		o.Init = o.Image.Init
+	}
+	if o.Init == "" {
+		o.Init = "/sbin/init"
 	}
 	if os.Getenv("LAB_KVM") == "1" {
 		o.KVM = true
@@ -121,7 +131,7 @@ func qemuArgs(o BootOptions, port int) []string {
 		"-display", "none", "-monitor", "none", "-no-reboot",
 		"-serial", "file:" + o.ConsoleLog,
 		"-kernel", o.Image.Kernel, "-initrd", o.Image.Initrd,
-		"-append", "console=ttyS0 quiet panic=-1 rdinit=/sbin/init",
+		"-append", "console=ttyS0 quiet panic=-1 rdinit=" + o.Init,
 		"-netdev", fwd, "-device", "virtio-net-pci,netdev=n0",
 	}
 }

@@ -33,11 +33,24 @@ const CaptureLimit = 256 << 20
 // StartCapture returns once tcpdump reports it is listening, so no packet
 // of the scenario that follows is missed.
 func StartCapture(file string, port int) (*Capture, error) {
+	return StartCapturePorts(file, port)
+}
+
+// StartCapturePorts is StartCapture for a target with several portals.
+func StartCapturePorts(file string, ports ...int) (*Capture, error) {
+	filter := []string{"tcp", "and", "("}
+	for i, p := range ports {
+		if i > 0 {
+			filter = append(filter, "or")
+		}
+		filter = append(filter, "port", fmt.Sprint(p))
+	}
+	filter = append(filter, ")")
 	// --immediate-mode: without it packets still in the kernel's capture
 	// buffer when tcpdump is stopped are lost, and the last commands of a
 	// scenario (possibly the violations) would never be audited.
-	cmd := exec.Command("tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-s", "0", "-w", file,
-		"tcp", "port", fmt.Sprint(port))
+	args := append([]string{"-i", "lo", "--immediate-mode", "-U", "-n", "-s", "0", "-w", file}, filter...)
+	cmd := exec.Command("tcpdump", args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

@@ -33,6 +33,10 @@ type Image struct {
 	Version string
 	Project bool // /project/sbin holds the project's binaries
 	Cached  bool // the initramfs came from the cache
+	// Init is the first program (rdinit=), /sbin/init when empty;
+	// MemoryMB the guest memory this image needs, 512 when zero.
+	Init     string
+	MemoryMB int
 }
 
 // fsEntry is one initramfs member; exactly one of src/data/link is used
@@ -164,6 +168,9 @@ func (o *BuildOptions) fill() error {
 		if o.RepoRoot, err = repoRoot(); err != nil {
 			return err
 		}
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = os.Getenv("LAB_CACHE_DIR") // a cache shared between trees
 	}
 	if o.CacheDir == "" {
 		o.CacheDir = filepath.Join(o.RepoRoot, "harness", ".labcache")

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -14,11 +15,13 @@ import (
 // sparse. The control port equals the iSCSI port so instances of several
 // users never share a management socket.
 type Tgtd struct {
-	IQN  string
-	Port int
-	dir  string
-	cmd  *exec.Cmd
-	done chan error
+	IQN     string
+	Port    int
+	Portals []int // further portals (AddPortal), all on 127.0.0.1
+	dir     string
+	cmd     *exec.Cmd
+	done    chan error
+	luns    map[int]int // LUN -> size in MB, for Restart
 }
 
 // StartTgtd serves target iqn on 127.0.0.1:port with LUNs 1..luns of
@@ -28,48 +31,117 @@ func StartTgtd(iqn string, port, luns, sizeMB int) (*Tgtd, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tgtd{IQN: iqn, Port: port, dir: dir, done: make(chan error, 1)}
-	t.cmd = exec.Command("tgtd", "-f", "-C", strconv.Itoa(port),
-		"--iscsi", fmt.Sprintf("portal=127.0.0.1:%d", port))
-	logf, err := os.Create(filepath.Join(dir, "tgtd.log"))
-	if err != nil {
-		return nil, err
+	t := &Tgtd{IQN: iqn, Port: port, dir: dir, luns: map[int]int{}}
+	for l := 1; l <= luns; l++ {
+		t.luns[l] = sizeMB
 	}
-	t.cmd.Stdout, t.cmd.Stderr = logf, logf
-	if err := t.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("lab: tgtd: %v", err)
-	}
-	logf.Close()
-	go func() { t.done <- t.cmd.Wait() }()
-	if err := t.setup(luns, sizeMB); err != nil {
+	if err := t.start(); err != nil {
 		t.Stop()
 		return nil, err
 	}
 	return t, nil
 }
 
-func (t *Tgtd) setup(luns, sizeMB int) error {
+// start runs tgtd and sets the target up from t's LUNs (files kept).
+func (t *Tgtd) start() error {
+	t.done = make(chan error, 1)
+	t.cmd = exec.Command("tgtd", "-f", "-C", strconv.Itoa(t.Port),
+		"--iscsi", fmt.Sprintf("portal=127.0.0.1:%d", t.Port))
+	logf, err := os.OpenFile(filepath.Join(t.dir, "tgtd.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	t.cmd.Stdout, t.cmd.Stderr = logf, logf
+	if err := t.cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("lab: tgtd: %v", err)
+	}
+	logf.Close()
+	go func() { t.done <- t.cmd.Wait() }()
+	return t.setup()
+}
+
+func (t *Tgtd) setup() error {
 	if err := t.waitReady(); err != nil {
 		return err
 	}
 	if err := t.adm("--op", "new", "--mode", "target", "--tid", "1", "-T", t.IQN); err != nil {
 		return err
 	}
-	for l := 1; l <= luns; l++ {
-		if err := t.AddLUN(l, sizeMB); err != nil {
+	var order []int
+	for l := range t.luns {
+		order = append(order, l)
+	}
+	sort.Ints(order)
+	for _, l := range order {
+		if err := t.newLUN(l); err != nil {
+			return err
+		}
+	}
+	for _, p := range t.Portals {
+		if err := t.adm("--op", "new", "--mode", "portal", "--param", fmt.Sprintf("portal=127.0.0.1:%d", p)); err != nil {
 			return err
 		}
 	}
 	return t.adm("--op", "bind", "--mode", "target", "--tid", "1", "-I", "ALL")
 }
 
-// AddLUN adds a sparse file-backed LUN at run time.
-func (t *Tgtd) AddLUN(lun, sizeMB int) error {
-	f := filepath.Join(t.dir, fmt.Sprintf("lun%d.img", lun))
-	if err := os.WriteFile(f, nil, 0o600); err != nil {
+// AddPortal makes tgtd listen on 127.0.0.1:port too (a second path).
+func (t *Tgtd) AddPortal(port int) error {
+	if err := t.adm("--op", "new", "--mode", "portal", "--param", fmt.Sprintf("portal=127.0.0.1:%d", port)); err != nil {
 		return err
 	}
-	if err := os.Truncate(f, int64(sizeMB)<<20); err != nil {
+	t.Portals = append(t.Portals, port)
+	return nil
+}
+
+// Kill stops tgtd abruptly, keeping its backing files: the target is
+// unreachable until Restart.
+func (t *Tgtd) Kill() {
+	if t.cmd != nil && t.cmd.Process != nil {
+		_ = t.cmd.Process.Kill()
+		<-t.done
+		t.cmd = nil
+	}
+}
+
+// Restart brings a killed tgtd back with the same target, LUNs (same
+// files, same data) and portals; CHAP accounts are not kept.
+func (t *Tgtd) Restart() error {
+	t.Kill()
+	return t.start()
+}
+
+// ResizeLUN grows LUN lun's file to sizeMB and has tgt take the new size
+// by deleting and re-adding the logical unit (same file, same identity).
+func (t *Tgtd) ResizeLUN(lun, sizeMB int) error {
+	if err := os.Truncate(t.lunFile(lun), int64(sizeMB)<<20); err != nil {
+		return err
+	}
+	t.luns[lun] = sizeMB
+	if err := t.adm("--op", "delete", "--mode", "logicalunit", "--tid", "1", "--lun", strconv.Itoa(lun)); err != nil {
+		return err
+	}
+	return t.adm("--op", "new", "--mode", "logicalunit", "--tid", "1", "--lun", strconv.Itoa(lun), "-b", t.lunFile(lun))
+}
+
+func (t *Tgtd) lunFile(lun int) string { return filepath.Join(t.dir, fmt.Sprintf("lun%d.img", lun)) }
+
+// AddLUN adds a sparse file-backed LUN at run time.
+func (t *Tgtd) AddLUN(lun, sizeMB int) error {
+	t.luns[lun] = sizeMB
+	return t.newLUN(lun)
+}
+
+// newLUN creates the backing file when missing and adds the LU.
+func (t *Tgtd) newLUN(lun int) error {
+	f := t.lunFile(lun)
+	if _, err := os.Stat(f); err != nil {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			return err
+		}
+	}
+	if err := os.Truncate(f, int64(t.luns[lun])<<20); err != nil {
 		return err
 	}
 	return t.adm("--op", "new", "--mode", "logicalunit", "--tid", "1",
@@ -109,9 +181,6 @@ func TgtAdm(port int, args ...string) (string, error) {
 
 // Stop ends tgtd and removes its backing files.
 func (t *Tgtd) Stop() {
-	if t.cmd.Process != nil {
-		_ = t.cmd.Process.Kill()
-		<-t.done
-	}
+	t.Kill()
 	os.RemoveAll(t.dir)
 }

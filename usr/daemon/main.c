@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "err.h"
 #include "log.h"
+#include "notify.h"
 
 static const struct option main_longopts[] = {
 	{ "config",        required_argument, NULL, 'c' },
@@ -189,7 +190,10 @@ int main(int argc, char **argv)
 	log_info("iscsid %s serving @%s", PROJECT_VERSION, ipc_name());
 	if (ready >= 0 && (write(ready, "r", 1) != 1 || close(ready) < 0))
 		log_warn("could not tell the parent we are ready");
+	/* Type=notify: systemd orders iscsiadm calls and boot logins after this */
+	notify_send("READY=1\nSTATUS=serving requests");
 	rc = daemon_run(d);
+	notify_send("STOPPING=1");
 	if (cfg.dc_pidfile)
 		unlink(cfg.dc_pidfile);
 	/* request threads may still hold the table: let exit reclaim it */

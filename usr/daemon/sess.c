@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "err.h"
+#include "idb.h"
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
@@ -85,14 +86,36 @@ static struct conf *sess_conf_now(const struct sess_table *t)
 	return c;
 }
 
+struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
+{
+	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, tpgt, k->sk_iface };
+	struct rec **recs = NULL, *r = NULL;
+	struct idb *db;
+	size_t n = 0;
+
+	if (idb_open(NULL, &db) != RC_OK)
+		return NULL;
+	if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+		r = rec_dup(recs[0]);
+	idb_recs_free(recs, n);
+	idb_close(db);
+	return r;
+}
+
 int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun)
 {
 	struct conf *conf = sess_conf_now(t);
 	struct scan_settings ss;
 	struct scan_plan plan;
+	struct rec *disk;
+	long long tpgt;
 	int rc;
 
-	sess_scan_settings(s->s_rec, conf, &ss);
+	if (rec_get_int(s->s_rec, "node.tpgt", &tpgt) != RC_OK)
+		tpgt = -1;
+	disk = sess_rec_now(&s->s_key, (int)tpgt);
+	sess_scan_settings_now(s->s_rec, disk, conf, &ss);
+	rec_free(disk);
 	conf_free(conf);
 	plan = scan_plan(ev, &ss, lun);
 	/* at the default level: issue 6 wants every policy decision logged */

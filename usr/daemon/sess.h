@@ -89,7 +89,11 @@ int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage);
 int sess_login(struct sess_table *t, struct rec *r, int multiple);
 int sess_logout(struct sess_table *t, int sid);
 int sess_rescan(struct sess_table *t, int sid, int lun);
-/* Runs the scan the policy row for ev asks for; logs the row and why. */
+/* The node record of k (and tpgt, -1 = any) as it is on disk now, or NULL
+ * when it was deleted or cannot be read. */
+struct rec *sess_rec_now(const struct sess_key *k, int tpgt);
+/* Runs the scan the policy row for ev asks for, with the record's settings
+ * as they are on disk now; logs the row and why. */
 int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun);
 /* Connect + login (redirects followed, transport errors retried
  * retry_max times); *fd is the logged-in socket on RC_OK. */

@@ -151,6 +151,12 @@ void sess_scan_settings(const struct rec *r, const struct conf *conf,
 	s->ss_conf_autoscan = conf ? conf_autoscan_default(conf) : 1;
 }
 
+void sess_scan_settings_now(const struct rec *login, const struct rec *disk,
+			    const struct conf *conf, struct scan_settings *s)
+{
+	sess_scan_settings(disk ? disk : login, conf, s);
+}
+
 void sess_isid(uint32_t n, uint8_t isid[6])
 {
 	isid[0] = 0x00;

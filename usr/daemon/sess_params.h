@@ -27,6 +27,12 @@ int sess_cfg_build(const struct rec *r, const char *iname, const uint8_t isid[6]
  * (-1 when never set) and iscsid.conf's value now (conf may be NULL). */
 void sess_scan_settings(const struct rec *r, const struct conf *conf,
 			struct scan_settings *s);
+/* The same at an event of a logged-in session: the record as it is on disk
+ * now (disk, NULL when deleted) wins over the copy taken at login, so an
+ * "iscsiadm -o update" of node.session.scan or autoscan_en reaches the
+ * next AEN, rescan or recovery, as iscsid.conf's default does. */
+void sess_scan_settings_now(const struct rec *login, const struct rec *disk,
+			    const struct conf *conf, struct scan_settings *s);
 /* ISID for the n-th session this iscsid creates: OUI format, 00023d. */
 void sess_isid(uint32_t n, uint8_t isid[6]);
 

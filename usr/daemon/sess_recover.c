@@ -161,18 +161,9 @@ void sess_recover(struct sess_table *t, struct sess *s)
 
 static struct rec *takeover_rec(const struct sess_key *k)
 {
-	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, -1, k->sk_iface };
-	struct rec **recs = NULL, *r = NULL;
-	struct idb *db;
-	size_t n = 0;
+	struct rec *r = sess_rec_now(k, -1);
 	char port[16];
 
-	if (idb_open(NULL, &db) == RC_OK) {
-		if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
-			r = rec_dup(recs[0]);
-		idb_recs_free(recs, n);
-		idb_close(db);
-	}
 	if (r)
 		return r;
 	/* no record (deleted meanwhile): defaults keep logout and recovery working */

@@ -14,6 +14,7 @@
 #include "../daemon/sess_stats.h"
 #include "conf.h"
 #include "err.h"
+#include "idb.h"
 #include "rec.h"
 #include "t.h"
 
@@ -298,6 +299,79 @@ static void test_scan_settings(void)
 	rec_free(r);
 }
 
+/* live settings: the record on disk now wins over the login copy; a
+ * deleted record leaves the login copy; unset on disk means iscsid.conf */
+static void test_scan_settings_now(void)
+{
+	struct rec *login = node_rec(), *disk = node_rec();
+	struct conf *no = NULL;
+	struct scan_settings s;
+
+	rec_set(login, "node.session.autoscan_en", "Yes");
+	rec_set(disk, "node.session.autoscan_en", "No");
+	sess_scan_settings_now(login, disk, NULL, &s);
+	T_INTEQ(s.ss_rec_autoscan, 0);
+	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_LUN0);
+	sess_scan_settings_now(login, NULL, NULL, &s);
+	T_INTEQ(s.ss_rec_autoscan, 1);
+	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_ALL);
+	rec_set(disk, "node.session.scan", "manual");
+	sess_scan_settings_now(login, disk, NULL, &s);
+	T_INTEQ(s.ss_manual, 1);
+	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_NONE);
+	rec_free(disk);
+	disk = node_rec();  /* autoscan_en never set on disk: the conf decides */
+	T_INTEQ(conf_parse("node.session.autoscan_en = No\n", "t", &no), RC_OK);
+	sess_scan_settings_now(login, disk, no, &s);
+	T_INTEQ(s.ss_rec_autoscan, -1);
+	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_LUN0);
+	conf_free(no);
+	rec_free(disk);
+	rec_free(login);
+}
+
+/* sess_rec_now reads the record as iscsiadm -o update left it, with the
+ * autoscan_en sidecar merged; NULL once the record is deleted */
+static void test_rec_now(void)
+{
+	char dir[] = "/tmp/test_sess_recnow.XXXXXX", *old = getenv("ISCSI_ETC_DIR");
+	struct rec *r = node_rec(), *got;
+	struct sess_key k;
+	struct idb *db;
+	int v = -1;
+
+	T_CHECK(mkdtemp(dir) != NULL);
+	setenv("ISCSI_ETC_DIR", dir, 1);
+	key_init(&k, "iqn.2026-01.test:t1");
+	T_CHECK(sess_rec_now(&k, -1) == NULL);
+	rec_set(r, "node.session.autoscan_en", "Yes");
+	T_INTEQ(idb_open(NULL, &db), RC_OK);
+	T_INTEQ(idb_node_write(db, r), RC_OK);
+	rec_set(r, "node.session.autoscan_en", "No");  /* the "-o update" */
+	T_INTEQ(idb_node_write(db, r), RC_OK);
+	got = sess_rec_now(&k, -1);
+	T_CHECK(got != NULL);
+	if (got) {
+		T_INTEQ(rec_get_bool(got, "node.session.autoscan_en", &v), RC_OK);
+		T_INTEQ(v, 0);
+		rec_free(got);
+	}
+	strcpy(k.sk_iface, "other");  /* another iface's session: not this record */
+	T_CHECK(sess_rec_now(&k, -1) == NULL);
+	strcpy(k.sk_iface, "default");
+	T_INTEQ(idb_node_delete(db, r), RC_OK);
+	T_CHECK(sess_rec_now(&k, -1) == NULL);
+	idb_close(db);
+	rec_free(r);
+	if (old)
+		setenv("ISCSI_ETC_DIR", old, 1);
+	else
+		unsetenv("ISCSI_ETC_DIR");
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	T_INTEQ(system(cmd), 0);
+}
+
 /* the login request carries the record in stock's layout, secrets
  * included (stock's iscsid logs in with them) */
 static void test_login_msg_record(void)
@@ -329,6 +403,8 @@ int main(void)
 	T_RUN(test_aen);
 	T_RUN(test_cfg_build);
 	T_RUN(test_scan_settings);
+	T_RUN(test_scan_settings_now);
+	T_RUN(test_rec_now);
 	T_RUN(test_login_msg_record);
 	return T_DONE();
 }

@@ -2,6 +2,7 @@
 // and powers it off. It is the by-hand door into the kernel lab:
 //
 //	go run ./cmd/labrun [-initiator stock|project] [-pcap FILE -port N] -- 'script'
+//	go run ./cmd/labrun -debian [-init /lib/systemd/systemd] -- 'script'
 //
 // The script's stdout and stderr are printed and its exit code becomes
 // labrun's. With -pcap, host loopback traffic on -port is captured for the
@@ -30,6 +31,8 @@ func main() {
 	console := flag.String("console", "", "keep the guest console log in this file")
 	kind := flag.String("target", "", "also run a target for the script: emu (harness/target) or tgtd")
 	luns := flag.Int("luns", 3, "with -target: LUNs 0..N (tgtd: 1..N plus its controller LUN 0)")
+	debian := flag.Bool("debian", false, "boot the Debian root (os-brick, multipathd, udev) instead of the busybox initramfs")
+	initProg := flag.String("init", "", "with -debian: first program, /init (lab, default) or /lib/systemd/systemd")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: labrun [flags] -- 'guest shell script'\n")
 		flag.PrintDefaults()
@@ -40,14 +43,28 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	os.Exit(run(*initiator, *pcap, *port, *timeout, *console, *kind, *luns, script))
+	img, err := image(*debian)
+	if err != nil {
+		os.Exit(fail(err))
+	}
+	code := run(img, *initiator, *initProg, *pcap, *port, *timeout, *console, *kind, *luns, script)
+	img.Remove()
+	os.Exit(code)
 }
 
-func run(initiator, pcap string, port int, timeout time.Duration, console, kind string, luns int, script string) int {
-	img, err := lab.Build(lab.BuildOptions{})
-	if err != nil {
-		return fail(err)
+func image(debian bool) (*lab.Image, error) {
+	if !debian {
+		return lab.Build(lab.BuildOptions{})
 	}
+	img, root, err := lab.BuildDebian(lab.DebianOptions{})
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "labrun: %s\n", root)
+	}
+	return img, err
+}
+
+func run(img *lab.Image, initiator, initProg, pcap string, port int, timeout time.Duration, console, kind string, luns int, script string) int {
+	var err error
 	if kind != "" {
 		iqn := "iqn.2026-11.lab.autoscan:labrun"
 		t, err := labtarget.StartTarget(kind, iqn, luns)
@@ -68,7 +85,8 @@ func run(initiator, pcap string, port int, timeout time.Duration, console, kind 
 		}
 		defer capt.Stop()
 	}
-	g, err := lab.Boot(lab.BootOptions{Image: img, Initiator: initiator, ConsoleLog: console})
+	g, err := lab.Boot(lab.BootOptions{Image: img, Initiator: initiator, ConsoleLog: console,
+		Init: initProg, Timeout: 5 * time.Minute})
 	if err != nil {
 		return fail(err)
 	}

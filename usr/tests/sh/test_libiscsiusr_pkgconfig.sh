@@ -13,9 +13,11 @@ make -s install DESTDIR="$dest" PREFIX=/usr > "$tmp/install.log" 2>&1 ||
 pc="$dest/usr/lib/pkgconfig"
 [ -f "$pc/libopeniscsiusr.pc" ] || { echo "FAIL: no .pc installed"; exit 1; }
 [ -f "$dest/usr/include/libopeniscsiusr.h" ] || { echo "FAIL: no header installed"; exit 1; }
-[ -e "$dest/usr/lib/libopeniscsiusr.so.0" ] || { echo "FAIL: no .so.0 installed"; exit 1; }
+[ -e "$dest/usr/lib/libopeniscsiusr.so.0.2.0" ] || { echo "FAIL: no .so.0.2.0 installed"; exit 1; }
+[ "$(readlink "$dest/usr/lib/libopeniscsiusr.so.0")" = libopeniscsiusr.so.0.2.0 ] ||
+	{ echo "FAIL: libopeniscsiusr.so.0 is not a link to .so.0.2.0"; exit 1; }
 # only the public API is exported (libopeniscsiusr.sym)
-syms=$(nm -D --defined-only "$dest/usr/lib/libopeniscsiusr.so.0" | awk '{print $3}')
+syms=$(nm -D --defined-only "$dest/usr/lib/libopeniscsiusr.so.0.2.0" | awk '{print $3}')
 echo "$syms" | grep -qx iscsi_sessions_get || { echo "FAIL: iscsi_sessions_get not exported"; exit 1; }
 other=$(echo "$syms" | grep -v '^iscsi_' || true)
 [ -z "$other" ] || { echo "FAIL: internal symbols exported:"; echo "$other" | head; exit 1; }
@@ -24,8 +26,8 @@ echo "pkg-config: $flags"
 # shellcheck disable=SC2086
 cc -std=c99 -Wall -Werror -o "$tmp/consumer" "$top/usr/tests/pkgconfig_consumer.c" $flags
 # the SONAME the binary records must be the installed one
-readelf -d "$tmp/consumer" | grep -q 'NEEDED.*libopeniscsiusr.so.0' ||
-	{ echo "FAIL: consumer does not need libopeniscsiusr.so.0"; exit 1; }
+readelf -d "$tmp/consumer" | grep -q 'NEEDED.*\[libopeniscsiusr\.so\.0\.2\.0\]' ||
+	{ echo "FAIL: consumer does not need libopeniscsiusr.so.0.2.0"; exit 1; }
 mkdir -p "$tmp/etc"
 out=$(LD_LIBRARY_PATH="$dest/usr/lib" ISCSI_ETC_DIR="$tmp/etc" \
 	ISCSI_SYSFS_ROOT="$top/usr/tests/data/sysfs/two-sessions" "$tmp/consumer")

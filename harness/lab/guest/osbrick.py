@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Drive Debian's os-brick, unchanged, for the lab: one operation per run.
+
+    osbrick.py attach|detach|extend JSON
+
+JSON holds "props" (the connection properties Cinder would hand to Nova),
+"multipath" (use_multipath), and for detach "device_info", "force" and
+"ignore_errors"; attach with "io" also writes 4 MiB through the device with
+O_DIRECT and reads them back. Prints one JSON object on stdout (seconds the
+os-brick call took, its result); os-brick's own debug log, with every
+command it ran, goes to stderr. Exit 1 with {"error": ...} when os-brick
+raised.
+"""
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+
+from oslo_concurrency import lockutils
+
+from os_brick import privileged
+from os_brick.initiator import connector
+
+
+def io_check(path):
+    """Write a random 4 MiB block through the device and read it back."""
+    data = os.urandom(4 << 20)
+    with open("/tmp/osbrick-io", "wb") as f:
+        f.write(data)
+    subprocess.run(["dd", "if=/tmp/osbrick-io", "of=" + path, "bs=1M", "oflag=direct",
+                    "conv=fsync", "status=none"], check=True)
+    back = subprocess.run(["dd", "if=" + path, "bs=1M", "count=4", "iflag=direct",
+                           "status=none"], check=True, capture_output=True).stdout
+    os.remove("/tmp/osbrick-io")
+    return hashlib.sha256(back).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def run(op, args):
+    conn = connector.InitiatorConnector.factory(
+        "ISCSI", "sudo", use_multipath=args.get("multipath", False),
+        device_scan_attempts=args.get("scan_attempts", 5))
+    props = args["props"]
+    out = {}
+    start = time.monotonic()
+    if op == "attach":
+        info = conn.connect_volume(props)
+        out["seconds"] = round(time.monotonic() - start, 2)
+        out["device_info"] = info
+        if args.get("io"):
+            out["io_ok"] = io_check(info["path"])
+    elif op == "detach":
+        conn.disconnect_volume(props, args.get("device_info"),
+                               force=args.get("force", False),
+                               ignore_errors=args.get("ignore_errors", False))
+        out["seconds"] = round(time.monotonic() - start, 2)
+    elif op == "extend":
+        out["new_size"] = conn.extend_volume(props)
+        out["seconds"] = round(time.monotonic() - start, 2)
+    else:
+        raise ValueError("unknown operation " + op)
+    return out
+
+
+def main():
+    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.makedirs("/run/lab-locks", exist_ok=True)
+    lockutils.set_defaults("/run/lab-locks")
+    # privileged calls run in this process (already root), no privsep daemon
+    privileged.default.set_client_mode(False)
+    try:
+        out = run(sys.argv[1], json.loads(sys.argv[2]))
+    except Exception as e:  # report what os-brick raised, as Nova would log it
+        logging.exception("os-brick %s failed", sys.argv[1])
+        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
+        return 1
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
