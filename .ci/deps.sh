@@ -4,7 +4,8 @@
 set -eu
 PKGS="gcc make libc6-dev pkg-config python3 python3-os-brick util-linux procps
 iproute2 kmod cpio busybox-static qemu-system-x86 linux-image-amd64
-tgt open-iscsi libiscsi-bin tshark tcpdump libpcap-dev e2fsprogs ca-certificates"
+tgt open-iscsi libiscsi-bin tshark tcpdump libpcap-dev e2fsprogs ca-certificates
+debootstrap debhelper dpkg-dev fakeroot lintian"
 
 missing=""
 for p in $PKGS; do
@@ -43,6 +44,17 @@ go_find() {
 	done
 	return 1
 }
+# debian_mirror: the URI apt already uses for the bookworm suite (deb822
+# .sources files or one-line sources.list).
+debian_mirror() {
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }
+		     /^$/ { u = "" }' "$f"
+	done | head -n 1 | grep . && return 0
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' | grep .
+}
 go_install_backports() {
 	codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null)
 	if [ "$codename" != bookworm ] || [ "$(id -u)" -ne 0 ]; then
@@ -50,10 +62,16 @@ go_install_backports() {
 		exit 1
 	fi
 	if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-		echo "deps: enabling bookworm-backports for $GO_DEB"
+		# the same archive the machine already uses for bookworm itself
+		mirror=$(debian_mirror)
+		if [ -z "$mirror" ]; then
+			echo "deps: Go >= $need is needed and no Debian archive for bookworm is configured in apt; install Go in /usr/local/go" >&2
+			exit 1
+		fi
+		echo "deps: enabling bookworm-backports ($mirror) for $GO_DEB"
 		cat > /etc/apt/sources.list.d/bookworm-backports.sources <<-SRC
 		Types: deb
-		URIs: http://deb.debian.org/debian
+		URIs: $mirror
 		Suites: bookworm-backports
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

@@ -17,8 +17,9 @@ import (
 	"autoscan/harness/lab"
 )
 
-// Not part of "make e2e" (about 10 minutes under TCG, and "make deb" needs
-// debhelper and lintian): "make e2e-systemd" runs it (build tag e2esystemd).
+// Not part of "make e2e" (about 4 minutes under TCG, and "make deb" needs
+// debhelper and lintian): "make e2e-systemd", which make test runs after
+// make e2e, runs it (build tag e2esystemd).
 //
 // TestSystemdPackage: the Debian root (os-brick, stock open-iscsi) booted
 // with systemd as PID 1. Stock writes a record; "make deb"'s packages are
