@@ -12,16 +12,6 @@
 #include "print.h"
 #include "session.h"
 
-/* -m session: login/logout/rescan belong to the daemon side. */
-static int session_mode(const struct adm_opts *o)
-{
-	if (o->o_logout && o->o_sid >= 0)
-		return adm_session_logout(o);
-	if (o->o_rescan)
-		return adm_session_rescan(o);
-	return adm_session_run(o);
-}
-
 /* -m discovery without -t and -p lists the discovery records, exactly as
  * -m discoverydb does; with them it runs a discovery. */
 static int discovery_mode(const struct adm_opts *o)
@@ -45,7 +35,7 @@ static const struct {
 	{ ADM_MODE_DISCOVERY, discovery_mode },
 	{ ADM_MODE_DISCOVERYDB, adm_discoverydb_run },
 	{ ADM_MODE_NODE, adm_node_run },
-	{ ADM_MODE_SESSION, session_mode },
+	{ ADM_MODE_SESSION, adm_session_run },
 	{ ADM_MODE_IFACE, adm_iface_run },
 	{ ADM_MODE_FW, unsupported_mode },
 	{ ADM_MODE_HOST, unsupported_mode },

@@ -109,14 +109,30 @@ static int node_add(struct idb *db, const struct conf *c, const char *target,
 	return rc;
 }
 
+/* -I must name an interface, or stock stops before looking at records. */
+static int iface_exists(struct idb *db, const char *name)
+{
+	struct rec *ir = NULL;
+
+	if (idb_iface_read(db, name, &ir) != RC_OK) {
+		log_error("Could not read iface info for %s.", name);
+		return RC_NOMEM;	/* stock exits 3 here */
+	}
+	rec_free(ir);
+	return RC_OK;
+}
+
 /* Without -T and -p, stock re-creates every record the other options
  * select, from defaults (same identity); with none, it is an error. */
 static int node_renew(struct idb *db, const struct adm_opts *o, const struct conf *c)
 {
 	struct rec **recs = NULL;
 	size_t n = 0;
-	int rc = adm_node_select(db, o, &recs, &n);
+	int rc = o->o_niface ? iface_exists(db, o->o_ifaces[0]) : RC_OK;
 
+	if (rc != RC_OK)
+		return rc;
+	rc = adm_node_select(db, o, &recs, &n);
 	if (rc == RC_NO_OBJS_FOUND) {
 		log_error("Error while adding record: %s", rc_str(RC_NO_OBJS_FOUND));
 		return RC_INVAL;	/* stock says so but exits 0 */
@@ -144,10 +160,17 @@ static int node_new(struct idb *db, const struct adm_opts *o, const struct conf 
 /* All records are checked first, then written: all or nothing. */
 static int node_update(struct idb *db, const struct adm_opts *o, struct rec **recs, size_t n)
 {
-	int rc = adm_update_args(o), tail = 0;
+	int args = adm_update_args(o), rc = args, tail = 0;
 
-	for (size_t i = 0; rc == RC_OK && i < n; i++)
-		rc = adm_update_apply(recs[i], o, ADM_MODE_NODE, &tail);
+	/* every record is checked, so that a refusal is printed once per
+	 * record as stock does; nothing is written if any is refused */
+	for (size_t i = 0; args == RC_OK && i < n; i++) {
+		int t = 0, r = adm_update_apply(recs[i], o, ADM_MODE_NODE, &t);
+
+		tail |= t;
+		if (r != RC_OK && rc == RC_OK)
+			rc = r;
+	}
 	if (rc != RC_OK) {
 		if (tail)
 			log_error("Could not execute operation on all records: %s", rc_str(rc));
@@ -216,19 +239,6 @@ static int node_list(const struct adm_opts *o, struct rec **recs, size_t n)
 	return RC_OK;
 }
 
-/* -I must name an interface, or stock stops before looking at records. */
-static int iface_exists(struct idb *db, const char *name)
-{
-	struct rec *ir = NULL;
-
-	if (idb_iface_read(db, name, &ir) != RC_OK) {
-		log_error("Could not read iface info for %s.", name);
-		return RC_NOMEM;	/* stock exits 3 here */
-	}
-	rec_free(ir);
-	return RC_OK;
-}
-
 /* Everything that acts on the records -T/-p/-I select. */
 static int node_on_records(struct idb *db, const struct adm_opts *o, const struct conf *c)
 {
@@ -253,8 +263,6 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 	}
 	if (o->o_login)
 		rc = adm_node_login(o, recs, n);
-	else if (o->o_logout)
-		rc = adm_node_logout(o, recs, n);
 	else if (o->o_ops & ADM_OP_UPDATE)
 		rc = node_update(db, o, recs, n);
 	else if (o->o_ops & ADM_OP_DELETE)
@@ -279,6 +287,18 @@ int adm_node_run(const struct adm_opts *o)
 		return adm_login_all(o);
 	if (o->o_logoutall)
 		return adm_logout_all(o);
+	/* sessions, selected by -T -p -I whether they have a record or not */
+	if (o->o_logout)
+		return adm_node_logout(o);
+	if (o->o_rescan)
+		return adm_node_rescan(o);
+	/* one of new, delete, update, show (or none): nonpersistent, apply,
+	 * applyall and any two together are refused before records are read */
+	if (o->o_ops & (o->o_ops - 1) || o->o_ops & ~(unsigned)(ADM_OP_NEW | ADM_OP_DELETE |
+								  ADM_OP_UPDATE | ADM_OP_SHOW)) {
+		log_error("operation is not supported.");
+		return RC_INVAL;
+	}
 	rc = idb_open(NULL, &db);
 	/* an unreadable iscsid.conf: carry on with built-in defaults */
 	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)

@@ -53,13 +53,10 @@ void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n)
 
 		if (new_target)
 			fprintf(f, "Target: %s\n", val(r, "node.name"));
-		if (new_target || !same(prev, r, "node.conn[0].address") ||
-		    !same(prev, r, "node.conn[0].port") || !same(prev, r, "node.tpgt")) {
-			fprintf(f, "\tPortal: ");
-			adm_print_portal(f, val(r, "node.conn[0].address"),
-					 ival(r, "node.conn[0].port"));
-			fprintf(f, ",%lld\n", ival(r, "node.tpgt"));
-		}
+		/* stock repeats the portal for each iface record under it */
+		fprintf(f, "\tPortal: ");
+		adm_print_portal(f, val(r, "node.conn[0].address"), ival(r, "node.conn[0].port"));
+		fprintf(f, ",%lld\n", ival(r, "node.tpgt"));
 		fprintf(f, "\t\tIface Name: %s\n", or_empty(val(r, "iface.iscsi_ifacename")));
 	}
 }
