@@ -49,7 +49,7 @@ static int node_tree_where(const struct node_set *ns, const char *type, const ch
 			continue;
 		keep[k++] = r;
 	}
-	adm_print_node_tree(stdout, keep, k);
+	adm_print_node_tree(stdout, keep, k, 0);
 	free(keep);
 	return (int)k;
 }

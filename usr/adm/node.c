@@ -235,7 +235,7 @@ static int node_list(const struct adm_opts *o, struct rec **recs, size_t n)
 	for (size_t i = 0; o->o_print < 1 && i < n; i++)
 		adm_print_node_flat(stdout, recs[i]);
 	if (o->o_print == 1)
-		adm_print_node_tree(stdout, recs, n);
+		adm_print_node_tree(stdout, recs, n, 1);
 	return RC_OK;
 }
 
@@ -292,13 +292,6 @@ int adm_node_run(const struct adm_opts *o)
 		return adm_node_logout(o);
 	if (o->o_rescan)
 		return adm_node_rescan(o);
-	/* one of new, delete, update, show (or none): nonpersistent, apply,
-	 * applyall and any two together are refused before records are read */
-	if (o->o_ops & (o->o_ops - 1) || o->o_ops & ~(unsigned)(ADM_OP_NEW | ADM_OP_DELETE |
-								  ADM_OP_UPDATE | ADM_OP_SHOW)) {
-		log_error("operation is not supported.");
-		return RC_INVAL;
-	}
 	rc = idb_open(NULL, &db);
 	/* an unreadable iscsid.conf: carry on with built-in defaults */
 	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)
@@ -308,6 +301,16 @@ int adm_node_run(const struct adm_opts *o)
 		conf_report(c);
 	if (rc == RC_OK && !c)
 		rc = RC_NOMEM;
+	/* as stock: -I is checked first, then the operation, which must be one
+	 * of new, delete, update, show (or none); nonpersistent, apply,
+	 * applyall and any two together are refused before records are read */
+	if (rc == RC_OK && o->o_niface)
+		rc = iface_exists(db, o->o_ifaces[0]);
+	if (rc == RC_OK && (o->o_ops & (o->o_ops - 1) ||
+			    o->o_ops & ~(unsigned)(ADM_OP_NEW | ADM_OP_DELETE | ADM_OP_UPDATE | ADM_OP_SHOW))) {
+		log_error("operation is not supported.");
+		rc = RC_INVAL;
+	}
 	if (rc == RC_OK) {
 		if (o->o_ops & ADM_OP_NEW)
 			rc = node_new(db, o, c);
