@@ -94,9 +94,11 @@ check-c: $(TESTS)
 	@sh usr/tests/run-c.sh $(TESTS)
 check-sh: all
 	@sh usr/tests/run-sh.sh
-check-go:
+# harness/conform runs usr/iscsiadm against stock: it needs the build.
+check-go: all
 	cd harness && go vet ./... && go test -race -count=1 ./... \
-	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi
+	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi \
+	    && cat results/conform.txt
 
 # lunwatch analyze vs tshark -Y scsi on synthetic captures (needs tshark).
 bench-harness: deps
