@@ -124,6 +124,23 @@ static int iface_exists(struct idb *db, const char *name)
 
 /* Without -T and -p, stock re-creates every record the other options
  * select, from defaults (same identity); with none, it is an error. */
+/* An earlier record has the same target, portal and tag. */
+static int seen_portal(struct rec **recs, size_t i)
+{
+	static const char *const id[] = { "node.name", "node.conn[0].address",
+					  "node.conn[0].port", "node.tpgt" };
+
+	for (size_t j = 0; j < i; j++) {
+		size_t k = 0;
+
+		while (k < 4 && !strcmp(g(recs[j], id[k]), g(recs[i], id[k])))
+			k++;
+		if (k == 4)
+			return 1;
+	}
+	return 0;
+}
+
 static int node_renew(struct idb *db, const struct adm_opts *o, const struct conf *c)
 {
 	struct rec **recs = NULL;
@@ -137,13 +154,17 @@ static int node_renew(struct idb *db, const struct adm_opts *o, const struct con
 		log_error("Error while adding record: %s", rc_str(RC_NO_OBJS_FOUND));
 		return RC_INVAL;	/* stock says so but exits 0 */
 	}
+	/* as stock: each target portal once, bound to -I's iface (default
+	 * without -I), whatever ifaces its records were bound to */
 	for (size_t i = 0; rc == RC_OK && i < n; i++) {
 		long long port = 3260, tpgt = -1;
 
+		if (seen_portal(recs, i))
+			continue;
 		rec_get_int(recs[i], "node.conn[0].port", &port);
 		rec_get_int(recs[i], "node.tpgt", &tpgt);
 		rc = node_add(db, c, g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
-			      (int)port, (int)tpgt, g(recs[i], "iface.iscsi_ifacename"));
+			      (int)port, (int)tpgt, adm_opts_iface(o));
 	}
 	idb_recs_free(recs, n);
 	return rc;
