@@ -82,16 +82,22 @@ static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 	int fd = -1, rc;
 
 	if (sess_find(sv, ns, r)) {
-		log_warn("%s: 1 session requested, but 1 already present.",
-			 iface && *iface ? iface : "default");
+		size_t have = 0;
+
+		for (size_t i = 0; i < ns; i++)
+			have += sess_matches_rec(&sv[i], r);
+		log_warn("%s: 1 session requested, but %zu already present.",
+			 iface && *iface ? iface : "default", have);
 		*failed = 1;
 		*ret = *ret ? *ret : RC_SESS_EXISTS;
 		return -1;
 	}
 	rc = login_start(r, &fd);
 	if (rc && rc != RC_SESS_EXISTS) {
+		/* the first error stays, as in stock: a session already
+		 * present (15) is not hidden by iscsid being down (20) */
 		*failed = 1;
-		*ret = (*ret && *ret != RC_SESS_EXISTS) ? *ret : rc;
+		*ret = *ret ? *ret : rc;
 	}
 	return fd;
 }
@@ -181,6 +187,7 @@ int adm_login_all(const struct adm_opts *o)
 
 	if (!mode_valid(o->o_loginall, 1)) {
 		log_error("Invalid loginall option %s.", o->o_loginall ? o->o_loginall : "");
+		fprintf(stderr, "Try `iscsiadm --help' for more information.\n");
 		return RC_INVAL;
 	}
 	rc = idb_open(NULL, &db);
@@ -240,11 +247,13 @@ static int logout_start(const struct adm_sess *s, int *fd)
 }
 
 /* Logs out of the sessions whose pick[] is set, all requests in flight at
- * once; a session that vanished meanwhile is not an error. */
+ * once. As stock, a session counts as found once its request is sent: when
+ * none could be sent (iscsid unreachable) it is "No matching sessions
+ * found" (21), which os-brick accepts. */
 static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 {
 	int *fds = calloc(n ? n : 1, sizeof(int));
-	int ret = RC_OK;
+	int ret = RC_OK, sent = 0, unsent = 0;
 
 	if (!fds)
 		return RC_NOMEM;
@@ -255,9 +264,13 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 		if (!pick[i])
 			continue;
 		rc = logout_start(&v[i], &fds[i]);
-		if (rc && rc != RC_SESS_NOT_FOUND)
-			ret = ret ? ret : rc;
+		if (fds[i] >= 0)
+			sent++;
+		else if (rc && rc != RC_SESS_NOT_FOUND)
+			unsent = 1, ret = ret ? ret : rc;
 	}
+	if (unsent && sent)
+		log_error("Could not logout of all requested sessions");
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
@@ -270,9 +283,11 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 		if (rc)
 			ret = ret ? ret : rc;
 	}
-	if (ret)
-		log_error("Could not logout of all requested sessions");
 	free(fds);
+	if (!sent) {
+		log_error("No matching sessions found");
+		return RC_NO_OBJS_FOUND;
+	}
 	return ret;
 }
 
@@ -297,38 +312,32 @@ static int logout_where(int (*match)(const struct adm_sess *, const void *),
 	for (size_t i = 0; i < n; i++)
 		if (match(&v[i], arg))
 			pick[i] = 1, k++;
-	if (k == 0) {
-		log_error("No matching sessions found");
-		rc = RC_NO_OBJS_FOUND;
-	} else {
-		rc = logout_picked(v, pick, n);
-	}
+	(void)k;
+	rc = logout_picked(v, pick, n);
 	free(pick);
 	free(v);
 	return rc;
 }
 
-struct recs_arg {
-	struct rec *const *ra_recs;
-	size_t ra_n;
-};
-
-static int match_recs(const struct adm_sess *s, const void *arg)
+/* -T, -p (3260 when no port is typed) and -I select sessions, whether a
+ * record exists for them or not, as stock does for -u and -R. */
+int adm_sess_selected(const struct adm_sess *s, const struct adm_opts *o)
 {
-	const struct recs_arg *a = arg;
-
-	for (size_t i = 0; i < a->ra_n; i++)
-		if (sess_matches_rec(s, a->ra_recs[i]))
-			return 1;
-	return 0;
+	if (o->o_target && strcmp(o->o_target, s->as_target))
+		return 0;
+	if (o->o_portal && (strcmp(o->o_addr, s->as_addr) || adm_opts_port(o) != s->as_port))
+		return 0;
+	return !o->o_niface || !strcmp(o->o_ifaces[0], s->as_iface);
 }
 
-int adm_node_logout(const struct adm_opts *o, struct rec *const *recs, size_t n)
+static int match_opts(const struct adm_sess *s, const void *arg)
 {
-	struct recs_arg a = { recs, n };
+	return adm_sess_selected(s, arg);
+}
 
-	(void)o;
-	return logout_where(match_recs, &a);
+int adm_node_logout(const struct adm_opts *o)
+{
+	return logout_where(match_opts, o);
 }
 
 /* -U: the session's record decides by its startup mode; sessions without a
@@ -355,6 +364,7 @@ int adm_logout_all(const struct adm_opts *o)
 	if (!mode_valid(o->o_logoutall, 0)) {
 		log_error("Invalid logoutall option %s.",
 			  o->o_logoutall ? o->o_logoutall : "");
+		fprintf(stderr, "Try `iscsiadm --help' for more information.\n");
 		return RC_INVAL;
 	}
 	return logout_where(match_startup, o->o_logoutall);
@@ -380,61 +390,17 @@ static int session_by_sid(int sid, struct adm_sess *out)
 	return RC_SYSFS_LOOKUP;
 }
 
+/* -m session -u: the session -r names, or every session. */
 int adm_session_logout(const struct adm_opts *o)
 {
+	struct adm_opts all;
 	struct adm_sess s;
-	int rc = session_by_sid(o->o_sid, &s);
-
-	return rc ? rc : logout_picked(&s, "\1", 1);
-}
-
-static int rescan_one(const struct adm_sess *s, int lun)
-{
-	struct ipc_abi_req *m = malloc(sizeof(*m));
 	int rc;
 
-	printf("Rescanning session [sid: %d, target: %s, portal: %s,%d]\n",
-	       s->as_sid, s->as_target, s->as_addr, s->as_port);
-	fflush(stdout);
-	if (!m)
-		return RC_NOMEM;
-	ipc_req_init(m, IPC_CMD_X_RESCAN);
-	m->ar_u.ar_rescan.ax_sid = s->as_sid;
-	m->ar_u.ar_rescan.ax_has_lun = lun >= 0;
-	m->ar_u.ar_rescan.ax_lun = lun >= 0 ? (uint64_t)lun : 0;
-	rc = adm_req_call(m, NULL, ADM_REQ_SCAN_TMO_MS);
-	free(m);
-	if (rc) {
-		log_error("Could not rescan session sid %d.", s->as_sid);
-		adm_req_report(rc);
+	if (o->o_sid < 0) {
+		adm_opts_init(&all);
+		return logout_where(match_opts, &all);
 	}
-	return rc;
-}
-
-int adm_session_rescan(const struct adm_opts *o)
-{
-	struct adm_sess *v = NULL, one;
-	size_t n = 0;
-	int rc, ret = RC_OK;
-
-	if (o->o_sid >= 0) {
-		rc = session_by_sid(o->o_sid, &one);
-		return rc ? rc : rescan_one(&one, o->o_lun);
-	}
-	rc = adm_sysfs_sessions(&v, &n);
-	if (rc == RC_OK && n == 0) {
-		log_error("No session found.");
-		rc = RC_NO_OBJS_FOUND;
-	}
-	for (size_t i = 0; rc == RC_OK && i < n; i++) {
-		int r = rescan_one(&v[i], o->o_lun);
-
-		ret = ret ? ret : r;
-	}
-	if (rc == RC_ISCSID_NOTCONN) {
-		log_error("No session found.");
-		rc = RC_NO_OBJS_FOUND;
-	}
-	free(v);
-	return rc ? rc : ret;
+	rc = session_by_sid(o->o_sid, &s);
+	return rc ? rc : logout_picked(&s, "\1", 1);
 }

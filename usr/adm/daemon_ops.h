@@ -23,15 +23,22 @@ int adm_node_login(const struct adm_opts *o, struct rec *const *recs, size_t n);
  * each failure reported, without the closing "Could not log into all
  * portals" line stock prints only for node records. */
 int adm_login_each(struct rec *const *recs, size_t n);
-/* -m node [-T -p -I] --logout: sessions matching any of recs. */
-int adm_node_logout(const struct adm_opts *o, struct rec *const *recs, size_t n);
+/* -m node [-T -p -I] --logout: the sessions those options select, with a
+ * record or not. */
+int adm_node_logout(const struct adm_opts *o);
+struct adm_sess;
+/* Whether -T / -p / -I select session s. */
+int adm_sess_selected(const struct adm_sess *s, const struct adm_opts *o);
 /* -m node -L all|manual|automatic|onboot */
 int adm_login_all(const struct adm_opts *o);
 /* -m node -U all|manual|automatic */
 int adm_logout_all(const struct adm_opts *o);
-/* -m session -r SID -u */
+/* -m session [-r SID] -u: that session, or every session. */
 int adm_session_logout(const struct adm_opts *o);
-/* -m session [-r SID] -R|--rescan [--lun N] */
+/* rescan.c: -m session [-r SID] -R|--rescan [--lun N]; -m node [-T -p -I]
+ * -R; and the rescan of sessions v[0..n). Through sysfs, as stock. */
 int adm_session_rescan(const struct adm_opts *o);
+int adm_node_rescan(const struct adm_opts *o);
+int adm_rescan_sessions(const struct adm_sess *v, size_t n, int lun);
 
 #endif

@@ -271,7 +271,7 @@ static void disc_store_nodes(struct disc_ctx *c, struct rec **nodes, size_t n)
 static void disc_print(const struct adm_opts *o, struct rec **nodes, size_t n)
 {
 	if (o->o_print >= 1)
-		adm_print_node_tree(stdout, nodes, n);
+		adm_print_node_tree(stdout, nodes, n, 0);
 	else
 		for (size_t i = 0; i < n; i++)
 			adm_print_node_flat(stdout, nodes[i]);

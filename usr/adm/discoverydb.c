@@ -49,7 +49,7 @@ static int node_tree_where(const struct node_set *ns, const char *type, const ch
 			continue;
 		keep[k++] = r;
 	}
-	adm_print_node_tree(stdout, keep, k);
+	adm_print_node_tree(stdout, keep, k, 0);
 	free(keep);
 	return (int)k;
 }
@@ -68,7 +68,7 @@ static int tree_cb(struct rec *r, void *arg)
 int adm_discoverydb_list(const struct adm_opts *o)
 {
 	struct idb *db = NULL;
-	size_t n = 0;
+	size_t n = 0, k;
 	int rc;
 
 	rc = idb_open(NULL, &db);
@@ -84,11 +84,16 @@ int adm_discoverydb_list(const struct adm_opts *o)
 		if (!n)
 			printf("No targets found.\n");
 		printf("iSNS:\nNo targets found.\nSTATIC:\n");
-		if (!node_tree_where(&ns, "static", NULL, 0))
+		/* stock counts every section: static records alone make it a success */
+		k = (size_t)node_tree_where(&ns, "static", NULL, 0);
+		if (!k)
 			printf("No targets found.\n");
+		n += k;
 		printf("FIRMWARE:\n");
-		if (!node_tree_where(&ns, "fw", NULL, 0))
+		k = (size_t)node_tree_where(&ns, "fw", NULL, 0);
+		if (!k)
 			printf("No targets found.\n");
+		n += k;
 		idb_recs_free(ns.ns_recs, ns.ns_n);
 	} else {
 		idb_disc_foreach(db, flat_cb, NULL, &n);
@@ -172,7 +177,10 @@ static int disc_on_record(struct idb *db, const struct adm_opts *o)
 		idb_unlock(db);
 		return rc;
 	}
-	if (o->o_ops & ADM_OP_UPDATE)
+	if (o->o_ops & ~(unsigned)(ADM_OP_DELETE | ADM_OP_UPDATE | ADM_OP_SHOW)) {
+		log_error("Operation is not supported.");	/* stock: once the record is found */
+		rc = RC_INVAL;
+	} else if (o->o_ops & ADM_OP_UPDATE)
 		rc = disc_update(db, o, r);
 	else if (o->o_ops & ADM_OP_DELETE)
 		rc = disc_delete(db, o);
@@ -192,12 +200,18 @@ static int is_st(const char *t)
 static int check_args(const struct adm_opts *o)
 {
 	if (!o->o_type && o->o_portal) {
-		log_error("Invalid command. Possibly missing discovery --type.");
+		/* stock's two wordings: with or without an operation */
+		log_error("Invalid command. %sPossibly missing discovery --type.",
+			  o->o_ops ? "" : "Portal not needed or ");
 		return RC_INVAL;
 	}
 	if (!o->o_type) {
 		log_error("Invalid operation. Operation not supported.");
 		return RC_INVAL;
+	}
+	if (!strcmp(o->o_type, "isns") && o->o_portal && !(o->o_ops & ADM_OP_NEW)) {
+		not_found(o);	/* no iSNS record is ever kept here */
+		return RC_IDBM;
 	}
 	if (!is_st(o->o_type)) {
 		log_error("Discovery type %s is not supported here.", o->o_type);
@@ -222,6 +236,7 @@ int adm_discoverydb_run(const struct adm_opts *o)
 	rc = check_args(o);
 	if (rc != RC_OK)
 		return rc;
+
 	rc = idb_open(NULL, &db);
 	if (rc != RC_OK)
 		return rc;

@@ -282,7 +282,7 @@ static void fw_disc_print(const struct adm_opts *o, struct rec **recs, size_t n)
 		for (size_t i = 0; i < n; i++)
 			adm_print_node_flat(stdout, recs[i]);
 	else if (o->o_print == 1)
-		adm_print_node_tree(stdout, recs, n);
+		adm_print_node_tree(stdout, recs, n, 0);
 }
 
 int adm_fw_discover(const struct adm_opts *o)

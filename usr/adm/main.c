@@ -16,16 +16,6 @@
 #include "session.h"
 #include "session_stats.h"
 
-/* -m session: login/logout/rescan belong to the daemon side. */
-static int session_mode(const struct adm_opts *o)
-{
-	if (o->o_logout && o->o_sid >= 0)
-		return adm_session_logout(o);
-	if (o->o_rescan)
-		return adm_session_rescan(o);
-	return adm_session_run(o);
-}
-
 /* -m discovery without -t and -p lists the discovery records, exactly as
  * -m discoverydb does; with them it runs a discovery. */
 static int discovery_mode(const struct adm_opts *o)
@@ -51,7 +41,7 @@ static const struct {
 	{ ADM_MODE_DISCOVERY, discovery_mode },
 	{ ADM_MODE_DISCOVERYDB, discoverydb_mode },
 	{ ADM_MODE_NODE, adm_node_run },
-	{ ADM_MODE_SESSION, session_mode },
+	{ ADM_MODE_SESSION, adm_session_run },
 	{ ADM_MODE_IFACE, adm_iface_run },
 	{ ADM_MODE_FW, adm_fw_run },
 	{ ADM_MODE_HOST, adm_host_run },

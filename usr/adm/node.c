@@ -110,25 +110,62 @@ static int node_add(struct idb *db, const struct conf *c, const char *target,
 	return rc;
 }
 
+/* -I must name an interface, or stock stops before looking at records. */
+static int iface_exists(struct idb *db, const char *name)
+{
+	struct rec *ir = NULL;
+
+	if (idb_iface_read(db, name, &ir) != RC_OK) {
+		log_error("Could not read iface info for %s.", name);
+		return RC_NOMEM;	/* stock exits 3 here */
+	}
+	rec_free(ir);
+	return RC_OK;
+}
+
 /* Without -T and -p, stock re-creates every record the other options
  * select, from defaults (same identity); with none, it is an error. */
+/* An earlier record has the same target, portal and tag. */
+static int seen_portal(struct rec **recs, size_t i)
+{
+	static const char *const id[] = { "node.name", "node.conn[0].address",
+					  "node.conn[0].port", "node.tpgt" };
+
+	for (size_t j = 0; j < i; j++) {
+		size_t k = 0;
+
+		while (k < 4 && !strcmp(g(recs[j], id[k]), g(recs[i], id[k])))
+			k++;
+		if (k == 4)
+			return 1;
+	}
+	return 0;
+}
+
 static int node_renew(struct idb *db, const struct adm_opts *o, const struct conf *c)
 {
 	struct rec **recs = NULL;
 	size_t n = 0;
-	int rc = adm_node_select(db, o, &recs, &n);
+	int rc = o->o_niface ? iface_exists(db, o->o_ifaces[0]) : RC_OK;
 
+	if (rc != RC_OK)
+		return rc;
+	rc = adm_node_select(db, o, &recs, &n);
 	if (rc == RC_NO_OBJS_FOUND) {
 		log_error("Error while adding record: %s", rc_str(RC_NO_OBJS_FOUND));
 		return RC_INVAL;	/* stock says so but exits 0 */
 	}
+	/* as stock: each target portal once, bound to -I's iface (default
+	 * without -I), whatever ifaces its records were bound to */
 	for (size_t i = 0; rc == RC_OK && i < n; i++) {
 		long long port = 3260, tpgt = -1;
 
+		if (seen_portal(recs, i))
+			continue;
 		rec_get_int(recs[i], "node.conn[0].port", &port);
 		rec_get_int(recs[i], "node.tpgt", &tpgt);
 		rc = node_add(db, c, g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
-			      (int)port, (int)tpgt, g(recs[i], "iface.iscsi_ifacename"));
+			      (int)port, (int)tpgt, adm_opts_iface(o));
 	}
 	idb_recs_free(recs, n);
 	return rc;
@@ -145,10 +182,17 @@ static int node_new(struct idb *db, const struct adm_opts *o, const struct conf 
 /* All records are checked first, then written: all or nothing. */
 static int node_update(struct idb *db, const struct adm_opts *o, struct rec **recs, size_t n)
 {
-	int rc = adm_update_args(o), tail = 0;
+	int args = adm_update_args(o), rc = args, tail = 0;
 
-	for (size_t i = 0; rc == RC_OK && i < n; i++)
-		rc = adm_update_apply(recs[i], o, ADM_MODE_NODE, &tail);
+	/* every record is checked, so that a refusal is printed once per
+	 * record as stock does; nothing is written if any is refused */
+	for (size_t i = 0; args == RC_OK && i < n; i++) {
+		int t = 0, r = adm_update_apply(recs[i], o, ADM_MODE_NODE, &t);
+
+		tail |= t;
+		if (r != RC_OK && rc == RC_OK)
+			rc = r;
+	}
 	if (rc != RC_OK) {
 		if (tail)
 			log_error("Could not execute operation on all records: %s", rc_str(rc));
@@ -213,20 +257,7 @@ static int node_list(const struct adm_opts *o, struct rec **recs, size_t n)
 	for (size_t i = 0; o->o_print < 1 && i < n; i++)
 		adm_print_node_flat(stdout, recs[i]);
 	if (o->o_print == 1)
-		adm_print_node_tree(stdout, recs, n);
-	return RC_OK;
-}
-
-/* -I must name an interface, or stock stops before looking at records. */
-static int iface_exists(struct idb *db, const char *name)
-{
-	struct rec *ir = NULL;
-
-	if (idb_iface_read(db, name, &ir) != RC_OK) {
-		log_error("Could not read iface info for %s.", name);
-		return RC_NOMEM;	/* stock exits 3 here */
-	}
-	rec_free(ir);
+		adm_print_node_tree(stdout, recs, n, 1);
 	return RC_OK;
 }
 
@@ -252,12 +283,8 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 			idb_unlock(db);
 		return rc;
 	}
-	if (o->o_stats)
-		rc = adm_node_stats(recs, n);
-	else if (o->o_login)
+	if (o->o_login)
 		rc = adm_node_login(o, recs, n);
-	else if (o->o_logout)
-		rc = adm_node_logout(o, recs, n);
 	else if (o->o_ops & ADM_OP_UPDATE)
 		rc = node_update(db, o, recs, n);
 	else if (o->o_ops & ADM_OP_DELETE)
@@ -282,9 +309,13 @@ int adm_node_run(const struct adm_opts *o)
 		return adm_login_all(o);
 	if (o->o_logoutall)
 		return adm_logout_all(o);
-	/* stock: without -T and -p, -s reads every session's statistics */
-	if (o->o_stats && !o->o_target && !o->o_portal)
-		return adm_node_stats(NULL, 0);
+	/* sessions, selected by -T -p -I whether they have a record or not */
+	if (o->o_stats)
+		return adm_node_stats(o);
+	if (o->o_logout)
+		return adm_node_logout(o);
+	if (o->o_rescan)
+		return adm_node_rescan(o);
 	rc = idb_open(NULL, &db);
 	/* an unreadable iscsid.conf: carry on with built-in defaults */
 	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)
@@ -294,6 +325,16 @@ int adm_node_run(const struct adm_opts *o)
 		conf_report(c);
 	if (rc == RC_OK && !c)
 		rc = RC_NOMEM;
+	/* as stock: -I is checked first, then the operation, which must be one
+	 * of new, delete, update, show (or none); nonpersistent, apply,
+	 * applyall and any two together are refused before records are read */
+	if (rc == RC_OK && o->o_niface)
+		rc = iface_exists(db, o->o_ifaces[0]);
+	if (rc == RC_OK && (o->o_ops & (o->o_ops - 1) ||
+			    o->o_ops & ~(unsigned)(ADM_OP_NEW | ADM_OP_DELETE | ADM_OP_UPDATE | ADM_OP_SHOW))) {
+		log_error("operation is not supported.");
+		rc = RC_INVAL;
+	}
 	if (rc == RC_OK) {
 		if (o->o_ops & ADM_OP_NEW)
 			rc = node_new(db, o, c);

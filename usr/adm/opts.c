@@ -202,8 +202,9 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	case 'n': return add_nv(o->o_names, &o->o_nname, arg);
 	case 'v': return add_nv(o->o_values, &o->o_nvalue, arg);
 	case 'r': return set_sid(o, arg);
-	case 'P': return numeric_opt(arg, &o->o_print, "print level");
-	case 'd': return numeric_opt(arg, &o->o_debug, "debug level");
+	/* stock reads these with atoi: "x" is level 0 */
+	case 'P': o->o_print = atoi(arg); return RC_OK;
+	case 'd': o->o_debug = atoi(arg); return RC_OK;
 	case 'k': return kill_opt(arg, o);
 	case OPT_LUN: return numeric_opt(arg, &o->o_lun, "LUN");
 	case 'L': o->o_loginall = arg; return RC_OK;
@@ -248,6 +249,8 @@ static int bad_option(struct adm_opts *o, int c, const char *argv0, const char *
 		fprintf(stderr, "%s: unrecognized option '%s'\n", argv0, arg ? arg : "");
 	if (o->o_mode != ADM_MODE_NONE)
 		log_error("%s mode: option '-?' is not allowed/supported", mode_name(o->o_mode));
+	else if (optopt && optopt < 256)
+		log_error("unrecognized character '%c'", optopt);
 	return RC_INVAL;
 }
 

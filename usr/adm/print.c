@@ -45,7 +45,7 @@ static int same(const struct rec *a, const struct rec *b, const char *key)
 	return strcmp(val(a, key), val(b, key)) == 0;
 }
 
-void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n)
+void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n, int portal_per_iface)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct rec *r = recs[i], *prev = i ? recs[i - 1] : NULL;
@@ -53,7 +53,7 @@ void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n)
 
 		if (new_target)
 			fprintf(f, "Target: %s\n", val(r, "node.name"));
-		if (new_target || !same(prev, r, "node.conn[0].address") ||
+		if (portal_per_iface || new_target || !same(prev, r, "node.conn[0].address") ||
 		    !same(prev, r, "node.conn[0].port") || !same(prev, r, "node.tpgt")) {
 			fprintf(f, "\tPortal: ");
 			adm_print_portal(f, val(r, "node.conn[0].address"),

@@ -12,8 +12,10 @@ struct adm_opts;
  * as stock prints it). */
 void adm_print_node_flat(FILE *f, const struct rec *r);
 /* -P 1 tree: "Target:", "\tPortal:", "\t\tIface Name:" lines; repeated
- * targets/portals of consecutive records are not repeated. */
-void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n);
+ * targets of consecutive records are not repeated, nor are portals unless
+ * portal_per_iface (stock's -m node -P 1 repeats them, discoverydb does
+ * not). */
+void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n, int portal_per_iface);
 /* "name transport,hwaddress,ipaddress,net_ifacename,initiatorname". */
 void adm_print_iface_flat(FILE *f, const struct rec *r);
 /* A whole record block; names (o_names of -n) limit the keys printed. */

@@ -231,6 +231,10 @@ int adm_session_run(const struct adm_opts *o)
 
 	if (refused_option(o))
 		return RC_INVAL;
+	if ((o->o_ops & ADM_OP_NEW) && o->o_sid < 0 && !o->o_sid_text) {
+		log_error("session mode: Operation 'new' only allowed with specific session IDs");
+		return RC_INVAL;
+	}
 	if (o->o_logout)
 		return adm_session_logout(o);
 	if (o->o_rescan)

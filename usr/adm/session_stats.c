@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon_ops.h"
 #include "daemon_req.h"
 #include "err.h"
 #include "idb.h"
@@ -133,17 +134,9 @@ int adm_session_stats(const struct adm_opts *o)
 	return rc;
 }
 
-static int sess_matches(const struct adm_sess *s, const struct rec *r)
-{
-	const char *target, *addr, *iface;
-	int port;
-
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
-	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
-	       s->as_port == port && !strcmp(s->as_iface, iface);
-}
-
-int adm_node_stats(struct rec *const *recs, size_t nrec)
+/* -m node -s: the sessions -T / -p / -I select, with a record or not
+ * (stock walks sessions here, not records). */
+int adm_node_stats(const struct adm_opts *o)
 {
 	struct adm_sess *v = NULL;
 	size_t n = 0;
@@ -158,44 +151,36 @@ int adm_node_stats(struct rec *const *recs, size_t nrec)
 		return RC_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < nrec && !pick[i]; j++)
-			pick[i] = (char)sess_matches(&v[i], recs[j]);
-	if (!recs)
-		memset(pick, 1, n);
+		pick[i] = (char)adm_sess_selected(&v[i], o);
 	rc = stats_picked(v, n, pick);
 	free(pick);
 	free(v);
 	return rc;
 }
 
-/* The session's node record from the database, else one with only its
- * identity (stock builds it the same way). */
-static struct rec *new_rec(const struct adm_sess *s)
+/* The session's node record from the database: stock logs in one more
+ * session only for a target it has a record of. */
+static int new_rec(const struct adm_sess *s, struct rec **out)
 {
 	struct idb_match m = { s->as_target, s->as_addr, s->as_port, -1, s->as_iface };
-	struct rec **recs = NULL, *r = NULL;
+	struct rec **recs = NULL;
 	struct idb *db;
 	size_t n = 0;
-	char port[16];
+	int rc = idb_open(NULL, &db);
 
-	if (idb_open(NULL, &db) == RC_OK) {
-		if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
-			r = rec_dup(recs[0]);
-		idb_recs_free(recs, n);
-		idb_close(db);
-	}
-	if (r)
-		return r;
-	r = rec_new_default(REC_NODE);
-	snprintf(port, sizeof(port), "%d", s->as_port);
-	if (r && (rec_set(r, "node.name", s->as_target) ||
-		  rec_set(r, "node.conn[0].address", s->as_addr) ||
-		  rec_set(r, "node.conn[0].port", port) ||
-		  rec_set(r, "iface.iscsi_ifacename", s->as_iface))) {
-		rec_free(r);
-		r = NULL;
-	}
-	return r;
+	*out = NULL;
+	if (rc)
+		return rc;
+	rc = idb_node_find(db, &m, &recs, &n);
+	if (rc == RC_OK && n == 0)
+		rc = RC_NO_OBJS_FOUND;
+	if (rc == RC_OK && !(*out = rec_dup(recs[0])))
+		rc = RC_NOMEM;
+	idb_recs_free(recs, n);
+	idb_close(db);
+	if (rc == RC_NO_OBJS_FOUND)
+		log_error("No records found");
+	return rc;
 }
 
 static int new_login(const struct adm_sess *s, struct rec *r)
@@ -203,7 +188,7 @@ static int new_login(const struct adm_sess *s, struct rec *r)
 	struct ipc_abi_req *req = malloc(sizeof(*req));
 	int rc = req ? adm_req_login_msg(r, req) : RC_NOMEM;
 
-	printf("Logging in to [iface: %s, target: %s, portal: %s,%d]\n",
+	printf("Logging in to [iface: %s, target: %s, portal: %s,%d] (multiple)\n",
 	       s->as_iface, s->as_target, s->as_addr, s->as_port);
 	fflush(stdout);
 	if (!rc) {
@@ -216,6 +201,7 @@ static int new_login(const struct adm_sess *s, struct rec *r)
 		log_error("Could not login to [iface: %s, target: %s, portal: %s,%d].",
 			  s->as_iface, s->as_target, s->as_addr, s->as_port);
 		adm_req_report(rc);
+		log_error("Could not log into all portals");
 	} else {
 		printf("Login to [iface: %s, target: %s, portal: %s,%d] successful.\n",
 		       s->as_iface, s->as_target, s->as_addr, s->as_port);
@@ -244,8 +230,9 @@ int adm_session_new(const struct adm_opts *o)
 		free(v);
 		return RC_SYSFS_LOOKUP;
 	}
-	r = new_rec(&v[i]);
-	rc = r ? new_login(&v[i], r) : RC_NOMEM;
+	rc = new_rec(&v[i], &r);
+	if (!rc)
+		rc = new_login(&v[i], r);
 	rec_free(r);
 	free(v);
 	return rc;

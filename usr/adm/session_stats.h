@@ -16,9 +16,9 @@ void adm_stats_print(FILE *f, const struct adm_sess *s, const struct ipc_abi_rsp
 /* -m session [-r SID] -s: RC_NO_OBJS_FOUND ("No session found.") when
  * there is no session, the first failure's rc otherwise. */
 int adm_session_stats(const struct adm_opts *o);
-/* -m node [-T -p -I] -s: sessions matching any of recs (recs NULL: all
- * sessions, stock's -m node -s). */
-int adm_node_stats(struct rec *const *recs, size_t n);
+/* -m node [-T -p -I] -s: the sessions those options select, with a
+ * record or not (none: every session). */
+int adm_node_stats(const struct adm_opts *o);
 /* -m session -r SID -o new: logs in one more session to the target and
  * portal of session SID (stock's session.multiple). */
 int adm_session_new(const struct adm_opts *o);

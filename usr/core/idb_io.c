@@ -128,19 +128,17 @@ int idb_file_write(const char *path, const char *text)
 	return RC_IDBM;
 }
 
+/* The writer lock is a flock on the database directory itself: nothing is
+ * left behind in /etc/iscsi, where stock keeps no lock file either. */
 int idb_lock(struct idb *db)
 {
-	char *path = NULL;
-
 	if (db->db_locks++ > 0)
 		return RC_OK;
-	if (idb_mkdirs(db->db_root) != RC_OK ||
-	    asprintf(&path, "%s/.idb.lock", db->db_root) < 0) {
+	if (idb_mkdirs(db->db_root) != RC_OK) {
 		db->db_locks--;
 		return RC_IDBM;
 	}
-	db->db_lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	free(path);
+	db->db_lockfd = open(db->db_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (db->db_lockfd < 0 || flock(db->db_lockfd, LOCK_EX)) {
 		log_error("Could not lock the record database: %s", strerror(errno));
 		if (db->db_lockfd >= 0)

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "rec.h"
 #include "sess_params.h"
+#include "scan.h"
 
 static long long rec_num(const struct rec *r, const char *key, long long def)
 {
@@ -141,14 +142,7 @@ int sess_cfg_build(const struct rec *r, const char *iname, const uint8_t isid[6]
 void sess_scan_settings(const struct rec *r, const struct conf *conf,
 			struct scan_settings *s)
 {
-	const char *scan = rec_get(r, KEY_SCAN);
-	int v;
-
-	s->ss_manual = scan && !strcmp(scan, "manual");
-	s->ss_rec_autoscan = -1;
-	if (rec_is_set(r, KEY_AUTOSCAN_EN) && rec_get_bool(r, KEY_AUTOSCAN_EN, &v) == RC_OK)
-		s->ss_rec_autoscan = v;
-	s->ss_conf_autoscan = conf ? conf_autoscan_default(conf) : 1;
+	scan_settings_from(r, conf, s);	/* shared with iscsiadm's sysfs rescan */
 }
 
 void sess_scan_settings_now(const struct rec *login, const struct rec *disk,

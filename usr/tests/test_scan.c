@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "t.h"
 #include "err.h"
-#include "../daemon/scan.h"
+#include "scan.h"
 
 static char root[64];
 
