@@ -30,7 +30,7 @@ const debRootBuilder = "debroot-3"
 var DebRootPackages = []string{
 	"python3-os-brick", "open-iscsi", "multipath-tools", "sg3-utils", "udev",
 	"kmod", "iproute2", "procps", "util-linux", "systemd", "systemd-sysv",
-	"busybox", "e2fsprogs", "psmisc",
+	"busybox", "e2fsprogs", "psmisc", "lsscsi", // os-brick's extend_volume runs lsscsi
 }
 
 // debRootModules are loaded at boot (with their dependencies): the iSCSI

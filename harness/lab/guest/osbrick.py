@@ -20,7 +20,9 @@ import sys
 import time
 
 from oslo_concurrency import lockutils
+from oslo_config import cfg
 
+import os_brick
 from os_brick import privileged
 from os_brick.initiator import connector
 
@@ -69,6 +71,8 @@ def main():
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.makedirs("/run/lab-locks", exist_ok=True)
     lockutils.set_defaults("/run/lab-locks")
+    cfg.CONF([], project="lab")  # as a service would, before os_brick.setup
+    os_brick.setup(cfg.CONF)
     # privileged calls run in this process (already root), no privsep daemon
     privileged.default.set_client_mode(False)
     try:
