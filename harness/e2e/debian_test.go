@@ -47,6 +47,9 @@ func debianGuest(t *testing.T) *lab.Guest {
 		}
 		fmt.Printf("e2e: %s, image ready in %.1f s; Debian guest boot to ready %.1f s\n",
 			root, built.Seconds(), debGuest.BootSeconds)
+		if debErr = startBrickServer(debGuest); debErr != nil {
+			return
+		}
 		// udev and multipathd come up after the agent; wait for both
 		_, debErr = debGuest.MustRun(`for i in $(seq 120); do
 			multipathd show config >/dev/null 2>&1 && [ -S /run/udev/control ] && exit 0; sleep 0.5; done
@@ -318,13 +321,28 @@ func (w wireAudit) String() string {
 
 // brickResult is what guest/osbrick.py printed.
 type brickResult struct {
-	Seconds    float64           `json:"seconds"`
-	DeviceInfo map[string]any    `json:"device_info"`
-	IOOK       *bool             `json:"io_ok"`
-	NewSize    *int64            `json:"new_size"`
-	Error      string            `json:"error"`
-	Extra      map[string]string `json:"-"`
-	Log        string            `json:"-"` // os-brick's debug log (stderr)
+	Seconds    float64        `json:"seconds"`
+	DeviceInfo map[string]any `json:"device_info"`
+	IOOK       *bool          `json:"io_ok"`
+	NewSize    *int64         `json:"new_size"`
+	Error      string         `json:"error"`
+	Log        string         `json:"-"` // os-brick's debug log (stderr)
+}
+
+// brickDir is where guest/osbrick.py serves requests: importing os-brick
+// takes 6-9 s under TCG, so one process serves the whole run.
+const brickDir = "/run/osbrick"
+
+var brickSeq int
+
+// startBrickServer starts the os-brick driver in serve mode.
+func startBrickServer(g *lab.Guest) error {
+	if _, err := g.Start("exec python3 /lab/osbrick.py serve "+brickDir, "/tmp/osbrick-serve.log"); err != nil {
+		return err
+	}
+	_, err := g.MustRun(`for i in $(seq 600); do [ -e `+brickDir+`/ready ] && exit 0; sleep 0.1; done
+		echo "os-brick driver not ready" >&2; tail -20 /tmp/osbrick-serve.log >&2; exit 1`, 90*time.Second)
+	return err
 }
 
 // brick runs one os-brick operation in the Debian guest with the current
@@ -334,20 +352,33 @@ func brick(g *lab.Guest, op string, args map[string]any, timeout time.Duration) 
 	if err != nil {
 		return brickResult{}, err
 	}
-	r, err := g.Run(fmt.Sprintf("python3 /lab/osbrick.py %s '%s'", op, b), timeout)
+	brickSeq++
+	n := brickDir + "/%s-%06d.json"
+	name := func(kind string) string { return fmt.Sprintf(n, kind, brickSeq) }
+	if err := g.WriteFile(name("args"), string(b)); err != nil {
+		return brickResult{}, err
+	}
+	script := fmt.Sprintf(`printf '{"op": "%s", "path": "%%s", "args": ' "$PATH" > %s
+cat %s >> %s && echo '}' >> %s && rm %s && mv %s %s
+while [ ! -e %s ]; do sleep 0.1; done
+cat %s && rm %s`, op, name("new"), name("args"), name("new"), name("new"), name("args"),
+		name("new"), name("req"), name("resp"), name("resp"), name("resp"))
+	r, err := g.Run(script, timeout)
 	if err != nil {
 		return brickResult{}, err
 	}
-	var res brickResult
-	res.Log = r.Stderr
-	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
-	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &res); jerr != nil {
-		return res, fmt.Errorf("os-brick %s: exit %d, timed out %v, no result: %s", op, r.Exit, r.TimedOut, tail(r.Stdout+r.Stderr, 20))
-	}
 	if r.TimedOut {
-		res.Error = fmt.Sprintf("timed out after %s", timeout)
+		return brickResult{Error: fmt.Sprintf("timed out after %s", timeout)}, nil
 	}
-	return res, nil
+	var resp struct {
+		Result brickResult `json:"result"`
+		Log    string      `json:"log"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &resp); err != nil {
+		return brickResult{}, fmt.Errorf("os-brick %s: exit %d, no result: %s", op, r.Exit, tail(r.Stdout+r.Stderr, 20))
+	}
+	resp.Result.Log = resp.Log
+	return resp.Result, nil
 }
 
 func tail(s string, n int) string {
