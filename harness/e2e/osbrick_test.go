@@ -390,10 +390,16 @@ func brickForce(s *debScenario, row *brickRow) {
 	before := auditPorts(s.t, s.pcap, s.tgt.IQN, s.ports, 1)
 	assert.True(s.t, before.clean, "wire audit up to the kill: %s", before)
 	s.tgt.Kill()
+	// detach once the initiator has noticed: the session is in recovery
+	// (FAILED) and I/O waits for its timeouts, as on a host whose target
+	// went away; before that a flush may still fail fast
+	r, err := s.g.Run(`for i in $(seq 120); do grep -q FAILED /sys/class/iscsi_session/*/state && exit 0; sleep 0.25; done; exit 1`, 60*time.Second)
+	require.NoError(s.t, err)
+	require.Zero(s.t, r.Exit, "session state FAILED after the target was killed")
 	s.detach(props, att, false, true, row)
 	assert.Less(s.t, row.detach[0], 120.0, "forced disconnect returns within its timeouts")
 	require.NoError(s.t, s.tgt.Restart())
-	r, err := s.g.Run(`for i in $(seq 60); do [ -z "$(ls /sys/class/iscsi_session)" ] && exit 0; sleep 1; done; exit 1`, 90*time.Second)
+	r, err = s.g.Run(`for i in $(seq 60); do [ -z "$(ls /sys/class/iscsi_session)" ] && exit 0; sleep 1; done; exit 1`, 90*time.Second)
 	require.NoError(s.t, err)
 	if r.Exit != 0 {
 		row.note = appendNote(row.note, "session still there 60 s after the target came back")
