@@ -86,7 +86,7 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
-	table := demoTable(cells)
+	table := demoTable(cells) + demoRace(t)
 	fmt.Print(table)
 	_ = os.WriteFile(filepath.Join(resultsDir, "demo.txt"), []byte(table), 0o644)
 }

@@ -58,6 +58,7 @@ func runMain(m *testing.M) int {
 	fmt.Printf("e2e: initramfs in %.1f s (cached %v, project binaries %v); guest boot to ready %.1f s\n",
 		built.Seconds(), image.Cached, image.Project, guest.BootSeconds)
 	code := m.Run()
+	shutdownDebian()
 	if err := guest.Shutdown(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 	}

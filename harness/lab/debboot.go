@@ -158,8 +158,10 @@ const debianNet = `#!/bin/sh
 for m in $(cat /etc/modules-load.d/lab.conf); do modprobe "$m" || echo "lab: modprobe $m failed"; done
 hostname lab
 ip link set lo up
-ip link set eth0 up
-ip addr add 10.0.2.15/24 dev eth0
+# systemd's udev may have renamed eth0 (ens3) already: take the NIC there is
+dev=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+ip link set "$dev" up
+ip addr add 10.0.2.15/24 dev "$dev"
 ip route add default via 10.0.2.2
 `
 

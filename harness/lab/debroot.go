@@ -30,7 +30,7 @@ const debRootBuilder = "debroot-3"
 var DebRootPackages = []string{
 	"python3-os-brick", "open-iscsi", "multipath-tools", "sg3-utils", "udev",
 	"kmod", "iproute2", "procps", "util-linux", "systemd", "systemd-sysv",
-	"busybox", "e2fsprogs", "psmisc",
+	"busybox", "e2fsprogs", "psmisc", "lsscsi", // os-brick's extend_volume runs lsscsi
 }
 
 // debRootModules are loaded at boot (with their dependencies): the iSCSI
@@ -107,7 +107,9 @@ func (o *DebRootOptions) fill() error {
 		o.Suite = "bookworm"
 	}
 	if o.Mirror == "" {
-		o.Mirror = aptMirror()
+		if o.Mirror = aptMirror(); o.Mirror == "" {
+			return fmt.Errorf("lab: no Debian archive in /etc/apt/sources.list(.d); set DebRootOptions.Mirror")
+		}
 	}
 	if o.Log == nil {
 		o.Log = os.Stderr
@@ -144,7 +146,7 @@ func candidateVersion(pkg string) string {
 }
 
 // aptMirror reads the Debian mirror from the machine's apt sources (deb822
-// or one-line format); deb.debian.org when none is found.
+// or one-line format); "" when none is configured.
 func aptMirror() string {
 	files, _ := filepath.Glob("/etc/apt/sources.list.d/*.sources")
 	files = append([]string{"/etc/apt/sources.list"}, files...)
@@ -157,7 +159,7 @@ func aptMirror() string {
 			return m
 		}
 	}
-	return "http://deb.debian.org/debian"
+	return ""
 }
 
 // mirrorFromSources picks the first URI serving the main Debian archive

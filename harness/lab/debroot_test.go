@@ -9,13 +9,13 @@ import (
 )
 
 func TestMirrorFromSources(t *testing.T) {
-	deb822 := "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\n\n" +
+	deb822 := "Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\n\n" +
 		"Types: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm\n"
 	assert.Equal(t, "http://mirror.example/debian", mirrorFromSources(deb822))
-	oneLine := "deb [arch=amd64] https://packages.cloud.google.com/apt cloud-sdk main\n" +
+	oneLine := "deb [arch=amd64] https://vendor.example/apt cloud-sdk main\n" +
 		"deb http://ftp.example.org/debian bookworm main\n"
 	assert.Equal(t, "http://ftp.example.org/debian", mirrorFromSources(oneLine))
-	assert.Equal(t, "", mirrorFromSources("deb https://deb.nodesource.com/node_20.x nodistro main\n"))
+	assert.Equal(t, "", mirrorFromSources("deb https://node.example/node_20.x nodistro main\n"))
 }
 
 // The root is merged-/usr: /lib, /bin, /sbin, /lib64 are symlinks, and the

@@ -1,7 +1,15 @@
 #!/usr/bin/python3
-"""Drive Debian's os-brick, unchanged, for the lab: one operation per run.
+"""Drive Debian's os-brick, unchanged, for the lab.
 
     osbrick.py attach|detach|extend JSON
+    osbrick.py serve DIR
+
+The first form runs one operation. The second keeps os-brick imported
+(importing it takes 6-9 s under TCG) and serves requests dropped into DIR as
+req-N.json ({"op", "args", "path"}: PATH selects the initiator) with
+resp-N.json ({"result", "log"}); a client writes its request under another
+name and renames it, and the server renames its answer into place, so
+neither side sees half a file.
 
 JSON holds "props" (the connection properties Cinder would hand to Nova),
 "multipath" (use_multipath), and for detach "device_info", "force" and
@@ -12,6 +20,7 @@ command it ran, goes to stderr. Exit 1 with {"error": ...} when os-brick
 raised.
 """
 import hashlib
+import io
 import json
 import logging
 import os
@@ -20,7 +29,9 @@ import sys
 import time
 
 from oslo_concurrency import lockutils
+from oslo_config import cfg
 
+import os_brick
 from os_brick import privileged
 from os_brick.initiator import connector
 
@@ -64,21 +75,63 @@ def run(op, args):
     return out
 
 
-def main():
-    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+def setup():
     os.makedirs("/run/lab-locks", exist_ok=True)
     lockutils.set_defaults("/run/lab-locks")
+    cfg.CONF([], project="lab")  # as a service would, before os_brick.setup
+    os_brick.setup(cfg.CONF)
     # privileged calls run in this process (already root), no privsep daemon
     privileged.default.set_client_mode(False)
+
+
+def run_logged(op, args):
+    """run, with what os-brick raised turned into {"error": ...}."""
     try:
-        out = run(sys.argv[1], json.loads(sys.argv[2]))
+        return run(op, args), 0
     except Exception as e:  # report what os-brick raised, as Nova would log it
-        logging.exception("os-brick %s failed", sys.argv[1])
-        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
-        return 1
+        logging.exception("os-brick %s failed", op)
+        return {"error": "%s: %s" % (type(e).__name__, e)}, 1
+
+
+def serve(d):
+    os.makedirs(d, exist_ok=True)
+    root = logging.getLogger()
+    open(os.path.join(d, "ready"), "w").close()
+    while True:
+        reqs = sorted(f for f in os.listdir(d) if f.startswith("req-"))
+        if not reqs:
+            time.sleep(0.05)
+            continue
+        for name in reqs:
+            path = os.path.join(d, name)
+            with open(path) as f:
+                req = json.load(f)
+            os.remove(path)
+            os.environ["PATH"] = req.get("path") or os.environ["PATH"]
+            buf = io.StringIO()
+            h = logging.StreamHandler(buf)
+            h.setFormatter(logging.Formatter(LOG_FORMAT))
+            root.addHandler(h)
+            out, _ = run_logged(req["op"], req["args"])
+            root.removeHandler(h)
+            tmp = os.path.join(d, "tmp-" + name[4:])
+            with open(tmp, "w") as f:
+                json.dump({"result": out, "log": buf.getvalue()}, f)
+            os.rename(tmp, os.path.join(d, "resp-" + name[4:]))
+
+
+def main():
+    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG, format=LOG_FORMAT)
+    setup()
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2])
+        return 0
+    out, rc = run_logged(sys.argv[1], json.loads(sys.argv[2]))
     print(json.dumps(out))
-    return 0
+    return rc
 
 
 if __name__ == "__main__":
