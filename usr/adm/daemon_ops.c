@@ -383,7 +383,7 @@ int adm_session_logout(const struct adm_opts *o)
 	return rc ? rc : logout_picked(&s, "\1", 1);
 }
 
-static int rescan_one(const struct adm_sess *s, int lun)
+static int rescan_one(const struct adm_sess *s, long long lun)
 {
 	struct ipc_msg *m = malloc(sizeof(*m));
 	int rc;

@@ -65,9 +65,9 @@ void daemon_dispatch(struct sess_table *t, const struct ipc_msg *req,
 		break;
 	case IPC_OP_RESCAN:
 		rc = ipc_get_u32(req, IPC_T_SID, &sid);
-		if (!rc && ipc_get_u32(req, IPC_T_LUN, &lun) != RC_OK)
-			lun = (uint32_t)-1;
-		rc = rc ? RC_INVALID_MGMT_REQ : sess_rescan(t, (int)sid, (int)lun);
+		/* every u32 is a LUN; only an absent LUN means all of them */
+		rc = rc ? RC_INVALID_MGMT_REQ
+			: sess_rescan(t, (int)sid, ipc_get_u32(req, IPC_T_LUN, &lun) == RC_OK ? (int64_t)lun : -1);
 		break;
 	case IPC_OP_SESSION_INFO:
 		rc = ipc_get_u32(req, IPC_T_SID, &sid);

@@ -81,7 +81,7 @@ int sess_info_put(struct sess_table *t, int sid, struct ipc_msg *rsp);
 /* --- operations (I/O; each in its own thread) --- */
 int sess_login(struct sess_table *t, const struct ipc_msg *req, struct ipc_msg *rsp);
 int sess_logout(struct sess_table *t, int sid);
-int sess_rescan(struct sess_table *t, int sid, int lun);
+int sess_rescan(struct sess_table *t, int sid, int64_t lun);	/* lun -1: every LUN */
 /* Runs the scan the policy row for ev asks for; logs the row and why. */
 int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun);
 /* Connect + login (redirects followed, transport errors retried
