@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include "esc.h"
 #include "log.h"
 
 /* The project's only mutable globals: set once at start-up from -d/-f. */
@@ -20,15 +21,21 @@ void log_set_syslog(int on)
 		openlog(log_prog, LOG_PID, LOG_DAEMON);
 }
 
+/* Messages carry strings a target chose (names, aliases, login texts):
+ * control characters are escaped so they cannot drive a terminal or forge
+ * a log line. */
 static void log_emit(int prio, const char *fmt, va_list ap)
 {
+	char msg[2048], safe[4 * sizeof(msg)];
+	const char *out;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	out = esc_str(msg, safe, sizeof(safe));
 	if (log_syslog) {
-		vsyslog(prio, fmt, ap);
+		syslog(prio, "%s", out);
 		return;
 	}
-	fprintf(stderr, "%s: ", log_prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s\n", log_prog, out);
 }
 
 void log_error(const char *fmt, ...)
