@@ -40,7 +40,7 @@ TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 # Go lives in /usr/local/go on the project's machines.
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean fuzz check-fuzz fuzz-build
+.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean fuzz check-fuzz fuzz-build soak
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
 
 build/rel/%.o: %.c
@@ -141,6 +141,11 @@ demo: deps all
 # Attach time and wire commands vs LUN count, stock vs project (table also in harness/results/bench.txt).
 bench: deps all
 	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -v -run '^TestBench$$' -args -bench
+
+# Soak (not part of make test): 500 login/logout cycles and 100 connection
+# drops during writes against tgtd (table also in harness/results/soak.txt).
+soak: deps all
+	cd harness/e2e && go test -count=1 -timeout 90m -tags e2e -v -run '^TestSoak$$' -args -soak
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \

@@ -386,6 +386,14 @@ static enum login_step take_rsp(struct login_sm *sm, const struct pdu *rsp,
 		return fail(res, RC_LOGIN, "login response for another task or session%s", NULL);
 	res->lr_class = h->ls_class;
 	res->lr_detail = h->ls_detail;
+	/* we offer version 0 only (VersionMin = VersionMax = 0): an accepting
+	 * target must settle on it (RFC 7143 11.13.4) */
+	if (h->ls_class == 0 && h->ls_ver_active != 0) {
+		char v[8];
+
+		snprintf(v, sizeof(v), "0x%02x", h->ls_ver_active);
+		return fail(res, RC_LOGIN, "target chose unsupported iSCSI version %s", v);
+	}
 	sm->sm_statsn = h->ls_statsn + 1;
 	if (text_buf_append(&sm->sm_rx, rsp->pdu_data, rsp->pdu_data_len))
 		return fail(res, RC_LOGIN, "login response text too long%s", NULL);

@@ -48,6 +48,7 @@ struct sess {
 	int s_stop;                /* logout asked: recovery gives up */
 	int s_users;               /* scans in progress (logout waits) */
 	int s_err_pending;         /* conn error seen while busy */
+	int s_logout_pending;      /* target asked for logout while busy */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */

@@ -338,6 +338,20 @@ static void test_violations(void)
 	T_INTEQ(REPLY(&f, 0, 0, true, false, 0, 1, ""), LOGIN_FAIL);
 	fake_end(&f);
 
+	/* VersionActive outside the 0..0 we offered */
+	fake_start(&f, false);
+	fake_begin(&f);
+	{
+		struct pdu_login_rsp h = { .ls_transit = true, .ls_csg = 0, .ls_nsg = 1,
+					   .ls_itt = f.q.lq_itt, .ls_ver_max = 0x7f, .ls_ver_active = 0x7f };
+		memcpy(h.ls_isid, f.q.lq_isid, 6);
+		pdu_free(&f.rsp);
+		pdu_login_rsp_encode(&f.rsp, &h);
+		T_INTEQ(login_sm_step(&f.sm, &f.rsp, &f.req, &f.res), LOGIN_FAIL);
+		T_CHECK(strstr(f.res.lr_msg, "version 0x7f") != NULL);
+	}
+	fake_end(&f);
+
 	/* a target that never moves on is cut off */
 	fake_start(&f, false);
 	fake_begin(&f);

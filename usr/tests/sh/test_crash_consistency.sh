@@ -2,8 +2,9 @@
 # kill -9 of iscsiadm in a loop, in the middle of record updates and of
 # SendTargets discoveries: afterwards every record parses, no temporary
 # file is left beside a record (a killed writer's temporary in .idb.tmp/ is
-# swept by the next writer), every record holds a value some write of the
-# loop gave it, and the listing equals the last completed discovery.
+# swept by the next writer), every record holds a value an update since the
+# last completed one gave it (or the default of a discovery that created
+# it), and the listing equals the last completed discovery.
 set -u
 . usr/tests/sh/discovery_lib.sh
 [ -x "$ADM" ] || fail "build usr/iscsiadm first"
@@ -69,7 +70,7 @@ while [ "$(date +%s)" -lt "$DEADLINE" ]; do
 	v=$((rounds + 200))
 	vals="$vals $v"
 	if run_killed "$(shuf -i 2-60 -n 1)" -m node -o update -n node.session.timeo.replacement_timeout -v $v; then
-		done_=$((done_ + 1)); vals="$v"	# older values are gone now
+		done_=$((done_ + 1)); vals="120 $v"	# older values are gone now (120: a discovery's default)
 	else
 		killed=$((killed + 1))
 	fi
@@ -77,7 +78,8 @@ while [ "$(date +%s)" -lt "$DEADLINE" ]; do
 done
 [ "$killed" -gt 5 ] || fail "only $killed runs were killed mid-way: the test proved nothing"
 
-# every record file parses and holds a value from the writes since the last completed update
+# every record file parses and holds a value from the writes since the last
+# completed update, or the default a discovery gives the records it creates
 for f in $(find "$ISCSI_ETC_DIR/nodes" -type f); do
 	t=$(sed -n 's/^node.name = //p' "$f"); a=$(sed -n 's/^node.conn\[0\].address = //p' "$f")
 	p=$(sed -n 's/^node.conn\[0\].port = //p' "$f")
