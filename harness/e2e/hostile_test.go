@@ -102,7 +102,7 @@ done`, time.Minute)
 // goodWritesStart writes 40 random 4 KiB blocks to the tgtd LUN in the
 // background; goodWritesWait compares them.
 const goodWritesStart = `rm -f /tmp/gdone; dd if=/dev/urandom of=/tmp/gpat bs=4k count=40 2>/dev/null
-(f=0; for i in $(seq 0 39); do dd if=/tmp/gpat of=%[1]s bs=4k seek=$i skip=$i count=1 oflag=direct conv=notrunc 2>/dev/null || f=$((f+1)); sleep 0.05; done
+(f=0; for i in $(seq 0 39); do [ -b %[1]s ] && dd if=/tmp/gpat of=%[1]s bs=4k seek=$i skip=$i count=1 oflag=direct conv=notrunc 2>/dev/null || f=$((f+1)); sleep 0.05; done
  cmp -n 163840 /tmp/gpat %[1]s && c=same || c=differs; echo "fails=$f data=$c" > /tmp/gdone) >/dev/null 2>&1 &
 `
 const goodWritesWait = `for i in $(seq 600); do [ -s /tmp/gdone ] && break; sleep 0.1; done; echo "good=$(tr ' ' ',' < /tmp/gdone)"
@@ -132,13 +132,18 @@ func hostileFFP(t *testing.T, srv *target.Server, h target.Hostile, helpers, goo
 	r := hostileRow{phase: "ffp"}
 	srv.SetHostile(target.HostileNone)
 	// a fresh session per case: what one case leaves cannot spoil the next
-	_, err := guest.MustRun(helpers+`bnode -u >/dev/null 2>&1; bnode -l >/dev/null
-for i in $(seq 100); do d=$(bdev) && break; sleep 0.2; done; [ -n "$d" ]
+	// (dd of= on a vanished /dev/sdX would create a regular file there and
+	// spoil every later case: writes check for a block device first)
+	_, err := guest.MustRun(helpers+`bnode -u >/dev/null 2>&1; for f in /dev/sd*; do [ -f "$f" ] && rm -f "$f"; done; bnode -l >/dev/null
+for i in $(seq 100); do d=$(bdev) && [ -b "$d" ] && break; sleep 0.2; done; [ -b "$d" ]
 echo 5 > /sys/block/${d#/dev/}/device/timeout
+# I/O through a node of our own: when the device goes away mid-case (a
+# logout) dd gets ENXIO instead of creating a regular file under /dev
+mm=$(cat /sys/block/${d#/dev/}/dev); rm -f /tmp/bdev; mknod /tmp/bdev b ${mm%%:*} ${mm#*:}
 rm -f /tmp/bdone
 (end=$(($(date +%s) + 4)); f=0; n=0; while [ $(date +%s) -lt $end ]; do
-	n=$((n+1)); timeout 8 dd if=$d of=/dev/null bs=4k count=4 skip=$((n % 64)) iflag=direct 2>/dev/null || f=$((f+1))
-	timeout 8 dd if=/dev/zero of=$d bs=4k count=1 seek=$((n % 64)) oflag=direct 2>/dev/null || f=$((f+1)); done
+	n=$((n+1)); timeout 8 dd if=/tmp/bdev of=/dev/null bs=4k count=4 skip=$((n % 64)) iflag=direct 2>/dev/null || f=$((f+1))
+	timeout 8 dd if=/dev/zero of=/tmp/bdev bs=4k count=1 seek=$((n % 64)) oflag=direct conv=notrunc 2>/dev/null || f=$((f+1)); done
  echo "$f/$((2*n))" > /tmp/bdone) >/dev/null 2>&1 &
 `+fmt.Sprintf(goodWritesStart, good), time.Minute)
 	require.NoError(t, err, "hostile session up, I/O started")

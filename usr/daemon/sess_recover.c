@@ -147,9 +147,10 @@ void sess_recover(struct sess_table *t, struct sess *s)
 		ksession_suspend(&k, &s->s_ks);
 		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 		/* the kernel fails queued I/O once replacement_timeout runs out:
-		 * a flapping connection's back-off must leave time to log in */
-		if (rc == RC_OK && wait > c->sc_replacement_tmo / 2)
-			wait = c->sc_replacement_tmo / 2;
+		 * a flapping connection's back-off must leave most of it for the
+		 * login (a quarter: a slow login under load still fits) */
+		if (rc == RC_OK && wait > c->sc_replacement_tmo / 4)
+			wait = c->sc_replacement_tmo / 4;
 		if (wait) {
 			log_warn("session %u: connection failed again %d time(s) right after "
 				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
