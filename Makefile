@@ -47,7 +47,7 @@ TESTS := $(patsubst usr/tests/%.c,build/tests/%,$(TEST_SRC))
 GO_DEB_BIN := $(lastword $(shell ls -d /usr/lib/go-1.*/bin 2>/dev/null | sort -V))
 export PATH := /usr/local/go/bin:$(if $(GO_DEB_BIN),$(GO_DEB_BIN):)$(PATH)
 
-.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean deb e2e-systemd
+.PHONY: all deps test check check-c check-sh check-go e2e demo bench bench-harness install clean deb e2e-systemd fuzz check-fuzz fuzz-build soak
 all: $(BINS) libopeniscsiusr/$(LIBSONAME) libopeniscsiusr/libopeniscsiusr.pc
 
 build/rel/%.o: %.c
@@ -100,7 +100,7 @@ KSMOKE_SRC := $(addprefix usr/daemon/,netlink.c netlink_io.c kernel.c ksession.c
 build/ksmoke: usr/tests/guest/ksmoke.c $(call rel,$(KSMOKE_SRC)) build/rel/libcore.a
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-check: check-c check-sh check-go
+check: check-c check-sh check-go check-fuzz
 check-c: $(TESTS)
 	@sh usr/tests/run-c.sh $(TESTS)
 check-sh: all
@@ -115,6 +115,33 @@ check-go: all
 bench-harness: deps
 	cd harness && go build -o ../build/lunwatch ./cmd/lunwatch
 	build/lunwatch bench --dir $${TMPDIR:-/tmp} --sizes 50MB,200MB
+
+# libFuzzer targets (usr/fuzz/fuzz_*.c, one per parser) built with clang,
+# ASan and UBSan; every other source is compiled again for them. make fuzz
+# runs each FUZZ_SECONDS and prints a table (usr/fuzz/run.sh); check-fuzz is
+# the short pass make check runs.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Wno-unused-parameter $(DEFS) $(INCS) -g -O1 $(FUZZ_SAN)
+FUZZ_LIBSRC  := $(CORE_SRC) $(ADM_SRC) $(DAEMON_SRC) $(LIB_SRC)
+FUZZ_TARGETS := $(patsubst usr/fuzz/%.c,build/fuzz/%,$(wildcard usr/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(filter-out build/fuzz/fuzz_common,$(FUZZ_TARGETS))
+build/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+build/fuzz/libfuzzall.a: $(patsubst %.c,build/fuzzobj/%.o,$(FUZZ_LIBSRC) usr/fuzz/fuzz_common.c)
+	@mkdir -p $(dir $@)
+	@rm -f $@; ar rcs $@ $^
+build/fuzz/fuzz_%: usr/fuzz/fuzz_%.c usr/fuzz/fuzz.h build/fuzz/libfuzzall.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iusr/fuzz -fsanitize=fuzzer -o $@ $< build/fuzz/libfuzzall.a $(LDLIBS)
+fuzz-build: $(FUZZ_TARGETS)
+fuzz: fuzz-build
+	@FUZZ_RUNS=$(FUZZ_RUNS) sh usr/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+FUZZ_SHORT   ?= 6
+check-fuzz: fuzz-build
+	@sh usr/fuzz/run.sh $(FUZZ_SHORT) $(FUZZ_TARGETS)
 
 # Kernel lab (qemu guest); needs root and the packages .ci/deps installs.
 e2e: all
@@ -134,6 +161,11 @@ demo: deps all
 # Attach time and wire commands vs LUN count, stock vs project (table also in harness/results/bench.txt).
 bench: deps all
 	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -v -run '^TestBench$$' -args -bench
+
+# Soak (not part of make test): 500 login/logout cycles and 100 connection
+# drops during writes against tgtd (table also in harness/results/soak.txt).
+soak: deps all
+	cd harness/e2e && go test -count=1 -timeout 90m -tags e2e -v -run '^TestSoak$$' -args -soak
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \

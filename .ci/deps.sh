@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make libc6-dev pkg-config python3 python3-os-brick util-linux procps
 iproute2 kmod cpio busybox-static qemu-system-x86 linux-image-amd64
 tgt open-iscsi libiscsi-bin tshark tcpdump libpcap-dev e2fsprogs ca-certificates
-debootstrap debhelper dpkg-dev fakeroot lintian"
+debootstrap debhelper dpkg-dev fakeroot lintian clang-14 libclang-rt-14-dev llvm-14"
 
 missing=""
 for p in $PKGS; do

@@ -53,8 +53,12 @@ static struct iscsi_node *node_of(struct rec *r)
 			snprintf(n->nd_portal, (size_t)len + 1, fmt, n->nd_addr, n->nd_port);
 	}
 	if (!n->nd_target || !n->nd_addr || !n->nd_iface || !n->nd_portal) {
-		n->nd_rec = NULL;	/* caller still owns r on failure */
-		iscsi_nodes_free(&n, 1);
+		/* The caller still owns r on failure: free the fields only. */
+		free(n->nd_target);
+		free(n->nd_addr);
+		free(n->nd_iface);
+		free(n->nd_portal);
+		free(n);
 		return NULL;
 	}
 	return n;
@@ -106,9 +110,11 @@ int iscsi_nodes_get(struct iscsi_context *ctx, struct iscsi_node ***nodes,
 	}
 	for (i = 0; i < n; i++) {
 		if (!((*nodes)[i] = node_of(recs[i]))) {
-			idb_recs_free(recs + i, n - i);
-			iscsi_nodes_free(*nodes, (uint32_t)i);
+			/* Nodes 0..i-1 own their records; i..n-1 are still ours. */
+			for (size_t j = i; j < n; j++)
+				rec_free(recs[j]);
 			free(recs);
+			iscsi_nodes_free(*nodes, (uint32_t)i);
 			*nodes = NULL;
 			return LIBISCSI_ERR_NOMEM;
 		}

@@ -160,8 +160,12 @@ func (c *conn) writeLocked(p *iscsi.PDU) error {
 	if err != nil {
 		return err
 	}
-	if h := c.srv.hostileMode(); h != HostileNone && c.login != nil && c.login.done {
+	h := c.srv.hostileMode()
+	if h != HostileNone && c.login != nil && c.login.done {
 		b = hostileBytes(h, b)
+	}
+	if h > HostileLoginGarbage {
+		return c.hostileWrite(h, b) // hostile.go
 	}
 	_, err = c.nc.Write(b)
 	return err

@@ -387,5 +387,8 @@ func (c *conn) sendTargets(which string) []kv {
 	for _, n := range names {
 		out = append(out, kv{"TargetName", n}, kv{"TargetAddress", addr})
 	}
+	if h := c.srv.hostileMode(); h.Discovery() && which == "All" {
+		out = append(out, hostileTargets(h, addr)...)
+	}
 	return out
 }

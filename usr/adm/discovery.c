@@ -185,6 +185,29 @@ static struct rec *disc_node_new(struct disc_ctx *c, const struct st_target *t,
 	return r;
 }
 
+/* One record into *out, or *out NULL when the target's name or portal
+ * cannot name a record (said why, and the rest of the answer goes on). */
+static int disc_node_add(struct disc_ctx *c, const struct st_target *t,
+			 const struct st_portal *p, const char *iface, struct rec **out)
+{
+	const char *why = idb_name_problem(t->stt_name);
+
+	*out = NULL;
+	if (!why)
+		why = idb_name_problem(p->sp_host);
+	if (!why) {
+		if (!(*out = disc_node_new(c, t, p, iface)))
+			return RC_NOMEM;
+		if ((why = idb_node_problem(*out)) != NULL) {
+			rec_free(*out);
+			*out = NULL;
+		}
+	}
+	if (why)
+		log_warn("Skipping target '%s' at %s,%u: %s", t->stt_name, p->sp_host, p->sp_port, why);
+	return RC_OK;
+}
+
 /* Builds every (target, portal, iface) record the answer names. */
 static int disc_build_nodes(struct disc_ctx *c, const struct st_result *res,
 			    struct rec ***out, size_t *n)
@@ -197,17 +220,19 @@ static int disc_build_nodes(struct disc_ctx *c, const struct st_result *res,
 	v = calloc(cap ? cap : 1, sizeof(*v));
 	if (!v)
 		return RC_NOMEM;
+	if (res->sr_skipped)
+		log_warn("Skipped %zu malformed entries of the SendTargets answer", res->sr_skipped);
 	for (size_t i = 0; i < res->sr_n; i++)
 		for (size_t j = 0; j < res->sr_targets[i].stt_n; j++)
 			for (size_t f = 0; f < nif; f++) {
 				const char *ifn = c->o->o_niface ? c->o->o_ifaces[f] : "default";
-				v[k] = disc_node_new(c, &res->sr_targets[i],
-						     &res->sr_targets[i].stt_portals[j], ifn);
-				if (!v[k]) {
+				int rc = disc_node_add(c, &res->sr_targets[i],
+						       &res->sr_targets[i].stt_portals[j], ifn, &v[k]);
+				if (rc != RC_OK) {
 					idb_recs_free(v, k);
-					return RC_NOMEM;
+					return rc;
 				}
-				k++;
+				k += v[k] != NULL;
 			}
 	*out = v;
 	*n = k;

@@ -1,7 +1,10 @@
 /* iscsiadm's command line, spelled as stock's getopt table (long and short
  * names), into struct adm_opts. Errors print stock's words and give
  * RC_INVAL (exit 7). */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +123,25 @@ static int add_op(struct adm_opts *o, const char *s)
 	return RC_INVAL;
 }
 
-static int parse_int(const char *s, int *out)
+/* Decimal within [lo, hi]: no wrapping (4294967297 is not 1). */
+static int parse_range(const char *s, long long lo, long long hi, long long *out)
 {
 	char *end;
-	long v = strtol(s, &end, 10);
+	long long v;
 
-	if (!*s || *end)
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || *end || errno == ERANGE || v < lo || v > hi)
+		return RC_INVAL;
+	*out = v;
+	return RC_OK;
+}
+
+static int parse_int(const char *s, int *out)
+{
+	long long v;
+
+	if (parse_range(s, INT_MIN, INT_MAX, &v) != RC_OK)
 		return RC_INVAL;
 	*out = (int)v;
 	return RC_OK;
@@ -173,6 +189,16 @@ static int kill_opt(const char *s, struct adm_opts *o)
 	return rc;
 }
 
+/* --lun: a LUN is a u32 on the way to iscsid; "-1" is no LUN, not all. */
+static int set_lun(struct adm_opts *o, const char *s)
+{
+	if (parse_range(s, 0, UINT32_MAX, &o->o_lun) != RC_OK) {
+		log_error("Invalid LUN '%s'", s);
+		return RC_INVAL;
+	}
+	return RC_OK;
+}
+
 /* -r takes a session id or a sysfs path ending in session<N>. */
 static int set_sid(struct adm_opts *o, const char *s)
 {
@@ -206,7 +232,7 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	case 'P': o->o_print = atoi(arg); return RC_OK;
 	case 'd': o->o_debug = atoi(arg); return RC_OK;
 	case 'k': return kill_opt(arg, o);
-	case OPT_LUN: return numeric_opt(arg, &o->o_lun, "LUN");
+	case OPT_LUN: return set_lun(o, arg);
 	case 'L': o->o_loginall = arg; return RC_OK;
 	case 'U': o->o_logoutall = arg; return RC_OK;
 	case 'H': o->o_host = arg; return RC_OK;

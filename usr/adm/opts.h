@@ -57,7 +57,7 @@ struct adm_opts {
 	int o_sid;			/* -r parsed, -1 if none */
 	int o_print;			/* -P, -1 if not given */
 	int o_debug;			/* -d, 0 default */
-	int o_lun;			/* --lun N (ours, with --rescan), -1 none */
+	long long o_lun;		/* --lun N (ours, with --rescan, 0..2^32-1), -1 none */
 	const char *o_host;		/* -H */
 	const char *o_submode;		/* -C */
 	int o_killiscsid;		/* -k priority, -1 none */

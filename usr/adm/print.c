@@ -1,6 +1,7 @@
 /* Output formats of the record modes. */
 #include <stdlib.h>
 #include <string.h>
+#include "esc.h"
 #include "print.h"
 #include "rec.h"
 
@@ -26,6 +27,9 @@ static long long ival(const struct rec *r, const char *key)
 
 void adm_print_portal(FILE *f, const char *addr, long long port)
 {
+	char e[ESC_BUF];
+
+	addr = esc_str(addr, e, sizeof(e));	/* records may hold what a target sent */
 	/* IPv6 addresses get brackets so the port stays readable */
 	if (strchr(addr, ':'))
 		fprintf(f, "[%s]:%lld", addr, port);
@@ -35,9 +39,11 @@ void adm_print_portal(FILE *f, const char *addr, long long port)
 
 void adm_print_node_flat(FILE *f, const struct rec *r)
 {
+	char e[ESC_BUF];
+
 	adm_print_portal(f, val(r, "node.conn[0].address"), ival(r, "node.conn[0].port"));
 	/* stock prints the tpgt as unsigned: -1 becomes 4294967295 */
-	fprintf(f, ",%u %s\n", (unsigned)ival(r, "node.tpgt"), val(r, "node.name"));
+	fprintf(f, ",%u %s\n", (unsigned)ival(r, "node.tpgt"), esc_str(val(r, "node.name"), e, sizeof(e)));
 }
 
 static int same(const struct rec *a, const struct rec *b, const char *key)
@@ -50,9 +56,10 @@ void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n, int portal_
 	for (size_t i = 0; i < n; i++) {
 		const struct rec *r = recs[i], *prev = i ? recs[i - 1] : NULL;
 		int new_target = !prev || !same(prev, r, "node.name");
+		char e[ESC_BUF];
 
 		if (new_target)
-			fprintf(f, "Target: %s\n", val(r, "node.name"));
+			fprintf(f, "Target: %s\n", esc_str(val(r, "node.name"), e, sizeof(e)));
 		if (portal_per_iface || new_target || !same(prev, r, "node.conn[0].address") ||
 		    !same(prev, r, "node.conn[0].port") || !same(prev, r, "node.tpgt")) {
 			fprintf(f, "\tPortal: ");
@@ -60,7 +67,8 @@ void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n, int portal_
 					 ival(r, "node.conn[0].port"));
 			fprintf(f, ",%lld\n", ival(r, "node.tpgt"));
 		}
-		fprintf(f, "\t\tIface Name: %s\n", or_empty(val(r, "iface.iscsi_ifacename")));
+		fprintf(f, "\t\tIface Name: %s\n",
+			esc_str(or_empty(val(r, "iface.iscsi_ifacename")), e, sizeof(e)));
 	}
 }
 

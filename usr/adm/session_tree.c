@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "session.h"
 #include "libopeniscsiusr/libopeniscsiusr.h"
 #include "usr_sysfs.h"
@@ -176,9 +177,11 @@ static void print_scsi(const char *px, struct iscsi_session *se, const char *roo
 static void print_heading(const char *px, struct iscsi_session *se, struct iscsi_session **prev)
 {
 	struct iscsi_session *p = *prev;
+	char e[ESC_BUF];
 
 	if (!p || strcmp(iscsi_session_target_name_get(p), iscsi_session_target_name_get(se))) {
-		out(px, "Target: %s (%s)\n", iscsi_session_target_name_get(se), node_type(se));
+		out(px, "Target: %s (%s)\n", esc_str(iscsi_session_target_name_get(se), e, sizeof(e)),
+		    node_type(se));
 		p = NULL;
 	}
 	if (p && iscsi_session_port_get(p) && iscsi_session_port_get(se) &&
@@ -253,11 +256,12 @@ void adm_session_print_flat(struct iscsi_session **ses, uint32_t n, const char *
 	for (uint32_t i = 0; i < n; i++) {
 		struct iscsi_session *se = ses[i];
 		const char *a = iscsi_session_persistent_address_get(se);
+		char e[ESC_BUF];
 		const char *fmt = strchr(a, '.') ? "%s: [%" PRIu32 "] %s:%" PRIi32 ",%" PRIi32 " %s (%s)\n"
 						 : "%s: [%" PRIu32 "] [%s]:%" PRIi32 ",%" PRIi32 " %s (%s)\n";
 
 		printf(fmt, transport_name(se, root), iscsi_session_sid_get(se), a,
 		       iscsi_session_persistent_port_get(se), iscsi_session_tpgt_get(se),
-		       iscsi_session_target_name_get(se), node_type(se));
+		       esc_str(iscsi_session_target_name_get(se), e, sizeof(e)), node_type(se));
 	}
 }

@@ -2,6 +2,7 @@
  * Discovery and iface records are in idb_disc.c, file I/O in idb_io.c. */
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,7 @@ static int write_ext(struct idb *db, const struct rec *r)
 		if (strchr(text, '=')) {
 			rc = idb_mkdirs(dir);
 			if (rc == RC_OK)
-				rc = idb_file_write(p, text);
+				rc = idb_file_write(db, p, text);
 		} else if (unlink(p) && errno != ENOENT) {
 			rc = RC_IDBM;
 		}
@@ -194,16 +195,58 @@ static int write_ext(struct idb *db, const struct rec *r)
 	return rc;
 }
 
-/* Names become path components: no separators, no "." or "..". */
-static int name_ok(const char *s)
+const char *idb_name_problem(const char *s)
 {
-	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+	size_t n = strlen(s);
+
+	if (!n)
+		return "it is empty";
+	if (strchr(s, '/') || !strcmp(s, ".") || !strcmp(s, ".."))
+		return "it is not a file name (\"/\", \".\" or \"..\")";
+	if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
+		return "it begins or ends with a blank";
+	for (size_t i = 0; i < n; i++)
+		if (iscntrl((unsigned char)s[i]))
+			return "it holds a control character";
+	if (n > NAME_MAX)
+		return "it is longer than 255 bytes";
+	return NULL;
+}
+
+const char *idb_node_problem(const struct rec *r)
+{
+	const char *why;
+	char *link;
+	size_t n;
+
+	if ((why = idb_name_problem(rec_str(r, "node.name"))) ||
+	    (why = idb_name_problem(rec_str(r, "node.conn[0].address"))) ||
+	    (why = idb_name_problem(rec_iface(r))))
+		return why;
+	/* the sidecar and the static/ and send_targets/ links carry all of it */
+	if (!(link = node_link_name(r)))
+		return "out of memory";
+	n = strlen(link);
+	free(link);
+	return n > NAME_MAX ? "target, portal and iface together are longer than 255 bytes" : NULL;
 }
 
 static int node_names_ok(const struct rec *r)
 {
-	return name_ok(rec_str(r, "node.name")) && name_ok(rec_str(r, "node.conn[0].address")) &&
-	       name_ok(rec_iface(r));
+	return idb_node_problem(r) == NULL;
+}
+
+/* Deleting only needs names that stay inside the database: a record an
+ * older tool wrote with a name we would refuse must still go. */
+static int path_safe(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
+static int node_paths_safe(const struct rec *r)
+{
+	return path_safe(rec_str(r, "node.name")) && path_safe(rec_str(r, "node.conn[0].address")) &&
+	       path_safe(rec_iface(r));
 }
 
 int idb_match_node(const struct idb_match *m, const struct rec *r)
@@ -415,7 +458,7 @@ static int write_node_locked(struct idb *db, const struct rec *r)
 		rc = idb_mkdirs(path);
 		*slash = '/';
 		if (rc == RC_OK)
-			rc = idb_file_write(path, text);
+			rc = idb_file_write(db, path, text);
 		if (rc == RC_OK)
 			rc = write_ext(db, r);
 	}
@@ -430,8 +473,10 @@ int idb_node_write(struct idb *db, const struct rec *r)
 	char *dir = NULL;
 	int rc;
 
-	if (!node_names_ok(r))
+	if (!node_names_ok(r)) {
+		log_error("Cannot store a record for this target: %s", idb_node_problem(r));
 		return RC_INVAL;
+	}
 	rc = idb_lock(db);
 	if (rc != RC_OK)
 		return rc;
@@ -497,7 +542,7 @@ int idb_node_delete(struct idb *db, const struct rec *r)
 	char *path, *name, *slash, *ext;
 	int rc;
 
-	if (!node_names_ok(r))
+	if (!node_paths_safe(r))
 		return RC_INVAL;
 	path = idb_node_path(db, r);
 	name = node_link_name(r);

@@ -90,14 +90,24 @@ char *idb_disc_path(const struct idb *db, const char *addr, int port);
 /* Does a node record match m? (pure) */
 int idb_match_node(const struct idb_match *m, const struct rec *r);
 
+/* Why a name (target, address, iface) cannot name a record on disk, or
+ * NULL when it can (pure): path separators, "." and "..", blanks at either
+ * end (they would not survive a read back), control characters, more than
+ * NAME_MAX bytes. */
+const char *idb_name_problem(const char *name);
+/* The same for a whole node record, including the link and sidecar name
+ * "<target>,<addr>,<port>,<tpgt>,<iface>" (NAME_MAX). */
+const char *idb_node_problem(const struct rec *r);
+
 /* File edge (idb_io.c): whole-file read (RC_NO_OBJS_FOUND if missing,
- * RC_IDBM otherwise), atomic 0600 write, mkdir -p with 0700 dirs. */
+ * RC_IDBM otherwise), atomic 0600 write (temporary in <root>/.idb.tmp/,
+ * swept by the next writer that takes the lock), mkdir -p with 0700 dirs. */
 int idb_file_read(const char *path, char **text);
-int idb_file_write(const char *path, const char *text);
+int idb_file_write(const struct idb *db, const char *path, const char *text);
 int idb_mkdirs(const char *dir);
 /* A record file of that kind, read and parsed (idb_file_read's codes). */
 int idb_rec_read(const char *path, enum rec_kind kind, struct rec **out);
-/* Sorted entries of a directory without dot files and write temporaries;
+/* Sorted entries of a directory without "." and "..";
  * 0 if it does not exist, -1 on other errors (*ents NULL then). */
 struct dirent;
 int idb_list_dir(const char *dir, struct dirent ***ents);

@@ -32,7 +32,7 @@ static int write_locked(struct idb *db, const char *path, const struct rec *r)
 		if (rc == RC_OK) {
 			rc = idb_mkdirs(dir);
 			if (rc == RC_OK)
-				rc = idb_file_write(path, text);
+				rc = idb_file_write(db, path, text);
 			idb_unlock(db);
 		}
 	}

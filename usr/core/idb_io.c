@@ -100,19 +100,49 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Temporary file beside the target, fsync, rename over, fsync the
- * directory: a crash leaves the old record or the new one, never half. */
-int idb_file_write(const char *path, const char *text)
+/* Writers put their temporaries in <root>/.idb.tmp/, never beside the
+ * record: a listing then needs no name filter (any legal name stays
+ * visible), and a writer killed half-way leaves its file where the next
+ * writer, holding the lock, finds and removes it. */
+static char *tmp_dir(const struct idb *db)
 {
-	char *tmp = NULL;
+	char *d = NULL;
+
+	return asprintf(&d, "%s/.idb.tmp", db->db_root) < 0 ? NULL : d;
+}
+
+/* Under the lock every temporary belongs to a writer that died. */
+static void sweep_tmp(const struct idb *db)
+{
+	char *dir = tmp_dir(db);
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+/* Temporary file (random name, O_EXCL, 0600), fsync, rename over the
+ * record, fsync the directory: a crash leaves the old record or the new
+ * one, never half. */
+int idb_file_write(const struct idb *db, const char *path, const char *text)
+{
+	char *dir = tmp_dir(db), *tmp = NULL;
 	size_t len = strlen(text);
 	int fd, ok;
 
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+	if (!dir || asprintf(&tmp, "%s/XXXXXX", dir) < 0) {
+		free(dir);
 		return RC_NOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
+	fd = idb_mkdirs(dir) == RC_OK ? mkostemp(tmp, O_CLOEXEC) : -1;
+	free(dir);
 	if (fd < 0) {
-		log_error("Could not open %s: %s", tmp, strerror(errno));
+		log_error("Could not open a temporary file for %s: %s", path, strerror(errno));
 		free(tmp);
 		return RC_IDBM;
 	}
@@ -147,6 +177,7 @@ int idb_lock(struct idb *db)
 		db->db_locks--;
 		return RC_IDBM;
 	}
+	sweep_tmp(db);
 	return RC_OK;
 }
 
@@ -161,10 +192,11 @@ void idb_unlock(struct idb *db)
 	db->db_lockfd = -1;
 }
 
-/* Temporary files of an unfinished atomic write are no entries. */
+/* Every name but "." and ".." is an entry, as stock lists them: names
+ * beginning with "." or holding ".tmp." are legal record names. */
 static int dot_filter(const struct dirent *d)
 {
-	return d->d_name[0] != '.' && !strstr(d->d_name, ".tmp.");
+	return strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
 }
 
 int idb_list_dir(const char *dir, struct dirent ***ents)

@@ -274,7 +274,11 @@ int keys_check(const struct key_def *k, const char *val, const char **canon,
 	}
 	if (!bad)
 		return RC_OK;
-	if (msg && msglen)
+	/* a refused secret still goes to the terminal and logs: never echo it */
+	if (msg && msglen && k->k_type == KT_PASSWD)
+		snprintf(msg, msglen, "unknown value format (not shown) for parameter name '%s'",
+			 k->k_name);
+	else if (msg && msglen)
 		snprintf(msg, msglen, "unknown value format '%s' for parameter name '%s'",
 			 val, k->k_name);
 	return RC_INVAL;

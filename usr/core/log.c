@@ -2,15 +2,18 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include "esc.h"
 #include "log.h"
 
 /* The project's only mutable globals: set once at start-up from -d/-f. */
 static const char *log_prog = "iscsiadm";
 static int log_level;
 static int log_syslog;
+static int log_silent;	/* fuzz targets: no output at all */
 
 void log_set_prog(const char *name) { log_prog = name; }
 void log_set_level(int level) { log_level = level; }
+void log_set_silent(int on) { log_silent = on; }
 int log_get_level(void) { return log_level; }
 
 void log_set_syslog(int on)
@@ -20,15 +23,23 @@ void log_set_syslog(int on)
 		openlog(log_prog, LOG_PID, LOG_DAEMON);
 }
 
+/* Messages carry strings a target chose (names, aliases, login texts):
+ * control characters are escaped so they cannot drive a terminal or forge
+ * a log line. */
 static void log_emit(int prio, const char *fmt, va_list ap)
 {
+	char msg[2048], safe[4 * sizeof(msg)];
+	const char *out;
+
+	if (log_silent)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	out = esc_str(msg, safe, sizeof(safe));
 	if (log_syslog) {
-		vsyslog(prio, fmt, ap);
+		syslog(prio, "%s", out);
 		return;
 	}
-	fprintf(stderr, "%s: ", log_prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s\n", log_prog, out);
 }
 
 void log_error(const char *fmt, ...)

@@ -13,6 +13,8 @@ enum log_level {
 
 void log_set_prog(const char *name);
 void log_set_level(int level);
+/* Drops every message, errors included (the fuzz targets in usr/fuzz). */
+void log_set_silent(int on);
 int log_get_level(void);
 /* Non-zero: messages go to syslog(3) instead of stderr (daemon mode). */
 void log_set_syslog(int on);

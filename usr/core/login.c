@@ -148,15 +148,23 @@ static int chap_answer(struct login_sm *sm, const struct text_list *in, struct t
 
 	if (!a || !id || !c)
 		return fail(res, RC_LOGIN, "target sent no CHAP challenge%s", NULL), -1;
+	/* RFC 7143 12.1.3: one secret for both directions lets a target
+	 * reflect our own challenge back; refuse before answering anything. */
+	if (has_mutual(p) && p->lp_password && p->lp_password_in &&
+	    strcmp(p->lp_password, p->lp_password_in) == 0)
+		return fail(res, RC_LOGIN_AUTH_FAILED,
+			    "mutual CHAP needs two different secrets (password and password_in are equal)%s", NULL), -1;
 	long alg = strtol(a, &end, 10);
 	if (*end || !chap_alg_offered(p->lp_chap_algs, p->lp_n_chap_algs, (int)alg) ||
 	    !chap_alg_hash((int)alg, &sm->sm_alg))
 		return fail(res, RC_LOGIN_AUTH_FAILED, "target chose CHAP_A=%s, which we did not offer", a), -1;
 	/* CHAP_I is decimal or 0x-hex; a leading 0 does not make it octal */
 	bool is_hex = id[0] == '0' && (id[1] == 'x' || id[1] == 'X');
-	long idv = strtol(is_hex ? id + 2 : id, &end, is_hex ? 16 : 10);
+	const char *digits = is_hex ? id + 2 : id;
+	long idv = strtol(digits, &end, is_hex ? 16 : 10);
 	long clen = chap_value_decode(c, chal, sizeof(chal));
-	if (*end || idv < 0 || idv > 255 || clen <= 0)
+	/* an empty CHAP_I (or "0x") is malformed, not identifier 0 */
+	if (*end || end == digits || idv < 0 || idv > 255 || clen <= 0)
 		return fail(res, RC_LOGIN, "malformed CHAP challenge from target%s", NULL), -1;
 	size_t n = chap_response(sm->sm_alg, (uint8_t)idv, p->lp_password ? p->lp_password : "",
 				 p->lp_password ? strlen(p->lp_password) : 0, chal, (size_t)clen, r);
@@ -241,6 +249,10 @@ static enum login_step finish(struct login_sm *sm, const struct pdu_login_rsp *h
 	const char *v;
 
 	neg_finish(&sm->sm_neg);
+	if ((v = neg_required_missing(&sm->sm_neg)) != NULL)
+		return fail(res, RC_LOGIN, "target did not agree to %s=CRC32C, which the record requires", v);
+	if (has_mutual(sm->sm_p) && !sm->sm_peer_verified)	/* checked at transit too */
+		return fail(res, RC_LOGIN_AUTH_FAILED, "target reached full feature phase without mutual CHAP%s", NULL);
 	res->lr_rc = RC_OK;
 	res->lr_params = sm->sm_neg.ns_active;
 	res->lr_tsih = h->ls_tsih;
@@ -374,6 +386,14 @@ static enum login_step take_rsp(struct login_sm *sm, const struct pdu *rsp,
 		return fail(res, RC_LOGIN, "login response for another task or session%s", NULL);
 	res->lr_class = h->ls_class;
 	res->lr_detail = h->ls_detail;
+	/* we offer version 0 only (VersionMin = VersionMax = 0): an accepting
+	 * target must settle on it (RFC 7143 11.13.4) */
+	if (h->ls_class == 0 && h->ls_ver_active != 0) {
+		char v[8];
+
+		snprintf(v, sizeof(v), "0x%02x", h->ls_ver_active);
+		return fail(res, RC_LOGIN, "target chose unsupported iSCSI version %s", v);
+	}
 	sm->sm_statsn = h->ls_statsn + 1;
 	if (text_buf_append(&sm->sm_rx, rsp->pdu_data, rsp->pdu_data_len))
 		return fail(res, RC_LOGIN, "login response text too long%s", NULL);

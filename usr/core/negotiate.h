@@ -105,5 +105,8 @@ int neg_process(struct neg_state *s, const struct text_list *peer,
 /* Fills ns_active from ns_val (after the last exchange; applies RFC
  * defaults for keys never negotiated and irrelevance rules). */
 void neg_finish(struct neg_state *s);
+/* After neg_finish: the name of a digest key we require (CRC32C alone) that
+ * did not come out CRC32C, or NULL when every requirement holds. */
+const char *neg_required_missing(const struct neg_state *s);
 
 #endif

@@ -119,7 +119,16 @@ static int neg_answer_offer(struct neg_state *s, enum neg_key_id id, const char 
 	if (k->nk_normal_only && s->ns_discovery)
 		return text_add(reply, k->nk_name, NEG_IRRELEVANT_STR);
 	if (k->nk_kind == NEG_DECLARE || k->nk_kind == NEG_DECLARE_NUM) {
-		if (neg_resolve(id, "", his, false, out, sizeof(out)) != NEG_OK)
+		enum neg_result r = neg_resolve(id, "", his, false, out, sizeof(out));
+
+		/* A string declaration longer than ns_val (a 255-byte TargetAlias,
+		 * a long TargetAddress) is legal and the login keeps it whole
+		 * elsewhere; declarations are never answered, least of all Reject. */
+		if (r != NEG_OK && k->nk_kind == NEG_DECLARE) {
+			s->ns_done |= BIT(id);
+			return 0;
+		}
+		if (r != NEG_OK)
 			return text_add(reply, k->nk_name, NEG_REJECT_STR);
 		set_val(s, id, out);
 		const char *mine = mine_str(&s->ns_mine, id, buf, sizeof(buf));
@@ -217,4 +226,16 @@ void neg_finish(struct neg_state *s)
 	/* RFC 7143 13.14: FirstBurstLength must not exceed MaxBurstLength */
 	if (a->ip_first_burst > a->ip_max_burst)
 		a->ip_first_burst = a->ip_max_burst;
+}
+
+/* A digest the record requires (CRC32C with no None fallback) that the
+ * outcome lacks: the target skipped the operational stage or left the key
+ * unanswered, and the RFC default None would silently apply. */
+const char *neg_required_missing(const struct neg_state *s)
+{
+	if (s->ns_mine.ip_hdig == DIGEST_CRC32C && s->ns_active.ip_hdig != DIGEST_CRC32C)
+		return neg_key_get(K_HEADER_DIGEST)->nk_name;
+	if (s->ns_mine.ip_ddig == DIGEST_CRC32C && s->ns_active.ip_ddig != DIGEST_CRC32C)
+		return neg_key_get(K_DATA_DIGEST)->nk_name;
+	return NULL;
 }

@@ -66,30 +66,70 @@ static int st_add_target(struct st_result *r, const char *name)
 	return 0;
 }
 
+/* The last target, or NULL while a skipped TargetName's keys go by. */
+static struct st_target *st_cur(struct st_result *out, bool skipping)
+{
+	return out->sr_n && !skipping ? &out->sr_targets[out->sr_n - 1] : NULL;
+}
+
+/* RFC 7143 C.1: no TargetAddress means the discovery portal itself. */
+static int st_close_target(struct st_result *out, bool skipping, const struct st_portal *def,
+			   size_t *total)
+{
+	struct st_target *t = st_cur(out, skipping);
+
+	if (!t || t->stt_n || t->stt_addr_keys)
+		return 0;
+	++*total;
+	return st_add_portal(t, def);
+}
+
+static int st_take_address(struct st_result *out, bool skipping, const char *v, size_t *total)
+{
+	struct st_target *t = st_cur(out, skipping);
+	struct st_portal p;
+
+	if (!t)
+		return 0;	/* belongs to a skipped name */
+	t->stt_addr_keys++;
+	if (st_parse_address(v, 3260, &p)) {
+		out->sr_skipped++;
+		return 0;
+	}
+	++*total;
+	return st_add_portal(t, &p);
+}
+
 int st_parse_response(const struct text_list *kv, const struct st_portal *def,
 		      struct st_result *out)
 {
+	bool skipping = false, named = false;
+	size_t total = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < kv->tl_n && !rc; i++) {
 		const char *k = kv->tl_kv[i].tk_key, *v = kv->tl_kv[i].tk_val;
 		if (strcmp(k, "TargetName") == 0) {
-			if (out->sr_n && out->sr_targets[out->sr_n - 1].stt_n == 0)
-				rc = st_add_portal(&out->sr_targets[out->sr_n - 1], def);
-			if (!rc)
-				rc = st_add_target(out, v);
+			rc = st_close_target(out, skipping, def, &total);
+			named = true;
+			if (!rc) {
+				int a = st_add_target(out, v);
+
+				skipping = a == -EBADMSG;
+				out->sr_skipped += skipping;
+				rc = skipping ? 0 : a;
+			}
 		} else if (strcmp(k, "TargetAddress") == 0) {
-			struct st_portal p;
-			if (!out->sr_n || st_parse_address(v, 3260, &p))
-				rc = -EBADMSG;
-			else
-				rc = st_add_portal(&out->sr_targets[out->sr_n - 1], &p);
+			rc = named ? st_take_address(out, skipping, v, &total) : -EBADMSG;
 		}
+		if (!rc && total > ST_MAX_PORTALS)
+			rc = -E2BIG;
 	}
-	/* RFC 7143 C.1: no TargetAddress means the discovery portal itself */
-	if (!rc && out->sr_n && out->sr_targets[out->sr_n - 1].stt_n == 0)
-		rc = st_add_portal(&out->sr_targets[out->sr_n - 1], def);
+	if (!rc)
+		rc = st_close_target(out, skipping, def, &total);
+	if (!rc && total > ST_MAX_PORTALS)
+		rc = -E2BIG;
 	if (rc)
 		st_result_free(out);
 	return rc;
@@ -234,12 +274,16 @@ static int st_collect(const struct text_buf *tb, const struct st_request *rq,
 	int rc = RC_OK;
 
 	snprintf(def.sp_host, sizeof(def.sp_host), "%s", rq->sq_host);
-	if (text_parse(tb->tb_data, tb->tb_len, &kv))
-		rc = RC_TRANS;
-	else if (st_parse_response(&kv, &def, out))
-		rc = RC_TRANS;
-	if (rc)
+	int prc = text_parse(tb->tb_data, tb->tb_len, &kv);
+
+	if (!prc)
+		prc = st_parse_response(&kv, &def, out);
+	if (prc == -E2BIG)
+		snprintf(err, errcap, "SendTargets answer names more than %d portals", ST_MAX_PORTALS);
+	else if (prc)
 		snprintf(err, errcap, "malformed SendTargets answer");
+	if (prc)
+		rc = RC_TRANS;
 	text_free(&kv);
 	return rc;
 }

@@ -10,6 +10,9 @@
 #include "text.h"
 
 #define ST_TPGT_UNKNOWN (-1)
+/* Portals one answer may name in all: each becomes a node record (per
+ * iface), and a hostile 1 MiB answer could otherwise make ~58,000 of them. */
+#define ST_MAX_PORTALS 4096
 
 struct st_portal {
 	char sp_host[LOGIN_ADDR_MAX];   /* IPv4, IPv6 (no brackets) or a name */
@@ -21,6 +24,7 @@ struct st_target {
 	char stt_name[LOGIN_NAMELEN];
 	struct st_portal *stt_portals;
 	size_t stt_n;
+	size_t stt_addr_keys;           /* TargetAddress keys seen, kept or not */
 };
 
 /* Where a failed discovery stopped; callers decide about retrying. */
@@ -30,6 +34,7 @@ struct st_result {
 	struct st_target *sr_targets;
 	size_t sr_n;
 	enum st_phase sr_failed;   /* ST_PHASE_NONE on success */
+	size_t sr_skipped;         /* entries left out: bad name or address */
 };
 
 void st_result_free(struct st_result *r);
@@ -38,7 +43,10 @@ void st_result_free(struct st_result *r);
 int st_parse_address(const char *val, uint16_t default_port, struct st_portal *out);
 /* Turns the response keys into targets; a TargetName with no address gets
  * the discovery portal (def). Keys other than TargetName/TargetAddress are
- * ignored. 0, -EBADMSG (address before any name, bad address), -ENOMEM. */
+ * ignored. A TargetName that cannot be a name (empty, over 223 bytes) is
+ * left out with its addresses, an unparsable TargetAddress alone; both
+ * count in sr_skipped. 0, -EBADMSG (address before any name), -E2BIG (more
+ * than ST_MAX_PORTALS portals), -ENOMEM. */
 int st_parse_response(const struct text_list *kv, const struct st_portal *def,
 		      struct st_result *out);
 

@@ -74,9 +74,12 @@ const char *text_get(const struct text_list *l, const char *key)
 
 int text_parse(const uint8_t *buf, size_t len, struct text_list *out)
 {
-	const char *p = (const char *)buf, *end = p + len;
+	const char *p = (const char *)buf, *end;
 
 	text_init(out);
+	if (!len)
+		return 0;	/* buf may be NULL: no arithmetic on it */
+	end = p + len;
 	while (p < end) {
 		if (*p == '\0') {  /* padding or an empty pair: skip */
 			p++;

@@ -93,9 +93,10 @@ static int do_rescan(struct sess_table *t, const struct ipc_abi_req *req)
 	int sid = req->ar_u.ar_rescan.ax_sid;
 	uint64_t lun = req->ar_u.ar_rescan.ax_lun;
 
-	if (req->ar_u.ar_rescan.ax_has_lun && lun > INT32_MAX)
+	/* every u32 is a LUN; only an absent LUN means all of them */
+	if (req->ar_u.ar_rescan.ax_has_lun && lun > UINT32_MAX)
 		return RC_INVAL;
-	return sess_rescan(t, sid, req->ar_u.ar_rescan.ax_has_lun ? (int)lun : -1);
+	return sess_rescan(t, sid, req->ar_u.ar_rescan.ax_has_lun ? (int64_t)lun : -1);
 }
 
 void daemon_dispatch(struct sess_table *t, const struct ipc_abi_req *req,

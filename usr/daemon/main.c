@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +149,28 @@ static int main_background(int *ready_fd)
 	return 0;
 }
 
+/* Root's supplementary groups (disk, shadow, ...) must not survive the
+ * drop: the user's own groups when it has a passwd entry, else only gid. */
+static int main_groups(const struct daemon_cfg *c)
+{
+	gid_t gid = c->dc_gid >= 0 ? (gid_t)c->dc_gid : getgid();
+	struct passwd *pw = c->dc_uid >= 0 ? getpwuid((uid_t)c->dc_uid) : NULL;
+
+	if (c->dc_uid < 0 && c->dc_gid < 0)
+		return 0;
+	if (pw && c->dc_gid < 0)
+		gid = pw->pw_gid;
+	if (pw ? initgroups(pw->pw_name, gid) : setgroups(1, &gid)) {
+		log_error("Unable to set the supplementary groups: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int main_privs(const struct daemon_cfg *c)
 {
+	if (main_groups(c) < 0)
+		return -1;
 	if (c->dc_gid >= 0 && setgid((gid_t)c->dc_gid) < 0) {
 		log_error("Unable to setgid to %d", c->dc_gid);
 		return -1;

@@ -258,7 +258,7 @@ int sess_logout(struct sess_table *t, int sid)
 	return RC_OK;
 }
 
-int sess_rescan(struct sess_table *t, int sid, int lun)
+int sess_rescan(struct sess_table *t, int sid, int64_t lun)
 {
 	struct sess *s;
 	int rc;

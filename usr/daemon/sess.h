@@ -48,6 +48,7 @@ struct sess {
 	int s_stop;                /* logout asked: recovery gives up */
 	int s_users;               /* scans in progress (logout waits) */
 	int s_err_pending;         /* conn error seen while busy */
+	int s_logout_pending;      /* target asked for logout while busy */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */
@@ -88,7 +89,7 @@ int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage);
  * its policy row asks for. */
 int sess_login(struct sess_table *t, struct rec *r, int multiple);
 int sess_logout(struct sess_table *t, int sid);
-int sess_rescan(struct sess_table *t, int sid, int lun);
+int sess_rescan(struct sess_table *t, int sid, int64_t lun);	/* lun -1: every LUN */
 /* The node record of k (and tpgt, -1 = any) as it is on disk now, or NULL
  * when it was deleted or cannot be read. */
 struct rec *sess_rec_now(const struct sess_key *k, int tpgt);

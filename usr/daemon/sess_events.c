@@ -79,7 +79,7 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 	sess_release(t, s);
 }
 
-static void aen_logout(struct sess_table *t, struct sess *s)
+void sess_logout_requested(struct sess_table *t, struct sess *s)
 {
 	int sid = s->s_sid;
 
@@ -88,10 +88,15 @@ static void aen_logout(struct sess_table *t, struct sess *s)
 	sess_logout(t, sid);
 }
 
-/* Claims s for a thread if nobody works on it; else the work is dropped
- * (conn errors are remembered and handled when the owner lets go). */
-static struct sess *claim(struct sess_table *t, uint32_t sid, int conn_err)
+enum claim_why { CLAIM_AEN, CLAIM_CONN_ERR, CLAIM_LOGOUT };
+
+/* Claims s for a thread if nobody works on it; else the work is dropped,
+ * but for conn errors and logout requests, which are remembered and
+ * handled when the owner lets go (sess_release). */
+static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why)
 {
+	int conn_err = why == CLAIM_CONN_ERR;
+
 	struct sess *s;
 
 	pthread_mutex_lock(&t->st_lock);
@@ -101,6 +106,8 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, int conn_err)
 	else if (s && s->s_busy) {
 		if (conn_err)
 			s->s_err_pending = 1;
+		if (why == CLAIM_LOGOUT)
+			s->s_logout_pending = 1;
 		s = NULL;
 	} else if (s) {
 		s->s_busy = 1;
@@ -127,12 +134,15 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 				 "follow from the kernel)", ev->ne_sid, bhs[36]);
 		return;
 	}
-	s = claim(e->se_t, ev->ne_sid, 0);
+	s = claim(e->se_t, ev->ne_sid, what == SESS_AEN_LOGOUT ? CLAIM_LOGOUT : CLAIM_AEN);
 	if (!s) {
-		log_warn("session %u busy: async event %u not acted on", ev->ne_sid, bhs[36]);
+		if (what == SESS_AEN_LOGOUT)
+			log_info("session %u busy: logout request deferred", ev->ne_sid);
+		else
+			log_warn("session %u busy: async event %u not acted on", ev->ne_sid, bhs[36]);
 		return;
 	}
-	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : aen_logout))
+	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : sess_logout_requested))
 		sess_release(e->se_t, s);
 }
 
@@ -142,7 +152,7 @@ static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
 
 	log_warn("session %u: connection %u error %s", ev->ne_sid, ev->ne_cid,
 		 nl_err_name(ev->ne_error));
-	s = claim(e->se_t, ev->ne_sid, 1);
+	s = claim(e->se_t, ev->ne_sid, CLAIM_CONN_ERR);
 	if (s && sess_spawn(e->se_t, s, sess_recover) != RC_OK)
 		sess_release(e->se_t, s);
 }

@@ -27,6 +27,11 @@ void sess_events_handle(struct sess_events *e);
  * start-up policy row decides the scan. Returns how many were adopted. */
 int sess_takeover(struct sess_table *t);
 
+/* Thread body for a claimed session whose target asked for logout (also
+ * run by sess_release when the request came while the session was busy). */
+struct sess;
+void sess_logout_requested(struct sess_table *t, struct sess *s);
+
 /* Pure: what an Asynchronous Message asks (RFC 7143 11.9.1). */
 enum sess_aen {
 	SESS_AEN_IGNORE,       /* malformed, or nothing for us to do */

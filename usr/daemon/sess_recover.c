@@ -54,6 +54,11 @@ static int recover_try(struct sess_table *t, struct sess *s, struct kern *k,
 {
 	int fd = -1, err = 0, rc;
 
+	/* errors of the connections before this attempt are history; one
+	 * that arrives from here on may be the new connection's own */
+	pthread_mutex_lock(&t->st_lock);
+	s->s_err_pending = 0;
+	pthread_mutex_unlock(&t->st_lock);
 	rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 	if (rc)
 		return rc;
@@ -112,10 +117,9 @@ static void recover_done(struct sess_table *t, struct sess *s, int rc,
 	if (rc == RC_OK) {
 		recover_set(t, s, SESS_LOGGED_IN);
 		s->s_recovered_ms = net_now_ms();
-		/* errors of the attempts that failed are history now */
-		pthread_mutex_lock(&t->st_lock);
-		s->s_err_pending = 0;
-		pthread_mutex_unlock(&t->st_lock);
+		/* an error still pending came from the recovered connection
+		 * (the kernel fails it again at once): sess_release recovers
+		 * again instead of leaving the session dead */
 		/* shown at the default level, as stock shows its "operational
 		 * after recovery" line */
 		log_warn("session %u: recovered after %d attempt(s), %lld ms",
@@ -141,12 +145,17 @@ void sess_recover(struct sess_table *t, struct sess *s)
 		int wait = recover_first_delay(s, start);
 
 		ksession_suspend(&k, &s->s_ks);
+		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
+		/* the kernel fails queued I/O once replacement_timeout runs out:
+		 * a flapping connection's back-off must leave most of it for the
+		 * login (a quarter: a slow login under load still fits) */
+		if (rc == RC_OK && wait > c->sc_replacement_tmo / 4)
+			wait = c->sc_replacement_tmo / 4;
 		if (wait) {
 			log_warn("session %u: connection failed again %d time(s) right after "
 				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
 			sleep_unless_stopped(s, wait);
 		}
-		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 		if (rc == RC_OK)
 			rc = recover_loop(t, s, &k, c, lr, start, &tries);
 		kernel_close(&k);

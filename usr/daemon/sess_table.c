@@ -9,6 +9,7 @@
 #include "err.h"
 #include "rec.h"
 #include "sess.h"
+#include "sess_events.h"
 
 int sess_table_init(struct sess_table *t, const char *config, const char *iname)
 {
@@ -125,17 +126,22 @@ void sess_unlink(struct sess_table *t, struct sess *s)
 
 void sess_release(struct sess_table *t, struct sess *s)
 {
-	int recover;
+	int recover, logout;
 
 	pthread_mutex_lock(&t->st_lock);
-	recover = s->s_err_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
+	/* a logout the target asked for wins over a pending recovery */
+	logout = s->s_logout_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
+	recover = !logout && s->s_err_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
 	s->s_err_pending = 0;
+	s->s_logout_pending = 0;
 	if (recover)
 		s->s_state = SESS_RECOVERING;
-	else
+	else if (!logout)
 		s->s_busy = 0;
 	pthread_cond_broadcast(&t->st_cond);
 	pthread_mutex_unlock(&t->st_lock);
+	if (logout && sess_spawn(t, s, sess_logout_requested) != RC_OK)
+		sess_release(t, s);
 	if (recover && sess_spawn(t, s, sess_recover) != RC_OK)
 		sess_release(t, s);
 }

@@ -198,6 +198,46 @@ static void test_chap_alg_not_offered(void)
 	fake_end(&f);
 }
 
+/* An empty CHAP_I is malformed (not identifier 0); mutual CHAP with one
+ * secret for both directions is refused before any response is sent. */
+static void chap_to_challenge(struct fake *f, bool mutual, const char *pw_in)
+{
+	fake_start(f, true);
+	f->p.lp_username = "alice";
+	f->p.lp_password = "alicesecret1";
+	if (mutual) {
+		f->p.lp_username_in = "tgt";
+		f->p.lp_password_in = pw_in;
+	}
+	fake_begin(f);
+	REPLY(f, 0, 0, false, false, 0, 0, "AuthMethod=CHAP\0");
+}
+
+static void test_chap_hostile_values(void)
+{
+	struct fake f;
+
+	chap_to_challenge(&f, false, NULL);
+	T_INTEQ(REPLY(&f, 0, 0, false, false, 0, 0, "CHAP_A=5\0CHAP_I=\0CHAP_C=0x0102\0"), LOGIN_FAIL);
+	T_INTEQ(f.res.lr_rc, RC_LOGIN);
+	fake_end(&f);
+
+	chap_to_challenge(&f, false, NULL);
+	T_INTEQ(REPLY(&f, 0, 0, false, false, 0, 0, "CHAP_A=5\0CHAP_I=0x\0CHAP_C=0x0102\0"), LOGIN_FAIL);
+	fake_end(&f);
+
+	chap_to_challenge(&f, false, NULL);
+	T_INTEQ(REPLY(&f, 0, 0, false, false, 0, 0, "CHAP_A=5\0CHAP_I=0\0CHAP_C=0x0102\0"), LOGIN_SEND);
+	T_CHECK(text_get(&f.kv, "CHAP_R") != NULL);
+	fake_end(&f);
+
+	chap_to_challenge(&f, true, "alicesecret1");
+	T_INTEQ(REPLY(&f, 0, 0, false, false, 0, 0, "CHAP_A=5\0CHAP_I=1\0CHAP_C=0x0102\0"), LOGIN_FAIL);
+	T_INTEQ(f.res.lr_rc, RC_LOGIN_AUTH_FAILED);
+	T_CHECK(strstr(f.res.lr_msg, "different secrets") != NULL);
+	fake_end(&f);
+}
+
 static void test_target_demands_chap(void)
 {
 	struct fake f;
@@ -298,6 +338,20 @@ static void test_violations(void)
 	T_INTEQ(REPLY(&f, 0, 0, true, false, 0, 1, ""), LOGIN_FAIL);
 	fake_end(&f);
 
+	/* VersionActive outside the 0..0 we offered */
+	fake_start(&f, false);
+	fake_begin(&f);
+	{
+		struct pdu_login_rsp h = { .ls_transit = true, .ls_csg = 0, .ls_nsg = 1,
+					   .ls_itt = f.q.lq_itt, .ls_ver_max = 0x7f, .ls_ver_active = 0x7f };
+		memcpy(h.ls_isid, f.q.lq_isid, 6);
+		pdu_free(&f.rsp);
+		pdu_login_rsp_encode(&f.rsp, &h);
+		T_INTEQ(login_sm_step(&f.sm, &f.rsp, &f.req, &f.res), LOGIN_FAIL);
+		T_CHECK(strstr(f.res.lr_msg, "version 0x7f") != NULL);
+	}
+	fake_end(&f);
+
 	/* a target that never moves on is cut off */
 	fake_start(&f, false);
 	fake_begin(&f);
@@ -306,6 +360,51 @@ static void test_violations(void)
 		REPLY(&f, 0, 0, false, false, 0, 0, "");
 	T_INTEQ(f.st, LOGIN_FAIL);
 	T_CHECK(i < 100);
+	fake_end(&f);
+}
+
+/* A record requiring CRC32C digests gets no session without them: not when
+ * the target jumps from security to full feature phase, not when it leaves
+ * HeaderDigest/DataDigest unanswered. "CRC32C,None" may end with None. */
+static void test_digest_downgrade(void)
+{
+	struct fake f;
+
+	fake_start(&f, false);
+	f.p.lp_mine.ip_hdig = DIGEST_CRC32C;
+	fake_begin(&f);
+	T_INTEQ(REPLY(&f, 0, 0, true, false, 0, 3, "AuthMethod=None\0"), LOGIN_FAIL);
+	T_INTEQ(f.res.lr_rc, RC_LOGIN);
+	T_CHECK(strstr(f.res.lr_msg, "HeaderDigest") != NULL);
+	fake_end(&f);
+
+	fake_start(&f, false);
+	f.p.lp_mine.ip_ddig = DIGEST_CRC32C;
+	fake_begin(&f);
+	T_INTEQ(REPLY(&f, 0, 0, true, false, 0, 1, "AuthMethod=None\0"), LOGIN_SEND);
+	T_STREQ(text_get(&f.kv, "DataDigest"), "CRC32C");
+	T_INTEQ(REPLY(&f, 0, 0, true, false, 1, 3, "HeaderDigest=None\0"), LOGIN_FAIL);
+	T_INTEQ(f.res.lr_rc, RC_LOGIN);
+	T_CHECK(strstr(f.res.lr_msg, "DataDigest") != NULL);
+	fake_end(&f);
+
+	fake_start(&f, false);
+	f.p.lp_mine.ip_hdig = DIGEST_CRC32C_NONE;
+	fake_begin(&f);
+	T_INTEQ(REPLY(&f, 0, 0, true, false, 0, 3, "AuthMethod=None\0"), LOGIN_DONE);
+	T_INTEQ(f.res.lr_rc, RC_OK);
+	T_INTEQ(f.res.lr_params.ip_hdig, DIGEST_NONE);
+	fake_end(&f);
+
+	fake_start(&f, false);
+	f.p.lp_mine.ip_hdig = DIGEST_CRC32C;
+	f.p.lp_mine.ip_ddig = DIGEST_CRC32C;
+	fake_begin(&f);
+	REPLY(&f, 0, 0, true, false, 0, 1, "");
+	T_INTEQ(REPLY(&f, 0, 0, true, false, 1, 3, "HeaderDigest=CRC32C\0DataDigest=CRC32C\0"), LOGIN_DONE);
+	T_INTEQ(f.res.lr_rc, RC_OK);
+	T_INTEQ(f.res.lr_params.ip_hdig, DIGEST_CRC32C);
+	T_INTEQ(f.res.lr_params.ip_ddig, DIGEST_CRC32C);
 	fake_end(&f);
 }
 
@@ -387,10 +486,12 @@ int main(void)
 	T_RUN(test_chap_mutual_bad_target);
 	T_RUN(test_chap_alg_not_offered);
 	T_RUN(test_target_demands_chap);
+	T_RUN(test_chap_hostile_values);
 	T_RUN(test_status_mapping);
 	T_RUN(test_redirect);
 	T_RUN(test_continued_response);
 	T_RUN(test_violations);
+	T_RUN(test_digest_downgrade);
 	T_RUN(test_hostile_bytes);
 	T_RUN(test_garbage_keys);
 	return T_DONE();

@@ -196,6 +196,30 @@ static void test_session_peer_offers(void)
 	text_free(&peer); text_free(&reply);
 }
 
+/* Long declarations (legal up to 255 bytes) are never answered with Reject. */
+static void test_long_declarations(void)
+{
+	struct iscsi_params mine;
+	struct neg_state s;
+	struct text_list peer, reply;
+	char err[128] = "", alias[256], addr[200];
+
+	neg_params_default(&mine);
+	neg_begin(&s, &mine, false);
+	memset(alias, 'a', sizeof(alias) - 1);
+	alias[sizeof(alias) - 1] = '\0';
+	snprintf(addr, sizeof(addr), "[fd00:1111:2222:3333:4444:5555:6666:7777]:3260,%0150d", 1);
+	text_init(&peer); text_init(&reply);
+	text_add(&peer, "TargetAlias", alias);
+	text_add(&peer, "TargetAddress", addr);
+	text_add(&peer, "TargetPortalGroupTag", "1");
+	T_INTEQ(neg_process(&s, &peer, &reply, err, sizeof(err)), 0);
+	T_INTEQ(reply.tl_n, 0);
+	T_CHECK(text_get(&reply, "TargetAlias") == NULL);
+	T_CHECK(text_get(&reply, "TargetAddress") == NULL);
+	text_free(&peer); text_free(&reply);
+}
+
 int main(void)
 {
 	T_RUN(test_resolve_table);
@@ -203,5 +227,6 @@ int main(void)
 	T_RUN(test_session_normal);
 	T_RUN(test_session_violation);
 	T_RUN(test_session_peer_offers);
+	T_RUN(test_long_declarations);
 	return T_DONE();
 }

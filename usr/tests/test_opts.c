@@ -51,6 +51,33 @@ static void test_session_short(void)
 	T_INTEQ(o.o_debug, 4);
 }
 
+/* Numbers never wrap: -r 4294967297 is no session 1, --lun -1 or 2^32 is
+ * no whole-target scan; every u32 is a LUN. */
+static void test_number_ranges(void)
+{
+	struct adm_opts o;
+	char *wrap_sid[] = { "iscsiadm", "-m", "session", "-r", "4294967297", NULL };
+	char *neg_lun[] = { "iscsiadm", "-m", "session", "-r", "1", "-R", "--lun", "-1", NULL };
+	char *big_lun[] = { "iscsiadm", "-m", "session", "-r", "1", "-R", "--lun", "4294967296", NULL };
+	char *huge_lun[] = { "iscsiadm", "-m", "session", "-r", "1", "-R", "--lun", "99999999999999999999", NULL };
+	char *top_lun[] = { "iscsiadm", "-m", "session", "-r", "1", "-R", "--lun", "4294967295", NULL };
+	char *mid_lun[] = { "iscsiadm", "-m", "session", "-r", "1", "-R", "--lun", "2147483648", NULL };
+	char *wrap_p[] = { "iscsiadm", "-m", "session", "-P", "4294967297", NULL };
+
+	log_set_level(-1);
+	T_INTEQ(parse(&o, wrap_sid), RC_ERR);	/* "invalid session ID or path", exit 1 */
+	T_INTEQ(o.o_sid, -1);
+	T_INTEQ(parse(&o, neg_lun), RC_INVAL);
+	T_INTEQ(parse(&o, big_lun), RC_INVAL);
+	T_INTEQ(parse(&o, huge_lun), RC_INVAL);
+	T_INTEQ(parse(&o, wrap_p), RC_INVAL);
+	T_INTEQ(parse(&o, top_lun), RC_OK);
+	T_INTEQ(o.o_lun, 4294967295LL);
+	T_INTEQ(parse(&o, mid_lun), RC_OK);
+	T_INTEQ(o.o_lun, 2147483648LL);
+	log_set_level(0);
+}
+
 static void test_defaults_and_errors(void)
 {
 	struct adm_opts o;
@@ -89,5 +116,6 @@ int main(void)
 	T_RUN(test_node_update_long);
 	T_RUN(test_session_short);
 	T_RUN(test_defaults_and_errors);
+	T_RUN(test_number_ranges);
 	return T_DONE();
 }

@@ -80,6 +80,27 @@ static void test_validation(void)
 	rec_free(r);
 }
 
+/* A refused value of a password key is not echoed in the error. */
+static void test_refused_secret_not_echoed(void)
+{
+	static const char *keys[] = { "node.session.auth.password", "node.session.auth.password_in",
+				      "discovery.sendtargets.auth.password" };
+	struct rec *r = rec_new_default(REC_NODE), *d = rec_new_default(REC_DISC);
+	char msg[512];
+
+	for (size_t i = 0; i < 3; i++) {
+		msg[0] = '\0';
+		T_INTEQ(rec_set_msg(i < 2 ? r : d, keys[i], "topSECRET\nx", msg, sizeof(msg)), RC_INVAL);
+		T_CHECK(strstr(msg, "topSECRET") == NULL);
+		T_CHECK(strstr(msg, keys[i]) != NULL);
+	}
+	msg[0] = '\0';
+	T_INTEQ(rec_set_msg(r, "node.session.auth.authmethod", "bogus", msg, sizeof(msg)), RC_INVAL);
+	T_CHECK(strstr(msg, "bogus") != NULL);	/* other values are still quoted, as stock does */
+	rec_free(r);
+	rec_free(d);
+}
+
 static void test_unset_autoscan(void)
 {
 	struct rec *r = node_t1();
@@ -175,6 +196,7 @@ int main(void)
 	log_set_prog("test_rec");
 	T_RUN(test_show_matches_stock);
 	T_RUN(test_validation);
+	T_RUN(test_refused_secret_not_echoed);
 	T_RUN(test_unset_autoscan);
 	T_RUN(test_roundtrip_file);
 	T_RUN(test_parse_tolerant);

@@ -87,6 +87,61 @@ static void test_parse_response(void)
 	text_free(&kv);
 }
 
+/* Bad entries are left out and counted, the rest kept; a flood of portals
+ * past ST_MAX_PORTALS is refused whole. */
+static void test_parse_hostile(void)
+{
+	static const uint8_t ans[] =
+		"TargetName=iqn.a:one\0TargetAddress=10.0.0.1:3260,1\0"
+		"TargetName=\0TargetAddress=10.0.0.2:3260,1\0"           /* empty name */
+		"TargetName=iqn.a:two\0TargetAddress=[zz:3260,1\0"       /* only a bad address */
+		"TargetName=iqn.a:three\0TargetAddress=10.0.0.3:99999,1\0TargetAddress=10.0.0.4,2\0";
+	struct st_portal def = { "192.168.1.9", 3300, ST_TPGT_UNKNOWN };
+	struct text_list kv;
+	struct st_result r;
+	char big[300];
+
+	T_INTEQ(text_parse(ans, sizeof(ans) - 1, &kv), 0);
+	T_INTEQ(st_parse_response(&kv, &def, &r), 0);
+	T_INTEQ(r.sr_n, 3);
+	T_INTEQ(r.sr_skipped, 3);
+	T_INTEQ(r.sr_targets[0].stt_n, 1);
+	T_STREQ(r.sr_targets[1].stt_name, "iqn.a:two");
+	T_INTEQ(r.sr_targets[1].stt_n, 0);	/* no fallback to the discovery portal */
+	T_INTEQ(r.sr_targets[2].stt_n, 1);
+	T_STREQ(r.sr_targets[2].stt_portals[0].sp_host, "10.0.0.4");
+	st_result_free(&r);
+	text_free(&kv);
+
+	/* an over-long name is skipped with its addresses */
+	text_init(&kv);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	text_add(&kv, "TargetName", big);
+	text_add(&kv, "TargetAddress", "10.0.0.9:3260,1");
+	text_add(&kv, "TargetName", "iqn.a:ok");
+	T_INTEQ(st_parse_response(&kv, &def, &r), 0);
+	T_INTEQ(r.sr_n, 1);
+	T_INTEQ(r.sr_skipped, 1);
+	T_STREQ(r.sr_targets[0].stt_portals[0].sp_host, "192.168.1.9");
+	st_result_free(&r);
+	text_free(&kv);
+
+	/* ST_MAX_PORTALS is fine, one more is not */
+	for (int extra = 0; extra < 2; extra++) {
+		text_init(&kv);
+		for (int i = 0; i < ST_MAX_PORTALS + extra; i++) {
+			if (i % 2 == 0)
+				text_addf(&kv, "TargetName", "iqn.2026-01.flood:%d", i);
+			text_addf(&kv, "TargetAddress", "10.%d.%d.1:3260,1", i / 256, i % 256);
+		}
+		T_INTEQ(st_parse_response(&kv, &def, &r), extra ? -E2BIG : 0);
+		T_INTEQ(r.sr_n, extra ? 0 : ST_MAX_PORTALS / 2);
+		st_result_free(&r);
+		text_free(&kv);
+	}
+}
+
 /* ---- scripted target ---- */
 #define NTARGETS 150   /* ~10 KiB of answer: several PDUs of 1024 bytes */
 #define TGT_CHUNK 1024
@@ -346,6 +401,7 @@ int main(void)
 	T_RUN(test_parse_address);
 	T_RUN(test_portal_parse);
 	T_RUN(test_parse_response);
+	T_RUN(test_parse_hostile);
 	T_RUN(test_discovery_session);
 	T_RUN(test_silent_peer_times_out);
 	T_RUN(test_refused);

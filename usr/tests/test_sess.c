@@ -392,6 +392,58 @@ static void test_login_msg_record(void)
 	rec_free(back);
 }
 
+/* --rescan --lun N reaches the kernel as that LUN for every u32 N: a LUN
+ * of 2^31 or more must not turn into a whole-target scan ("- - -"). */
+static void test_rescan_wide_lun(void)
+{
+	static const uint32_t luns[] = { 0x80000000u, 0xfffffffeu, 0xffffffffu, 7 };
+	static const char *want[] = { "0 0 2147483648", "0 0 4294967294", "0 0 4294967295", "0 0 7" };
+	char root[64], dir[160], path[192], cmd[256], got[64];
+	struct sess_table t;
+	struct sess_key k;
+	struct sess *s;
+	int rc;
+
+	snprintf(root, sizeof(root), "/tmp/test_sess_scan.XXXXXX");
+	T_CHECK(mkdtemp(root) != NULL);
+	snprintf(dir, sizeof(dir), "%s/class/scsi_host/host5", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
+	T_INTEQ(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/scan", dir);
+	setenv("ISCSI_SYSFS_ROOT", root, 1);
+	sess_table_init(&t, NULL, "iqn.i");
+	key_init(&k, "iqn.t1");
+	s = sess_reserve(&t, &k, &rc);
+	s->s_sid = 9;
+	s->s_ks.ks_sid = 9;
+	s->s_ks.ks_host_no = 5;
+	s->s_state = SESS_LOGGED_IN;
+	s->s_rec = node_rec();
+	rec_set(s->s_rec, "node.session.autoscan_en", "No");
+	for (size_t i = 0; i < 4; i++) {
+		FILE *f;
+
+		if ((f = fopen(path, "w")) != NULL)	/* sysfs: the file exists */
+			fclose(f);
+		ipc_msg_init(&req, IPC_OP_RESCAN);
+		ipc_put_u32(&req, IPC_T_SID, 9);
+		ipc_put_u32(&req, IPC_T_LUN, luns[i]);
+		daemon_dispatch(&t, &req, &rsp);
+		T_INTEQ(rsp.im_rc, RC_OK);
+		got[0] = '\0';
+		if ((f = fopen(path, "r")) != NULL) {
+			if (!fgets(got, sizeof(got), f))
+				got[0] = '\0';
+			fclose(f);
+		}
+		T_STREQ(got, want[i]);
+	}
+	sess_table_fini(&t);
+	unsetenv("ISCSI_SYSFS_ROOT");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	T_INTEQ(system(cmd), 0);
+}
+
 int main(void)
 {
 	T_RUN(test_reserve_dup);
@@ -406,5 +458,6 @@ int main(void)
 	T_RUN(test_scan_settings_now);
 	T_RUN(test_rec_now);
 	T_RUN(test_login_msg_record);
+	T_RUN(test_rescan_wide_lun);
 	return T_DONE();
 }
