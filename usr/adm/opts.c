@@ -176,6 +176,22 @@ static int numeric_opt(const char *s, int *out, const char *what)
 	return RC_OK;
 }
 
+/* -P and -d: read as stock reads them (atoi: "x" is 0, "2x" is 2), but a
+ * number that does not fit an int is refused instead of wrapping. */
+static int level_opt(const char *s, int *out, const char *what)
+{
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, NULL, 10);
+	if (errno == ERANGE || v < INT_MIN || v > INT_MAX) {
+		log_error("Invalid %s '%s'", what, s);
+		return RC_INVAL;
+	}
+	*out = (int)v;
+	return RC_OK;
+}
+
 /* -k PRIORITY: a negative one is refused here, as stock does (7). */
 static int kill_opt(const char *s, struct adm_opts *o)
 {
@@ -228,9 +244,8 @@ static int take_opt(struct adm_opts *o, int c, const char *arg)
 	case 'n': return add_nv(o->o_names, &o->o_nname, arg);
 	case 'v': return add_nv(o->o_values, &o->o_nvalue, arg);
 	case 'r': return set_sid(o, arg);
-	/* stock reads these with atoi: "x" is level 0 */
-	case 'P': o->o_print = atoi(arg); return RC_OK;
-	case 'd': o->o_debug = atoi(arg); return RC_OK;
+	case 'P': return level_opt(arg, &o->o_print, "print level");
+	case 'd': return level_opt(arg, &o->o_debug, "debug level");
 	case 'k': return kill_opt(arg, o);
 	case OPT_LUN: return set_lun(o, arg);
 	case 'L': o->o_loginall = arg; return RC_OK;

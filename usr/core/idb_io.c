@@ -111,8 +111,10 @@ static char *tmp_dir(const struct idb *db)
 	return asprintf(&d, "%s/.idb.tmp", db->db_root) < 0 ? NULL : d;
 }
 
-/* Under the lock every temporary belongs to a writer that died. */
-static void sweep_tmp(const struct idb *db)
+/* Under the lock every temporary belongs to a writer that died. With
+ * rmdir, the directory itself goes too: stock leaves nothing of the kind
+ * in /etc/iscsi. */
+static void sweep_tmp(const struct idb *db, int rmdir_too)
 {
 	char *dir = tmp_dir(db);
 	DIR *d = dir ? opendir(dir) : NULL;
@@ -123,6 +125,8 @@ static void sweep_tmp(const struct idb *db)
 			unlinkat(dirfd(d), de->d_name, 0);
 	if (d)
 		closedir(d);
+	if (d && rmdir_too)
+		rmdir(dir);
 	free(dir);
 }
 
@@ -177,7 +181,7 @@ int idb_lock(struct idb *db)
 		db->db_locks--;
 		return RC_IDBM;
 	}
-	sweep_tmp(db);
+	sweep_tmp(db, 0);
 	return RC_OK;
 }
 
@@ -186,6 +190,7 @@ void idb_unlock(struct idb *db)
 	if (db->db_locks == 0 || --db->db_locks > 0)
 		return;
 	if (db->db_lockfd >= 0) {
+		sweep_tmp(db, 1);
 		flock(db->db_lockfd, LOCK_UN);
 		close(db->db_lockfd);
 	}

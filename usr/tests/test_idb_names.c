@@ -4,6 +4,7 @@
  * with nothing written; temporaries never follow a planted symlink and a
  * killed writer's temporary is swept by the next writer. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -131,6 +132,8 @@ static void test_tmp_files(void)
 	snprintf(plant, sizeof(plant), "%s.tmp.%ld", path, (long)getpid());
 	T_INTEQ(symlink(victim, plant), 0);
 	/* what a writer killed after creating its temporary leaves */
+	snprintf(stale, sizeof(stale), "%s/.idb.tmp", root);
+	T_CHECK(mkdir(stale, 0700) == 0 || errno == EEXIST);
 	snprintf(stale, sizeof(stale), "%s/.idb.tmp/leftover", root);
 	fd = open(stale, O_CREAT | O_WRONLY, 0600);
 	T_CHECK(fd >= 0);
@@ -138,6 +141,9 @@ static void test_tmp_files(void)
 	T_INTEQ(idb_node_write(db, r), RC_OK);
 	T_INTEQ(stat(victim, &st), 0);
 	T_INTEQ(st.st_size, 0);
+	T_CHECK(access(stale, F_OK) != 0);
+	/* nor is the temporaries' directory left in the database */
+	snprintf(stale, sizeof(stale), "%s/.idb.tmp", root);
 	T_CHECK(access(stale, F_OK) != 0);
 	unlink(plant);
 	unlink(victim);

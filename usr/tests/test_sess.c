@@ -413,7 +413,7 @@ static void test_rescan_wide_lun(void)
 	setenv("ISCSI_SYSFS_ROOT", root, 1);
 	sess_table_init(&t, NULL, "iqn.i");
 	key_init(&k, "iqn.t1");
-	s = sess_reserve(&t, &k, &rc);
+	s = sess_reserve(&t, &k, 0, &rc);
 	s->s_sid = 9;
 	s->s_ks.ks_sid = 9;
 	s->s_ks.ks_host_no = 5;
@@ -425,11 +425,12 @@ static void test_rescan_wide_lun(void)
 
 		if ((f = fopen(path, "w")) != NULL)	/* sysfs: the file exists */
 			fclose(f);
-		ipc_msg_init(&req, IPC_OP_RESCAN);
-		ipc_put_u32(&req, IPC_T_SID, 9);
-		ipc_put_u32(&req, IPC_T_LUN, luns[i]);
+		ipc_req_init(&req, IPC_CMD_X_RESCAN);
+		req.ar_u.ar_rescan.ax_sid = 9;
+		req.ar_u.ar_rescan.ax_has_lun = 1;
+		req.ar_u.ar_rescan.ax_lun = luns[i];
 		daemon_dispatch(&t, &req, &rsp);
-		T_INTEQ(rsp.im_rc, RC_OK);
+		T_INTEQ(rsp.ap_err, RC_OK);
 		got[0] = '\0';
 		if ((f = fopen(path, "r")) != NULL) {
 			if (!fgets(got, sizeof(got), f))
