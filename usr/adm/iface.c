@@ -135,6 +135,28 @@ static int iface_delete(struct idb *db, const char *name)
 	return RC_OK;
 }
 
+/* The node records bound to the iface carry its settings: stock rewrites
+ * them with the same -n/-v pairs. */
+static int iface_update_nodes(struct idb *db, const struct adm_opts *o, const char *name)
+{
+	struct idb_match m = IDB_MATCH_ANY;
+	struct rec **recs = NULL;
+	size_t n = 0;
+	int tail, rc;
+
+	m.m_iface = name;
+	rc = idb_node_find(db, &m, &recs, &n);
+	if (rc == RC_NO_OBJS_FOUND)
+		return RC_OK;
+	for (size_t i = 0; i < n && rc == RC_OK; i++) {
+		rc = adm_update_apply(recs[i], o, ADM_MODE_IFACE, &tail);
+		if (rc == RC_OK)
+			rc = idb_node_write(db, recs[i]);
+	}
+	idb_recs_free(recs, n);
+	return rc;
+}
+
 static int iface_update(struct idb *db, const struct adm_opts *o, struct rec *r, const char *name)
 {
 	int tail, rc = adm_update_args(o);
@@ -147,6 +169,8 @@ static int iface_update(struct idb *db, const struct adm_opts *o, struct rec *r,
 		rc = adm_update_apply(r, o, ADM_MODE_IFACE, &tail);
 	if (rc == RC_OK)
 		rc = idb_iface_write(db, r);
+	if (rc == RC_OK)
+		rc = iface_update_nodes(db, o, name);
 	if (rc == RC_OK)
 		printf("%s updated.\n", name);
 	else
@@ -177,10 +201,13 @@ static int iface_one(struct idb *db, const struct adm_opts *o, const char *name)
 		return iface_new(db, name);
 	if (o->o_ops & ADM_OP_DELETE)
 		return iface_delete(db, name);
+	if (o->o_ops & ADM_OP_NONPERSISTENT)
+		return RC_INVAL;	/* stock: no such operation here, exit 7, no message */
 	rc = idb_iface_read(db, name, &r);
 	if (rc != RC_OK) {
 		log_error("Could not read iface info for %s.", name);
-		return RC_IDBM;	/* stock: exit 6, os-brick expects it */
+		/* stock: show exits 6 (os-brick expects it), update 7 */
+		return (o->o_ops & ADM_OP_UPDATE) ? RC_INVAL : RC_IDBM;
 	}
 	if (o->o_ops & ADM_OP_UPDATE)
 		rc = iface_update(db, o, r, name);
