@@ -107,7 +107,7 @@ check-sh: all
 	@sh usr/tests/run-sh.sh
 # harness/conform runs usr/iscsiadm against stock: it needs the build.
 check-go: all
-	cd harness && go vet ./... && go test -race -count=1 ./... \
+	cd harness && go vet ./... && go vet -tags 'e2e e2esystemd' ./... && go test -race -count=1 ./... \
 	    && go test -run '^$$' -fuzz '^FuzzPDU$$' -fuzztime 20s ./iscsi \
 	    && cat results/conform.txt
 

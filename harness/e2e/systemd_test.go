@@ -225,10 +225,3 @@ func settleLUNs(t *testing.T, g *lab.Guest, host int) []uint64 {
 	return last
 }
 
-func tail(s string, n int) string {
-	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(l) > n {
-		l = l[len(l)-n:]
-	}
-	return strings.Join(l, "\n")
-}
