@@ -103,40 +103,10 @@ static int sess_by_sid(const struct adm_sess *v, size_t n, int sid)
 	return -1;
 }
 
-int adm_session_stats(const struct adm_opts *o)
-{
-	struct adm_sess *v = NULL;
-	size_t n = 0;
-	char *pick;
-	int rc = adm_sysfs_sessions(&v, &n);
-
-	if (rc)
-		return rc;
-	pick = calloc(n ? n : 1, 1);
-	if (!pick) {
-		free(v);
-		return RC_NOMEM;
-	}
-	if (o->o_sid >= 0) {
-		int i = sess_by_sid(v, n, o->o_sid);
-
-		if (i < 0)
-			rc = RC_SYSFS_LOOKUP;
-		else
-			pick[i] = 1;
-	} else {
-		memset(pick, 1, n);
-	}
-	if (!rc)
-		rc = stats_picked(v, n, pick);
-	free(pick);
-	free(v);
-	return rc;
-}
-
-/* -m node -s: the sessions -T / -p / -I select, with a record or not
- * (stock walks sessions here, not records). */
-int adm_node_stats(const struct adm_opts *o)
+/* Statistics of the sessions sel picks from sysfs (as stock: iscsid being
+ * down shows up in the requests, not in the selection). */
+static int stats_where(int (*sel)(const struct adm_sess *, const struct adm_opts *),
+		       const struct adm_opts *o)
 {
 	struct adm_sess *v = NULL;
 	size_t n = 0;
@@ -151,11 +121,32 @@ int adm_node_stats(const struct adm_opts *o)
 		return RC_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
-		pick[i] = (char)adm_sess_selected(&v[i], o);
-	rc = stats_picked(v, n, pick);
+		pick[i] = (char)sel(&v[i], o);
+	/* -r names a session sysfs does not have: stock's words */
+	if (o->o_sid >= 0 && sess_by_sid(v, n, o->o_sid) < 0)
+		rc = RC_SYSFS_LOOKUP;
+	if (!rc)
+		rc = stats_picked(v, n, pick);
 	free(pick);
 	free(v);
 	return rc;
+}
+
+static int sid_selected(const struct adm_sess *s, const struct adm_opts *o)
+{
+	return o->o_sid < 0 || s->as_sid == o->o_sid;
+}
+
+int adm_session_stats(const struct adm_opts *o)
+{
+	return stats_where(sid_selected, o);
+}
+
+/* -m node -s: the sessions -T / -p / -I select, with a record or not
+ * (stock walks sessions here, not records). */
+int adm_node_stats(const struct adm_opts *o)
+{
+	return stats_where(adm_sess_selected, o);
 }
 
 /* The session's node record from the database: stock logs in one more
