@@ -18,6 +18,24 @@ import (
 // run under the same name (getopt's messages carry argv[0]).
 const StockPath = "/usr/sbin/iscsiadm"
 
+// silentDaemon holds iscsid's socket name, accepts and never answers (the
+// "iscsid not answering" state); it sets $pid and returns once listening.
+const silentDaemon = `rm -f /run/silent.ready
+python3 -c '
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0ISCSIADM_ABSTRACT_NAMESPACE")
+s.listen(16)
+print("ready", flush=True)
+held = []
+while True:
+	c, _ = s.accept()
+	held.append(c)
+' > /run/silent.ready &
+pid=$!
+i=0
+while [ ! -s /run/silent.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done`
+
 // wrapper runs inside "unshare -m -n": the state's etc directory over
 // /etc/iscsi, its sysfs copy over /sys, an empty /run (no systemd, no lock
 // files of other runs), optionally ours over stock's path and a listener
@@ -30,22 +48,7 @@ mkdir -p /run/lock
 ip link set lo up 2>/dev/null
 if [ -n "$ours" ]; then mount --bind "$ours" ` + StockPath + ` || exit 93; fi
 pid=
-if [ "$daemon" = silent ]; then
-	python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind("\0ISCSIADM_ABSTRACT_NAMESPACE")
-s.listen(16)
-print("ready", flush=True)
-held = []
-while True:
-	c, _ = s.accept()
-	held.append(c)
-' > /run/silent.ready &
-	pid=$!
-	i=0
-	while [ ! -s /run/silent.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-fi
+if [ "$daemon" = silent ]; then ` + silentDaemon + `; fi
 "$@"
 rc=$?
 [ -z "$pid" ] || kill -9 "$pid"
@@ -143,23 +146,7 @@ one() {
 	else mount --bind -r "$sys" /sys || exit 91; fi
 	if [ -n "$ours" ]; then mount --bind "$ours" ` + StockPath + ` || exit 93; fi
 	pid=
-	if [ "$daemon" = silent ]; then
-		rm -f /run/silent.ready
-		python3 -c '
-import socket
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind("\0ISCSIADM_ABSTRACT_NAMESPACE")
-s.listen(16)
-print("ready", flush=True)
-held = []
-while True:
-	c, _ = s.accept()
-	held.append(c)
-' > /run/silent.ready &
-		pid=$!
-		i=0
-		while [ ! -s /run/silent.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	fi
+	if [ "$daemon" = silent ]; then ` + silentDaemon + `; fi
 	t0=$(date +%s%N)
 	timeout -s KILL "$secs" "$@" > "$d/stdout" 2> "$d/stderr" < /dev/null
 	echo $? > "$d/rc"
