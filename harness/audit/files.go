@@ -42,7 +42,7 @@ func (a *Auditor) ReadStream(name string, in io.Reader) error {
 		src, err = newPcapReader(r)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: not a pcap or pcapng file: %v", name, err)
+		return fmt.Errorf("%s: not a pcap or pcapng file: %w", name, err)
 	}
 	return a.ReadSource(name, src)
 }

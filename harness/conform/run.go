@@ -125,7 +125,7 @@ func runCmd(cmd *exec.Cmd, timeout time.Duration) (rc int, stdout, stderr string
 	case errors.As(werr, &ee) && ee.ExitCode() >= 0:
 		rc = ee.ExitCode()
 	default:
-		return 0, o.String(), e.String(), fmt.Errorf("%v (timeout %v?)", werr, timeout)
+		return 0, o.String(), e.String(), fmt.Errorf("%w (timeout %v?)", werr, timeout)
 	}
 	if rc >= 90 && rc <= 93 {
 		return rc, o.String(), e.String(), fmt.Errorf("namespace setup failed (%d): %s", rc, e.String())

@@ -103,7 +103,7 @@ func tsharkLUNs(file string, port int) ([]uint64, error) {
 	out, err := exec.Command("tshark", "-r", file, "-d", fmt.Sprintf("tcp.port==%d,iscsi", port),
 		"-Y", "scsi", "-T", "fields", "-e", "_ws.col.Info").Output()
 	if err != nil {
-		return nil, fmt.Errorf("tshark %s: %v", file, err)
+		return nil, fmt.Errorf("tshark %s: %w", file, err)
 	}
 	count := map[uint64]int{}
 	for _, chunk := range strings.Split(string(out), "SCSI: ")[1:] {

@@ -78,13 +78,13 @@ func Boot(o BootOptions) (*Guest, error) {
 	g.cmd.Stdout, g.cmd.Stderr = os.Stderr, os.Stderr
 	start := time.Now()
 	if err := g.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("lab: qemu: %v", err)
+		return nil, fmt.Errorf("lab: qemu: %w", err)
 	}
 	go func() { g.exited <- g.cmd.Wait() }()
 	c, err := g.waitAgent(start.Add(o.Timeout))
 	if err != nil {
 		g.kill()
-		return nil, fmt.Errorf("%v; console tail:\n%s", err, g.ConsoleTail(30))
+		return nil, fmt.Errorf("%w; console tail:\n%s", err, g.ConsoleTail(30))
 	}
 	g.Client = c
 	g.Client.path = initiatorPath(o.Initiator)
@@ -148,7 +148,7 @@ func (g *Guest) waitAgent(deadline time.Time) (*Client, error) {
 		select {
 		case err := <-g.exited:
 			g.exited <- err
-			return nil, fmt.Errorf("lab: qemu exited during boot: %v", err)
+			return nil, fmt.Errorf("lab: qemu exited during boot: %w", err)
 		default:
 		}
 		c, err := Dial(fmt.Sprintf("127.0.0.1:%d", g.AgentPort))

@@ -56,7 +56,7 @@ func StartCapturePorts(file string, ports ...int) (*Capture, error) {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("lab: tcpdump: %v", err)
+		return nil, fmt.Errorf("lab: tcpdump: %w", err)
 	}
 	c := &Capture{File: file, cmd: cmd, done: make(chan error, 1),
 		stop: make(chan struct{}), limit: CaptureLimit}

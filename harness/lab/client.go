@@ -53,7 +53,7 @@ func (c *Client) do(req agentproto.Request, wait time.Duration) (*agentproto.Res
 	}
 	line, err := c.rd.ReadBytes('\n')
 	if err != nil {
-		return nil, fmt.Errorf("lab: agent %s: %v", req.Op, err)
+		return nil, fmt.Errorf("lab: agent %s: %w", req.Op, err)
 	}
 	var resp agentproto.Response
 	if err := json.Unmarshal(line, &resp); err != nil {

@@ -245,7 +245,7 @@ func (o *DebRootOptions) build(mods []string, dst string) error {
 	cmd.Stdout, cmd.Stderr = o.Log, o.Log
 	fmt.Fprintf(o.Log, "debroot: building %s root from %s (a few minutes)\n", o.Suite, o.Mirror)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("lab: building the Debian root: %v", err)
+		return fmt.Errorf("lab: building the Debian root: %w", err)
 	}
 	return os.Rename(tmp, dst)
 }

@@ -35,7 +35,7 @@ func moduleOrder(ver string, mods []string) ([]string, error) {
 	for _, m := range mods {
 		out, err := exec.Command("modprobe", "-S", ver, "--show-depends", m).Output()
 		if err != nil {
-			return nil, fmt.Errorf("lab: modprobe --show-depends %s: %v", m, err)
+			return nil, fmt.Errorf("lab: modprobe --show-depends %s: %w", m, err)
 		}
 		all.Write(out)
 	}
@@ -68,7 +68,7 @@ func sharedLibs(bin string) ([]string, error) {
 		if strings.Contains(string(out), "not a dynamic") {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("lab: ldd %s: %v", bin, err)
+		return nil, fmt.Errorf("lab: ldd %s: %w", bin, err)
 	}
 	return parseLdd(string(out)), nil
 }
@@ -94,7 +94,7 @@ func parseLdd(s string) []string {
 func busyboxApplets(bb string) ([]string, error) {
 	out, err := exec.Command(bb, "--list-full").Output()
 	if err != nil {
-		return nil, fmt.Errorf("lab: %s --list-full: %v", bb, err)
+		return nil, fmt.Errorf("lab: %s --list-full: %w", bb, err)
 	}
 	var apps []string
 	for _, l := range strings.Fields(string(out)) {

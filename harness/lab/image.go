@@ -285,7 +285,7 @@ func buildAgent(o BuildOptions) (string, error) {
 	cmd.Dir = filepath.Join(o.RepoRoot, "harness")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("lab: building labagent: %v\n%s", err, b)
+		return "", fmt.Errorf("lab: building labagent: %w\n%s", err, b)
 	}
 	return out, nil
 }
@@ -359,7 +359,7 @@ func (t fsTree) writeTo(names []string, w io.Writer) error {
 			err = cw.File(n, e.mode, e.data)
 		}
 		if err != nil {
-			return fmt.Errorf("lab: initramfs member %s: %v", n, err)
+			return fmt.Errorf("lab: initramfs member %s: %w", n, err)
 		}
 	}
 	return cw.Close()

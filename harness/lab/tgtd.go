@@ -54,7 +54,7 @@ func (t *Tgtd) start() error {
 	t.cmd.Stdout, t.cmd.Stderr = logf, logf
 	if err := t.cmd.Start(); err != nil {
 		logf.Close()
-		return fmt.Errorf("lab: tgtd: %v", err)
+		return fmt.Errorf("lab: tgtd: %w", err)
 	}
 	logf.Close()
 	go func() { t.done <- t.cmd.Wait() }()
@@ -156,7 +156,7 @@ func (t *Tgtd) waitReady() error {
 		select {
 		case err := <-t.done:
 			t.done <- err
-			return fmt.Errorf("lab: tgtd exited: %v (port %d busy?)", err, t.Port)
+			return fmt.Errorf("lab: tgtd exited: %w (port %d busy?)", err, t.Port)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -174,7 +174,7 @@ func TgtAdm(port int, args ...string) (string, error) {
 	full := append([]string{"-C", strconv.Itoa(port), "--lld", "iscsi"}, args...)
 	out, err := exec.Command("tgtadm", full...).CombinedOutput()
 	if err != nil {
-		return string(out), fmt.Errorf("lab: tgtadm %v: %v %s", args, err, out)
+		return string(out), fmt.Errorf("lab: tgtadm %v: %w %s", args, err, out)
 	}
 	return string(out), nil
 }

@@ -116,7 +116,7 @@ func measure(name string, args ...string) (run, error) {
 		err = nil // a violation verdict is still a finished analysis
 	}
 	if err != nil {
-		return run{}, fmt.Errorf("%s: %v: %s", name, err, errBuf.b)
+		return run{}, fmt.Errorf("%s: %w: %s", name, err, errBuf.b)
 	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	r := run{wall: wall}

@@ -167,7 +167,7 @@ func openHandle(iface string, ports []uint16) (*pcapgo.EthernetHandle, error) {
 	}
 	h, err := pcapgo.NewEthernetHandle(iface)
 	if err != nil {
-		return nil, fmt.Errorf("%v (capturing needs root or CAP_NET_RAW)", err)
+		return nil, fmt.Errorf("%w (capturing needs root or CAP_NET_RAW)", err)
 	}
 	if err := h.SetCaptureLength(snapLen); err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func openHandle(iface string, ports []uint16) (*pcapgo.EthernetHandle, error) {
 		return nil, err
 	}
 	if err := h.SetBPF(prog); err != nil {
-		return nil, fmt.Errorf("attaching BPF filter: %v", err)
+		return nil, fmt.Errorf("attaching BPF filter: %w", err)
 	}
 	return h, nil
 }
