@@ -1,7 +1,7 @@
 //go:build e2e
 
 // Package e2e is the scenario matrix: the Linux kernel initiator in a qemu
-// guest (stock open-iscsi, later the project's) against targets on the
+// guest (stock open-iscsi and the project's) against targets on the
 // host, each scenario asserting the guest's SCSI device list and the audit
 // of the captured traffic. One guest boot serves the whole package; every
 // scenario leaves the guest as it found it (no sessions, records, devices,
