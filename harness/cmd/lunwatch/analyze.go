@@ -18,11 +18,8 @@ func runAnalyze(args []string, stdout, stderr io.Writer) int {
 	var af auditFlags
 	fs := newFlagSet("analyze", "FILE...", stderr)
 	af.register(fs)
-	if err := fs.Parse(interleave(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, interleave(fs, args)); !ok {
+		return code
 	}
 	opts, err := af.options()
 	if err == nil && fs.NArg() == 0 {

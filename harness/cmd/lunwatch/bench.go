@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,11 +28,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	sizes := fs.String("sizes", "50MB,200MB", "capture sizes; the last is the headline (>= 200MB)")
 	repeat := fs.Int("repeat", 3, "runs of lunwatch per size (the best counts)")
 	keep := fs.Bool("keep", false, "keep the captures")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	self, err := os.Executable()
 	if err == nil {

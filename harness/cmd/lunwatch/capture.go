@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -40,11 +39,8 @@ func runCapture(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cf.iface, "i", "", "interface to capture on (e.g. lo)")
 	fs.DurationVar(&cf.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
 	fs.StringVar(&cf.write, "w", "", "also write the captured packets to this pcap `FILE`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	opts, err := cf.options()
 	if err == nil && (cf.iface == "" || fs.NArg() != 0) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,4 +84,19 @@ func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseFlags parses args into fs. ok is false when the run ends here, with
+// code its exit code: clean for -h (the flag package printed the usage),
+// usage for a bad flag (it printed the error).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitClean, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitClean, false
+	default:
+		return exitUsage, false
+	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,11 +34,8 @@ func runSynth(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&sf.port, "port", iscsi.DefaultPort, "target TCP port")
 	fs.BoolVar(&sf.digests, "digests", false, "negotiate CRC32C header and data digests")
 	fs.IntVar(&sf.luns, "luns", 4, "LUNs the traffic spreads over")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	size, err := target.ParseSize(sf.size)
 	if err == nil && (sf.out == "" || sf.mss < 64 || sf.luns < 1 || sf.port < 1 || sf.port > 65535) {

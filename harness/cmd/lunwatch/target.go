@@ -82,11 +82,8 @@ func runTarget(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "\n%s\n", target.ControlHelp)
 	}
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	srv, err := startTarget(&f, stderr)
 	if err != nil {
