@@ -31,7 +31,14 @@ func auditPcap(file string, port int, iqn string) (auditReport, error) {
 	if err != nil {
 		return auditReport{}, err
 	}
-	r := auditReport{Commands: map[uint64]int{}, file: file, port: port, iqn: iqn}
+	r := sumSessions(rep)
+	r.file, r.port, r.iqn = file, port, iqn
+	return r, nil
+}
+
+// sumSessions adds up what every session of a report did.
+func sumSessions(rep *audit.Report) auditReport {
+	r := auditReport{Commands: map[uint64]int{}}
 	for _, s := range rep.Sessions {
 		for _, l := range s.LUNs {
 			r.Commands[l.LUN] += l.Commands
@@ -44,36 +51,50 @@ func auditPcap(file string, port int, iqn string) (auditReport, error) {
 			}
 		}
 	}
-	return r, nil
+	return r
+}
+
+// allowList is audit's allow-list of exactly these LUNs (none: nothing
+// allowed).
+func allowList(luns []uint64) (*audit.LUNSet, error) {
+	if len(luns) == 0 {
+		return &audit.LUNSet{}, nil
+	}
+	parts := make([]string, len(luns))
+	for i, l := range luns {
+		parts[i] = strconv.FormatUint(l, 10)
+	}
+	return audit.ParseLUNList(strings.Join(parts, ","))
+}
+
+// notAllowed lists the LUNs a verdict names as not allowed, once each, in
+// numeric order.
+func notAllowed(v audit.Verdict) []uint64 {
+	seen := map[uint64]bool{}
+	var bad []uint64
+	for _, x := range v.Violations {
+		if x.Reason == "lun-not-allowed" && !seen[x.LUN] {
+			seen[x.LUN] = true
+			bad = append(bad, x.LUN)
+		}
+	}
+	sort.Slice(bad, func(i, j int) bool { return bad[i] < bad[j] })
+	return bad
 }
 
 // verdict is the audit's own judgement with allow as the allow-list:
 // the LUNs it names as violations (nil allow = nothing allowed).
 func (r auditReport) verdict(allow ...uint64) (clean bool, bad []uint64, err error) {
-	set := &audit.LUNSet{}
-	if len(allow) > 0 {
-		var parts []string
-		for _, l := range allow {
-			parts = append(parts, strconv.FormatUint(l, 10))
-		}
-		if set, err = audit.ParseLUNList(strings.Join(parts, ",")); err != nil {
-			return false, nil, err
-		}
+	set, err := allowList(allow)
+	if err != nil {
+		return false, nil, err
 	}
 	rep, err := audit.AnalyzeFiles(audit.Options{Ports: []uint16{uint16(r.port)},
 		Target: r.iqn, AllowLUNs: set}, r.file)
 	if err != nil {
 		return false, nil, err
 	}
-	seen := map[uint64]bool{}
-	for _, v := range rep.Verdict.Violations {
-		if v.Reason == "lun-not-allowed" && !seen[v.LUN] {
-			seen[v.LUN] = true
-			bad = append(bad, v.LUN)
-		}
-	}
-	sort.Slice(bad, func(i, j int) bool { return bad[i] < bad[j] })
-	return rep.Verdict.Clean, bad, nil
+	return rep.Verdict.Clean, notAllowed(rep.Verdict), nil
 }
 
 // luns lists the LUNs that saw any command.

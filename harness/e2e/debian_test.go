@@ -265,35 +265,13 @@ func auditPortsOnly(t *testing.T, file, iqn string, ports []int, allow ...uint64
 	for _, p := range ports {
 		p16 = append(p16, uint16(p))
 	}
-	set := &audit.LUNSet{}
-	if len(allow) > 0 {
-		var parts []string
-		for _, l := range allow {
-			parts = append(parts, strconv.FormatUint(l, 10))
-		}
-		var err error
-		set, err = audit.ParseLUNList(strings.Join(parts, ","))
-		require.NoError(t, err)
-	}
+	set, err := allowList(allow)
+	require.NoError(t, err)
 	rep, err := audit.AnalyzeFiles(audit.Options{Ports: p16, Target: iqn, AllowLUNs: set}, file)
 	require.NoError(t, err, "audit of %s", file)
-	w := wireAudit{commands: map[uint64]int{}, clean: rep.Verdict.Clean}
-	for _, s := range rep.Sessions {
-		for _, l := range s.LUNs {
-			w.commands[l.LUN] += l.Commands
-		}
-		w.reportLUNs += len(s.ReportLUNs)
-		w.aens += len(s.AENs)
-	}
-	seen := map[uint64]bool{}
-	for _, v := range rep.Verdict.Violations {
-		if v.Reason == "lun-not-allowed" && !seen[v.LUN] {
-			seen[v.LUN] = true
-			w.bad = append(w.bad, v.LUN)
-		}
-	}
-	sort.Slice(w.bad, func(i, j int) bool { return w.bad[i] < w.bad[j] })
-	return w
+	sum := sumSessions(rep)
+	return wireAudit{commands: sum.Commands, reportLUNs: sum.ReportLUNs, aens: sum.AENs,
+		clean: rep.Verdict.Clean, bad: notAllowed(rep.Verdict)}
 }
 
 func dedupe(l []uint64) []uint64 {
