@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -42,7 +41,7 @@ func rowLiveYesToNo(s *scenario) {
 	setGlobalAutoscan(s, "Yes")
 	s.loginWith([][2]string{{"node.session.scan", "auto"}, {"node.session.autoscan_en", "Yes"}})
 	s.waitLUNs([]uint64{0}, 60*time.Second)
-	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", s.tgt.IQN(), s.portal())
+	node := s.nodeOf(s.tgt.IQN())
 	_, err := guest.MustRun(node+" -o update -n node.session.autoscan_en -v No", 30*time.Second)
 	require.NoError(s.t, err, "record autoscan_en -> No on the logged-in session")
 

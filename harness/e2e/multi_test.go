@@ -105,7 +105,7 @@ func emuCHAPTarget(s *scenario, iqn string, cfg target.CHAPConfig) string {
 
 // logoutOf logs out of the session to iqn at the scenario's portal.
 func logoutOf(s *scenario, iqn string) {
-	_, err := guest.MustRun(fmt.Sprintf("iscsiadm -m node -T %s -p %s -u", iqn, s.portal()), 60*time.Second)
+	_, err := guest.MustRun(s.nodeOf(iqn)+" -u", 60*time.Second)
 	require.NoError(s.t, err, "logout of %s", iqn)
 }
 

@@ -57,12 +57,9 @@ func tryLogin(s *scenario, settings [][2]string) (string, int) {
 }
 
 func tryLoginTo(s *scenario, iqn string, settings [][2]string) (string, int) {
-	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", iqn, s.portal())
-	script := node + " >/dev/null 2>&1 || " + node + " -o new >/dev/null\n"
-	for _, kv := range settings {
-		script += fmt.Sprintf("%s -o update -n %s -v %s\n", node, kv[0], kv[1])
-	}
-	script += node + " -l 2>&1"
+	node := s.nodeOf(iqn)
+	script := node + " >/dev/null 2>&1 || " + node + " -o new >/dev/null\n" +
+		recordUpdates(node, settings) + node + " -l 2>&1"
 	r, err := guest.Run(script, 90*time.Second)
 	require.NoError(s.t, err)
 	return r.Stdout + r.Stderr, r.Exit

@@ -92,12 +92,8 @@ func (s *scenario) login(scan string) {
 // loginWith is login with any record settings (name, value) applied first,
 // e.g. the project's node.session.autoscan_en.
 func (s *scenario) loginWith(settings [][2]string) {
-	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", s.tgt.IQN(), s.portal())
-	script := "set -e\n" + node + " -o new >/dev/null\n"
-	for _, kv := range settings {
-		script += fmt.Sprintf("%s -o update -n %s -v %s\n", node, kv[0], kv[1])
-	}
-	script += node + " -l\n"
+	node := s.nodeOf(s.tgt.IQN())
+	script := "set -e\n" + node + " -o new >/dev/null\n" + recordUpdates(node, settings) + node + " -l\n"
 	_, err := guest.MustRun(script, 60*time.Second)
 	require.NoError(s.t, err, "login")
 	out, err := guest.MustRun("ls /sys/class/iscsi_host", 10*time.Second)
@@ -192,9 +188,22 @@ func (s *scenario) verdict(a auditReport, allow ...uint64) (bool, []uint64) {
 }
 
 // logout ends the session (and with it the SCSI host and its devices).
-func (s *scenario) logout() {
-	_, err := guest.MustRun(fmt.Sprintf("iscsiadm -m node -T %s -p %s -u", s.tgt.IQN(), s.portal()), 60*time.Second)
-	require.NoError(s.t, err, "logout")
+func (s *scenario) logout() { logoutOf(s, s.tgt.IQN()) }
+
+// nodeOf is the iscsiadm command line naming the record of target iqn at
+// the scenario's portal; operations and options follow it.
+func (s *scenario) nodeOf(iqn string) string {
+	return fmt.Sprintf("iscsiadm -m node -T %s -p %s", iqn, s.portal())
+}
+
+// recordUpdates is the script lines that apply record settings (name,
+// value) with node, a command line from nodeOf.
+func recordUpdates(node string, settings [][2]string) string {
+	var b strings.Builder
+	for _, kv := range settings {
+		fmt.Fprintf(&b, "%s -o update -n %s -v %s\n", node, kv[0], kv[1])
+	}
+	return b.String()
 }
 
 // resetGuest leaves no session, device, record or iscsid behind. When the

@@ -32,7 +32,7 @@ func TestSoak(t *testing.T) {
 	s := newScenario(t, "project", kindTgtd, 1)
 	var out strings.Builder
 	fmt.Fprintf(&out, "\nSoak: project iscsid against tgtd in the lab guest\n")
-	node := fmt.Sprintf("iscsiadm -m node -T %s -p %s", s.tgt.IQN(), s.portal())
+	node := s.nodeOf(s.tgt.IQN())
 	_, err := guest.MustRun(node+" -o new >/dev/null && "+node+" -o update -n node.session.scan -v manual", time.Minute)
 	require.NoError(t, err)
 	start := time.Now()
