@@ -18,7 +18,7 @@ import (
 	"autoscan/harness/target"
 )
 
-// The hostile-target suite (issue 14): one emulated target misbehaves in
+// The hostile-target suite: one emulated target misbehaves in
 // every way harness/target knows (target.HostileModes) while the project's
 // iscsid also holds a session to tgtd. Each case asserts that iscsid
 // survives and keeps answering, that I/O on the tgtd session goes on with

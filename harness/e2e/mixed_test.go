@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Mixed installs (issue 12): the distribution's iscsiadm with the
+// Mixed installs (iscsiadm(8) MIXED INSTALLATIONS): the distribution's iscsiadm with the
 // project's iscsid, and the project's iscsiadm with the distribution's
 // iscsid, in one guest over the one socket name. Both speak open-iscsi
 // 2.1.8's management protocol; which binary runs is a path per command.

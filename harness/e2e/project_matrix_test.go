@@ -16,8 +16,8 @@ import (
 	"autoscan/harness/lab"
 )
 
-// The project initiator's column of the matrix (issue 6, "What must be
-// shown"): the autoscan table row by row, each proven by the guest's device
+// The project initiator's column of the matrix (iscsid.conf(5) AUTOSCAN
+// CONTROL, "What each event does"): the autoscan table row by row, each proven by the guest's device
 // list and the audit of the wire.
 var projectRows = []row{
 	{"yes-login-scans-all", bothKinds, projYes(rowAutoAll)},

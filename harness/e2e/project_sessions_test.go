@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The project initiator's sessions beyond scanning (issue 5, "What must be
-// shown"): CHAP against tgtd and the emulated target, a filesystem on the device, the os-brick way
+// The project initiator's sessions beyond scanning (iscsid(8) SESSIONS):
+// CHAP against tgtd and the emulated target, a filesystem on the device, the os-brick way
 // of attaching one LUN of many.
 var projectSessionRows = []row{
 	{"chap-oneway-and-mutual", bothKinds, rowCHAP},

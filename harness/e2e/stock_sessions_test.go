@@ -11,10 +11,11 @@ import (
 )
 
 // Stock open-iscsi 2.1.8 in the same suite as the project's session rows
-// (issues 5 and 6): CHAP one-way/mutual/wrong secret against both targets,
-// and the os-brick attach of one LUN of 64, where the contrast is the
-// point: stock's automatic scan brings every LUN, and only a manual scan
-// record plus a write to the host's scan file attaches one LUN alone.
+// (iscsid(8) SESSIONS and AUTOSCAN CONTROL): CHAP one-way/mutual/wrong
+// secret against both targets, and the os-brick attach of one LUN of 64,
+// where the contrast is the point: stock's automatic scan brings every
+// LUN, and only a manual scan record plus a write to the host's scan file
+// attaches one LUN alone.
 // The 16-session row is the project's, word for word: stock sets the
 // exit codes and messages it checks. (The stock filesystem row is
 // TestFilesystem.)
