@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -211,6 +212,11 @@ func ParsePending(r io.Reader) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	return rows, sc.Err()
+}
+
+// ReadDocumented reads the documented differences from top/doc/iscsiadm.8.
+func ReadDocumented(top string) ([]Row, error) {
+	return readRows(filepath.Join(top, "doc/iscsiadm.8"), ParseManTable)
 }
 
 func readRows(path string, parse func(io.Reader) ([]Row, error)) ([]Row, error) {

@@ -61,7 +61,7 @@ func resultsDir(top string) string {
 func TestConformance(t *testing.T) {
 	top := topDir(t)
 	ours := requireLab(t, top)
-	documented, err := readRows(filepath.Join(top, "doc/iscsiadm.8"), ParseManTable)
+	documented, err := ReadDocumented(top)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,16 +56,20 @@ func newScenario(t *testing.T, initiator, kind string, maxLUN int) *scenario {
 	return s
 }
 
-func (s *scenario) startIscsid() {
+func (s *scenario) startIscsid() { s.iscsidPID = startIscsid(s.t) }
+
+// startIscsid starts the selected initiator's iscsid in the foreground
+// (log in /tmp/iscsid.log) and returns once its socket is bound.
+func startIscsid(t *testing.T) int {
 	_, _ = guest.Run("rm -f /tmp/iscsid.log", 10*time.Second)
 	pid, err := guest.Start("exec iscsid -f", "/tmp/iscsid.log")
-	require.NoError(s.t, err)
-	s.iscsidPID = pid
+	require.NoError(t, err)
 	// iscsiadm needs iscsid's abstract socket; wait until it is bound.
 	_, err = guest.MustRun(`for i in $(seq 100); do
 		grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix && exit 0; sleep 0.1; done; exit 1`,
 		30*time.Second)
-	require.NoError(s.t, err, "iscsid did not open its socket")
+	require.NoError(t, err, "iscsid did not open its socket")
+	return pid
 }
 
 // finish runs at cleanup: log out, stop everything, keep artefacts.

@@ -71,7 +71,7 @@ func StartTarget(kind, iqn string, maxLUN int) (Target, error) {
 		}
 		return tgtdTarget{t}, nil
 	case KindEmu:
-		return startEmu(iqn, port, maxLUN)
+		return StartEmu(iqn, port, maxLUN)
 	}
 	return nil, fmt.Errorf("lab: unknown target kind %q", kind)
 }
@@ -92,7 +92,9 @@ type EmuTarget struct {
 	port   int
 }
 
-func startEmu(iqn string, port, maxLUN int) (*EmuTarget, error) {
+// StartEmu serves iqn with LUNs 0..maxLUN on port (a target stopped and
+// started again at the same address).
+func StartEmu(iqn string, port, maxLUN int) (*EmuTarget, error) {
 	srv, err := target.NewServer(target.Config{
 		Listen: fmt.Sprintf("127.0.0.1:%d", port),
 		Portal: fmt.Sprintf("%s:%d", lab.HostAddr, port),
