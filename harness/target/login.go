@@ -63,7 +63,7 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 	c.login.isid = p.ISID()
 	text := append(c.login.partial, p.Data...)
 	c.login.partial = nil
-	resp, transit, err := c.loginStep(p, parseText(text))
+	resp, transit, err := c.loginStep(p, iscsi.ParseText(text))
 	if err != nil {
 		c.logf("%v", err)
 		_ = c.send(c.loginResponse(p, false, p.CSG(), nil, err.status), true)
@@ -74,7 +74,7 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 
 // loginFinish sends the answer and, on the move to full feature phase,
 // switches the connection over.
-func (c *conn) loginFinish(p *iscsi.PDU, resp []kv, transit bool) bool {
+func (c *conn) loginFinish(p *iscsi.PDU, resp []iscsi.KeyValue, transit bool) bool {
 	nsg := p.CSG()
 	if transit {
 		nsg = p.NSG()
@@ -96,7 +96,7 @@ func (c *conn) loginFinish(p *iscsi.PDU, resp []kv, transit bool) bool {
 }
 
 // loginStep validates the stage and negotiates the keys of one request.
-func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
+func (c *conn) loginStep(p *iscsi.PDU, keys []iscsi.KeyValue) ([]iscsi.KeyValue, bool, *loginError) {
 	if c.srv.refusing() {
 		return nil, false, lerr(loginUnavailable, "logins refused")
 	}
@@ -109,7 +109,7 @@ func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
 			return nil, false, err
 		}
 	}
-	var resp []kv
+	var resp []iscsi.KeyValue
 	switch p.CSG() {
 	case iscsi.StageSecurity:
 		r, err := c.security(m, keys)
@@ -131,10 +131,10 @@ func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
 	return resp, transit, nil
 }
 
-func keyMap(keys []kv) map[string]string {
+func keyMap(keys []iscsi.KeyValue) map[string]string {
 	m := make(map[string]string, len(keys))
 	for _, k := range keys {
-		m[k.key] = k.val
+		m[k.Key] = k.Value
 	}
 	return m
 }
@@ -165,8 +165,8 @@ func (c *conn) needsAuth() bool {
 
 // security handles AuthMethod and the CHAP exchange; operational keys
 // that come along are negotiated too (RFC 7143 allows that).
-func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
-	var resp []kv
+func (c *conn) security(m map[string]string, keys []iscsi.KeyValue) ([]iscsi.KeyValue, *loginError) {
+	var resp []iscsi.KeyValue
 	if am, ok := m["AuthMethod"]; ok {
 		want := "None"
 		if c.needsAuth() {
@@ -175,7 +175,7 @@ func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
 		if pickList(am, []string{want}) != want {
 			return nil, lerr(loginAuthFailed, "AuthMethod %q, need %s", am, want)
 		}
-		resp = append(resp, kv{"AuthMethod", want})
+		resp = append(resp, pairs("AuthMethod", want)...)
 		c.login.authed = want == "None"
 	} else if !c.needsAuth() {
 		c.login.authed = true
@@ -189,7 +189,7 @@ func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
 }
 
 // chapStep runs the CHAP exchange when the target asks for it.
-func (c *conn) chapStep(m map[string]string) ([]kv, *loginError) {
+func (c *conn) chapStep(m map[string]string) ([]iscsi.KeyValue, *loginError) {
 	cfg := c.chapConfig()
 	if a, ok := m["CHAP_A"]; ok && cfg != nil {
 		st, r, err := chapStart(cfg, a)
@@ -229,46 +229,46 @@ var securityKeys = map[string]bool{
 
 // operational negotiates every non-security key; unknown keys are
 // answered NotUnderstood as RFC 7143 asks.
-func (c *conn) operational(keys []kv) []kv {
-	var resp []kv
+func (c *conn) operational(keys []iscsi.KeyValue) []iscsi.KeyValue {
+	var resp []iscsi.KeyValue
 	for _, k := range keys {
-		if securityKeys[k.key] {
+		if securityKeys[k.Key] {
 			continue
 		}
-		v, known := negotiate(c.srv.cfg.Policy, &c.params, k.key, k.val)
+		v, known := negotiate(c.srv.cfg.Policy, &c.params, k.Key, k.Value)
 		switch {
 		case !known:
-			resp = append(resp, kv{k.key, "NotUnderstood"})
+			resp = append(resp, pairs(k.Key, "NotUnderstood")...)
 		case v != "":
-			resp = append(resp, kv{k.key, v})
+			resp = append(resp, pairs(k.Key, v)...)
 		}
 	}
 	return resp
 }
 
 // declareRecv adds our MaxRecvDataSegmentLength once.
-func (c *conn) declareRecv(resp []kv) []kv {
+func (c *conn) declareRecv(resp []iscsi.KeyValue) []iscsi.KeyValue {
 	if c.login.declared {
 		return resp
 	}
 	c.login.declared = true
 	c.params.TargetRecvDSL = c.srv.cfg.Policy.RecvDSL
-	return append(resp, kv{"MaxRecvDataSegmentLength", strconv.Itoa(int(c.params.TargetRecvDSL))})
+	return append(resp, pairs("MaxRecvDataSegmentLength", strconv.Itoa(int(c.params.TargetRecvDSL)))...)
 }
 
 // addTPGT puts TargetPortalGroupTag in the first answer of a normal
 // session, where RFC 7143 wants it.
-func (c *conn) addTPGT(resp []kv) []kv {
+func (c *conn) addTPGT(resp []iscsi.KeyValue) []iscsi.KeyValue {
 	if c.discovery || c.login.sentTPGT {
 		return resp
 	}
 	c.login.sentTPGT = true
-	return append(resp, kv{"TargetPortalGroupTag", strconv.Itoa(int(c.srv.cfg.TPGT))})
+	return append(resp, pairs("TargetPortalGroupTag", strconv.Itoa(int(c.srv.cfg.TPGT)))...)
 }
 
 // loginResponse builds a Login Response (a new TSIH on the move to full
 // feature phase).
-func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, status uint16) *iscsi.PDU {
+func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []iscsi.KeyValue, status uint16) *iscsi.PDU {
 	r := &iscsi.PDU{}
 	r.SetOpcode(iscsi.OpLoginResp)
 	r.SetLoginStages(transit, false, p.CSG(), nsg)
@@ -285,8 +285,8 @@ func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, s
 }
 
 // loginText encodes the answer keys, spoiled in HostileLoginGarbage.
-func (c *conn) loginText(resp []kv) []byte {
-	b := encodeText(resp)
+func (c *conn) loginText(resp []iscsi.KeyValue) []byte {
+	b := iscsi.EncodeText(resp...)
 	if c.srv.hostileMode() == HostileLoginGarbage {
 		b = append(b, garbageText()...)
 	}
@@ -338,15 +338,15 @@ func (c *conn) handleText(p *iscsi.PDU) bool {
 	if p.TTT() != 0xffffffff && p.TTT() == c.textTTT && c.textRest != nil {
 		return c.sendText(p, c.textRest) // the initiator asks for more
 	}
-	var resp []kv
-	for _, k := range parseText(p.Data) {
-		if k.key != "SendTargets" {
-			resp = append(resp, kv{k.key, "NotUnderstood"})
+	var resp []iscsi.KeyValue
+	for _, k := range iscsi.ParseText(p.Data) {
+		if k.Key != "SendTargets" {
+			resp = append(resp, pairs(k.Key, "NotUnderstood")...)
 			continue
 		}
-		resp = append(resp, c.sendTargets(k.val)...)
+		resp = append(resp, c.sendTargets(k.Value)...)
 	}
-	return c.sendText(p, encodeText(resp))
+	return c.sendText(p, iscsi.EncodeText(resp...))
 }
 
 // sendText answers with at most MaxRecvDataSegmentLength bytes; a longer
@@ -372,7 +372,7 @@ func (c *conn) sendText(p *iscsi.PDU, data []byte) bool {
 }
 
 // sendTargets lists targets with the advertised portal.
-func (c *conn) sendTargets(which string) []kv {
+func (c *conn) sendTargets(which string) []iscsi.KeyValue {
 	var names []string
 	switch {
 	case which == "All":
@@ -383,9 +383,9 @@ func (c *conn) sendTargets(which string) []kv {
 		names = []string{which}
 	}
 	addr := fmt.Sprintf("%s,%d", c.srv.cfg.Portal, c.srv.cfg.TPGT)
-	var out []kv
+	var out []iscsi.KeyValue
 	for _, n := range names {
-		out = append(out, kv{"TargetName", n}, kv{"TargetAddress", addr})
+		out = append(out, pairs("TargetName", n, "TargetAddress", addr)...)
 	}
 	if h := c.srv.hostileMode(); h.Discovery() && which == "All" {
 		out = append(out, hostileTargets(h, addr)...)
