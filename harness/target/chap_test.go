@@ -51,13 +51,22 @@ func TestCHAPBinaryEncodings(t *testing.T) {
 // own challenge and checks the target's answer. It returns the final
 // login status.
 func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *CHAPConfig) uint16 {
+	st, _ := chapLoginAs(t, addr, pairs("TargetName", testIQN), alg, user, secret, mutual)
+	return st
+}
+
+// chapLoginAs is chapLogin for the session ident names (a target, or
+// SessionType=Discovery); on success it returns the connection in full
+// feature phase.
+func chapLoginAs(t *testing.T, addr string, ident []iscsi.KeyValue, alg int, user, secret string, mutual *CHAPConfig) (uint16, *testInit) {
 	c := dialInit(t, addr)
-	r := c.loginPDU(0, 1, false, pairs("InitiatorName", "iqn.x", "TargetName", testIQN, "AuthMethod", "CHAP,None"))
-	if loginStatus(r) != 0 || keyMap(iscsi.ParseText(r.Data))["AuthMethod"] != "CHAP" {
+	first := append(pairs("InitiatorName", "iqn.x", "AuthMethod", "CHAP,None"), ident...)
+	r := c.loginPDU(0, 1, false, first)
+	if loginStatus(r) != 0 || keyMapOf(r)["AuthMethod"] != "CHAP" {
 		t.Fatalf("AuthMethod: %04x %q", loginStatus(r), r.Data)
 	}
 	r = c.loginPDU(0, 1, false, pairs("CHAP_A", strconv.Itoa(alg)))
-	m := keyMap(iscsi.ParseText(r.Data))
+	m := keyMapOf(r)
 	if m["CHAP_A"] != strconv.Itoa(alg) {
 		t.Fatalf("CHAP_A answer %q", m["CHAP_A"])
 	}
@@ -74,10 +83,10 @@ func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *
 	}
 	r = c.loginPDU(0, 1, true, keys)
 	if st := loginStatus(r); st != 0 {
-		return st
+		return st, nil
 	}
 	if mutual != nil {
-		m = keyMap(iscsi.ParseText(r.Data))
+		m = keyMapOf(r)
 		want, _ := CHAPResponse(alg, 42, mutual.MutualSecret, ourCh)
 		if m["CHAP_N"] != mutual.MutualUser || m["CHAP_R"] != EncodeCHAPBinary(want) {
 			t.Errorf("mutual answer N=%q R=%q", m["CHAP_N"], m["CHAP_R"])
@@ -87,7 +96,7 @@ func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *
 		t.Errorf("no transit after CHAP")
 	}
 	c.finishLogin(nil, map[string]string{})
-	return 0
+	return 0, c
 }
 
 func TestCHAPLogin(t *testing.T) {

@@ -17,9 +17,10 @@ const cmdWindow = 64
 // serialised by wmu, which also hands out StatSN so numbers go out in
 // order.
 type conn struct {
-	srv *Server
-	nc  net.Conn
-	br  *bufio.Reader
+	srv    *Server
+	portal *portal // the one it came in on
+	nc     net.Conn
+	br     *bufio.Reader
 
 	wmu    sync.Mutex
 	statSN uint32
@@ -40,8 +41,8 @@ type conn struct {
 	closeOnce sync.Once
 }
 
-func newConn(s *Server, nc net.Conn) *conn {
-	return &conn{srv: s, nc: nc, br: bufio.NewReaderSize(nc, 64<<10),
+func newConn(s *Server, nc net.Conn, p *portal) *conn {
+	return &conn{srv: s, portal: p, nc: nc, br: bufio.NewReaderSize(nc, 64<<10),
 		params: defaultParams(s.cfg.Policy.RecvDSL), writes: map[uint32]*writeTask{}}
 }
 

@@ -85,6 +85,29 @@ func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []iscsi.KeyValue)
 	return r
 }
 
+// sendTargetsAll asks SendTargets=All in one Text Request and returns the
+// answer's pairs.
+func (c *testInit) sendTargetsAll() []iscsi.KeyValue {
+	c.t.Helper()
+	p := &iscsi.PDU{}
+	p.SetOpcode(iscsi.OpTextReq)
+	p.SetImmediate(true)
+	p.SetFlags(iscsi.FlagFinal)
+	p.SetITT(c.nextITT())
+	p.SetTTT(0xffffffff)
+	p.SetCmdSN(c.cmdSN)
+	p.Data = iscsi.EncodeText(pairs("SendTargets", "All")...)
+	c.send(p)
+	r := c.recv()
+	if r.Opcode() != iscsi.OpTextResp || !r.Final() {
+		c.t.Fatalf("SendTargets: %v final %v %q", r.Opcode(), r.Final(), r.Data)
+	}
+	return iscsi.ParseText(r.Data)
+}
+
+// keyMapOf is the answer's keys by name.
+func keyMapOf(r *iscsi.PDU) map[string]string { return keyMap(iscsi.ParseText(r.Data)) }
+
 func loginStatus(r *iscsi.PDU) uint16 { return uint16(r.StatusClass())<<8 | uint16(r.StatusDetail()) }
 
 // login does a no-auth normal-session login with the given operational
@@ -96,7 +119,7 @@ func (c *testInit) login(iqn string, op []iscsi.KeyValue) map[string]string {
 	if s := loginStatus(r); s != 0 || !r.Transit() || r.NSG() != 1 {
 		c.t.Fatalf("security stage: status %04x transit %v nsg %d", s, r.Transit(), r.NSG())
 	}
-	got := keyMap(iscsi.ParseText(r.Data))
+	got := keyMapOf(r)
 	return c.finishLogin(op, got)
 }
 
@@ -107,7 +130,7 @@ func (c *testInit) finishLogin(op []iscsi.KeyValue, got map[string]string) map[s
 	if s := loginStatus(r); s != 0 || !r.Transit() || r.NSG() != 3 || r.TSIH() == 0 {
 		c.t.Fatalf("operational stage: status %04x transit %v nsg %d tsih %d", s, r.Transit(), r.NSG(), r.TSIH())
 	}
-	for k, v := range keyMap(iscsi.ParseText(r.Data)) {
+	for k, v := range keyMapOf(r) {
 		got[k] = v
 	}
 	c.hd, c.dd = got["HeaderDigest"] == "CRC32C", got["DataDigest"] == "CRC32C"

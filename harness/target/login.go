@@ -66,6 +66,9 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 	resp, transit, err := c.loginStep(p, iscsi.ParseText(text))
 	if err != nil {
 		c.logf("%v", err)
+		if c.discovery {
+			c.countDiscovery(false)
+		}
 		_ = c.send(c.loginResponse(p, false, p.CSG(), nil, err.status), true)
 		return false
 	}
@@ -90,6 +93,9 @@ func (c *conn) loginFinish(p *iscsi.PDU, resp []iscsi.KeyValue, transit bool) bo
 	}
 	if c.sendFinal(r) != nil {
 		return false
+	}
+	if c.discovery {
+		c.countDiscovery(true)
 	}
 	c.logf("login of %s to %q done (hd=%v dd=%v)", c.login.initiator, c.targetName(), c.params.HeaderDigest, c.params.DataDigest)
 	return true
@@ -159,9 +165,7 @@ func (c *conn) loginIdentify(m map[string]string) *loginError {
 	return nil
 }
 
-func (c *conn) needsAuth() bool {
-	return c.login.target != nil && c.login.target.opt.CHAP != nil
-}
+func (c *conn) needsAuth() bool { return c.chapConfig() != nil }
 
 // security handles AuthMethod and the CHAP exchange; operational keys
 // that come along are negotiated too (RFC 7143 allows that).
@@ -213,7 +217,12 @@ func (c *conn) chapStep(m map[string]string) ([]iscsi.KeyValue, *loginError) {
 	return nil, nil
 }
 
+// chapConfig is the CHAP the session must pass: the server's discovery
+// CHAP for a discovery session, the target's for a normal one; nil: none.
 func (c *conn) chapConfig() *CHAPConfig {
+	if c.discovery {
+		return c.srv.discoveryCHAP()
+	}
 	if c.login.target == nil {
 		return nil
 	}
@@ -263,7 +272,7 @@ func (c *conn) addTPGT(resp []iscsi.KeyValue) []iscsi.KeyValue {
 		return resp
 	}
 	c.login.sentTPGT = true
-	return append(resp, pairs("TargetPortalGroupTag", strconv.Itoa(int(c.srv.cfg.TPGT)))...)
+	return append(resp, pairs("TargetPortalGroupTag", strconv.Itoa(int(c.portal.tpgt)))...)
 }
 
 // loginResponse builds a Login Response (a new TSIH on the move to full
@@ -330,65 +339,4 @@ func (c *conn) reinstate() {
 			o.close()
 		}
 	}
-}
-
-// handleText answers SendTargets (All, a name, or empty for the current
-// target); any other key is NotUnderstood.
-func (c *conn) handleText(p *iscsi.PDU) bool {
-	if p.TTT() != 0xffffffff && p.TTT() == c.textTTT && c.textRest != nil {
-		return c.sendText(p, c.textRest) // the initiator asks for more
-	}
-	var resp []iscsi.KeyValue
-	for _, k := range iscsi.ParseText(p.Data) {
-		if k.Key != "SendTargets" {
-			resp = append(resp, pairs(k.Key, "NotUnderstood")...)
-			continue
-		}
-		resp = append(resp, c.sendTargets(k.Value)...)
-	}
-	return c.sendText(p, iscsi.EncodeText(resp...))
-}
-
-// sendText answers with at most MaxRecvDataSegmentLength bytes; a longer
-// answer goes with the C bit and a TTT, and the initiator fetches the rest
-// with empty Text Requests carrying that TTT.
-func (c *conn) sendText(p *iscsi.PDU, data []byte) bool {
-	r := &iscsi.PDU{}
-	r.SetOpcode(iscsi.OpTextResp)
-	copy(r.BHS[8:16], p.BHS[8:16])
-	r.SetITT(p.ITT())
-	r.SetTTT(0xffffffff)
-	r.SetFlags(iscsi.FlagFinal)
-	c.textRest = nil
-	if n := int(c.params.MaxRecvDSL); len(data) > n {
-		c.nextTTT++
-		c.textTTT, c.textRest = c.nextTTT, data[n:]
-		data = data[:n]
-		r.SetFlags(iscsi.FlagContinue)
-		r.SetTTT(c.textTTT)
-	}
-	r.Data = data
-	return c.send(r, true) == nil
-}
-
-// sendTargets lists targets with the advertised portal.
-func (c *conn) sendTargets(which string) []iscsi.KeyValue {
-	var names []string
-	switch {
-	case which == "All":
-		names = c.srv.TargetNames()
-	case which == "" && c.login.target != nil:
-		names = []string{c.login.target.name}
-	case c.srv.Target(which) != nil:
-		names = []string{which}
-	}
-	addr := fmt.Sprintf("%s,%d", c.srv.cfg.Portal, c.srv.cfg.TPGT)
-	var out []iscsi.KeyValue
-	for _, n := range names {
-		out = append(out, pairs("TargetName", n, "TargetAddress", addr)...)
-	}
-	if h := c.srv.hostileMode(); h.Discovery() && which == "All" {
-		out = append(out, hostileTargets(h, addr)...)
-	}
-	return out
 }

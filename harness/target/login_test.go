@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"autoscan/harness/iscsi"
 )
 
@@ -106,26 +108,9 @@ func TestDiscoverySendTargetsAdvertisesPortal(t *testing.T) {
 	if loginStatus(r) != 0 || r.NSG() != 3 {
 		t.Fatalf("discovery login: %04x", loginStatus(r))
 	}
-	p := &iscsi.PDU{}
-	p.SetOpcode(iscsi.OpTextReq)
-	p.SetImmediate(true)
-	p.SetFlags(iscsi.FlagFinal)
-	p.SetITT(c.nextITT())
-	p.SetTTT(0xffffffff)
-	p.SetCmdSN(c.cmdSN)
-	p.Data = iscsi.EncodeText(pairs("SendTargets", "All")...)
-	c.send(p)
-	r = c.recv()
-	got := iscsi.ParseText(r.Data)
+	got := c.sendTargetsAll()
 	want := pairs("TargetName", "iqn.2026-11.test:a", "TargetAddress", "10.0.2.2:3310,1", "TargetName", "iqn.2026-11.test:b", "TargetAddress", "10.0.2.2:3310,1")
-	if r.Opcode() != iscsi.OpTextResp || len(got) != len(want) {
-		t.Fatalf("SendTargets: %v %q", r.Opcode(), r.Data)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("entry %d: %v, want %v", i, got[i], want[i])
-		}
-	}
+	assert.Equal(t, want, got, "SendTargets=All")
 }
 
 // TestSendTargetsContinuation: an answer longer than the initiator's
@@ -193,7 +178,7 @@ func TestLoginContinuedText(t *testing.T) {
 		p.Data = part
 		c.send(p)
 		r := c.recv()
-		got := keyMap(iscsi.ParseText(r.Data))
+		got := keyMapOf(r)
 		if loginStatus(r) != 0 || (i == 0) != (len(r.Data) == 0) || (i == 1 && got["AuthMethod"] != "None") {
 			t.Errorf("piece %d: status %04x data %q", i, loginStatus(r), r.Data)
 		}
