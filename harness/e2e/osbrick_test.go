@@ -397,7 +397,8 @@ func (s *debScenario) wrongDiscoverySecret(props map[string]any, row *brickRow) 
 	assert.NotEmpty(s.t, res.Error, "connect_volume with a wrong discovery secret")
 	assert.Greater(s.t, s.emu.Server.DiscoveryLogins().Refused, refused, "the target refused the discovery login")
 	got := discoverFailure(res.Log)
-	row.note = appendNote(row.note, "wrong secret: "+got)
+	first, _, _ := strings.Cut(got, "\n")
+	row.note = appendNote(row.note, "wrong secret: "+first)
 	discoveryRefusal[s.initiator] = got
 	if stock, ok := discoveryRefusal["stock"]; ok && s.initiator == "project" {
 		assert.Equal(s.t, stock, got, "iscsiadm --discover with a wrong secret, project as stock")
@@ -412,7 +413,7 @@ var (
 	stderrRe   = regexp.MustCompile(`Stderr: '([^']*)'`)
 )
 
-// discoverFailure is the exit code and first stderr line of the failed
+// discoverFailure is the exit code and the stderr lines of the failed
 // `iscsiadm ... --discover` in os-brick's log.
 func discoverFailure(log string) string {
 	i := strings.Index(log, "--discover\n")
@@ -425,9 +426,9 @@ func discoverFailure(log string) string {
 		code = m[1]
 	}
 	if m := stderrRe.FindStringSubmatch(tail); m != nil {
-		msg, _, _ = strings.Cut(strings.ReplaceAll(m[1], `\n`, "\n"), "\n")
+		msg = strings.TrimSpace(strings.ReplaceAll(m[1], `\n`, "\n"))
 	}
-	return fmt.Sprintf("exit %s, %q", code, msg)
+	return fmt.Sprintf("exit %s, %s", code, msg)
 }
 
 // d) session CHAP (tgt account bound to the target).
