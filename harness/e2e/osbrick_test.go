@@ -377,7 +377,21 @@ func brickDiscovery(s *debScenario, row *brickRow) {
 	row.note = appendNote(row.note, fmt.Sprintf("2 portals, tpgt 1+2 from SendTargets; discovery CHAP asked+answered x%d", st.CHAP))
 	s.detach(props, att, true, false, row)
 	s.done(row, 1)
+	row.note = appendNote(row.note, s.eachPortal(1))
 	s.wrongDiscoverySecret(props, row)
+}
+
+// eachPortal audits every portal's capture alone: each must be clean and
+// have carried commands to lun (a path really used, not only listed).
+func (s *debScenario) eachPortal(lun uint64) string {
+	var parts []string
+	for i, p := range s.ports {
+		w := auditPortsOnly(s.t, s.pcap, s.targetIQN, []int{p}, lun)
+		assert.True(s.t, w.clean, "portal %d alone: %s", i+1, w)
+		assert.Positive(s.t, w.commands[lun], "portal %d carried commands to LUN %d", i+1, lun)
+		parts = append(parts, fmt.Sprintf("%d cmds", w.commands[lun]))
+	}
+	return fmt.Sprintf("LUN %d per portal: %s", lun, strings.Join(parts, ", "))
 }
 
 // discoveryRefusal is what a wrong discovery secret made iscsiadm say, by
