@@ -13,17 +13,7 @@ type DiscoveryStats struct {
 // SetDiscoveryCHAP makes every later discovery session authenticate with
 // CHAP (cfg nil: no authentication, the default); mutual when
 // cfg.MutualUser is set.
-func (s *Server) SetDiscoveryCHAP(cfg *CHAPConfig) {
-	s.mu.Lock()
-	s.discAuth = cfg
-	s.mu.Unlock()
-}
-
-func (s *Server) discoveryCHAP() *CHAPConfig {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.discAuth
-}
+func (s *Server) SetDiscoveryCHAP(cfg *CHAPConfig) { s.discAuth.Store(cfg) }
 
 // DiscoveryLogins reports the discovery logins so far.
 func (s *Server) DiscoveryLogins() DiscoveryStats {

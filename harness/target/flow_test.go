@@ -80,13 +80,7 @@ func TestTaskManagementAndNOP(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
 	c.login(testIQN, pairs("InitialR2T", "Yes", "ImmediateData", "No"))
-	nop := &iscsi.PDU{}
-	nop.SetOpcode(iscsi.OpNOPOut)
-	nop.SetImmediate(true)
-	nop.SetFlags(iscsi.FlagFinal)
-	nop.SetITT(c.nextITT())
-	nop.SetTTT(0xffffffff)
-	nop.SetCmdSN(c.cmdSN)
+	nop := c.immediate(iscsi.OpNOPOut)
 	nop.Data = []byte("ping")
 	c.send(nop)
 	if r := c.recv(); r.Opcode() != iscsi.OpNOPIn || r.ITT() != nop.ITT() || string(r.Data) != "ping" {

@@ -85,17 +85,24 @@ func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []iscsi.KeyValue)
 	return r
 }
 
-// sendTargetsAll asks SendTargets=All in one Text Request and returns the
-// answer's pairs.
-func (c *testInit) sendTargetsAll() []iscsi.KeyValue {
-	c.t.Helper()
+// immediate is an immediate, final request of op with the next ITT and
+// no target transfer tag.
+func (c *testInit) immediate(op iscsi.Opcode) *iscsi.PDU {
 	p := &iscsi.PDU{}
-	p.SetOpcode(iscsi.OpTextReq)
+	p.SetOpcode(op)
 	p.SetImmediate(true)
 	p.SetFlags(iscsi.FlagFinal)
 	p.SetITT(c.nextITT())
 	p.SetTTT(0xffffffff)
 	p.SetCmdSN(c.cmdSN)
+	return p
+}
+
+// sendTargetsAll asks SendTargets=All in one Text Request and returns the
+// answer's pairs.
+func (c *testInit) sendTargetsAll() []iscsi.KeyValue {
+	c.t.Helper()
+	p := c.immediate(iscsi.OpTextReq)
 	p.Data = iscsi.EncodeText(pairs("SendTargets", "All")...)
 	c.send(p)
 	r := c.recv()

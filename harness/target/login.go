@@ -221,7 +221,7 @@ func (c *conn) chapStep(m map[string]string) ([]iscsi.KeyValue, *loginError) {
 // CHAP for a discovery session, the target's for a normal one; nil: none.
 func (c *conn) chapConfig() *CHAPConfig {
 	if c.discovery {
-		return c.srv.discoveryCHAP()
+		return c.srv.discAuth.Load()
 	}
 	if c.login.target == nil {
 		return nil

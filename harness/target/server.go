@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Config says where the server's first portal listens and what it
@@ -40,8 +41,9 @@ type Server struct {
 	hostile   Hostile
 	tsih      uint16
 	uid       uint32 // random, so two servers never report the same LU names
-	discAuth  *CHAPConfig
 	discStats DiscoveryStats
+
+	discAuth atomic.Pointer[CHAPConfig] // discovery CHAP; nil: none
 }
 
 // NewServer starts listening; call Close to stop everything.
