@@ -75,9 +75,7 @@ func shutdownDebian() {
 // multipath maps, records or iscsid. When the initiator under test cannot
 // log out, stock iscsid takes the sessions over and does.
 func debReset(g *lab.Guest) error {
-	// [/]: the pattern must not match this script's own command line
-	script := `pkill -f '[/]lab/fwd.py' 2>/dev/null
-iscsiadm -m node -u >/dev/null 2>&1
+	script := `iscsiadm -m node -u >/dev/null 2>&1
 if [ -n "$(ls /sys/class/iscsi_session)" ]; then
 	killall -9 iscsid 2>/dev/null; sleep 0.5
 	/usr/sbin/iscsid

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,11 +18,13 @@ import (
 
 	"autoscan/harness/lab"
 	"autoscan/harness/lab/labtarget"
+	"autoscan/harness/target"
 )
 
 // Debian's python3-os-brick, unchanged, drives the initiator in the Debian
-// guest (lab/guest/osbrick.py) against Debian's tgtd, with multipathd
-// running, once with stock open-iscsi and once with the project. Every
+// guest (lab/guest/osbrick.py) against Debian's tgtd (the discovery
+// scenario: the emulated target, which names two portals and asks for
+// discovery CHAP), with multipathd running, once with stock open-iscsi and once with the project. Every
 // scenario is audited on the wire (only the requested LUNs addressed), in
 // sysfs (SCSI devices) and in device-mapper (multipath maps).
 
@@ -30,7 +33,9 @@ type debScenario struct {
 	t         *testing.T
 	g         *lab.Guest
 	initiator string
-	tgt       *lab.Tgtd
+	targetIQN string
+	tgt       *lab.Tgtd            // tgtd scenarios
+	emu       *labtarget.EmuTarget // emulated-target scenarios
 	ports     []int
 	pcap      string
 	capt      *lab.Capture
@@ -38,27 +43,24 @@ type debScenario struct {
 	logs      []string // os-brick's debug logs, kept with a failure
 }
 
-// newDebScenario resets the Debian guest, starts tgtd with LUNs 1..luns on
-// portals portals, the capture of every portal, and iscsid.
-func newDebScenario(t *testing.T, initiator string, luns, portals int) *debScenario {
+// newDebScenario resets the Debian guest, starts the scenario's target
+// with LUNs 1..luns on sc.paths portals, the capture of every portal, and
+// iscsid.
+func newDebScenario(t *testing.T, initiator string, sc brickScenario) *debScenario {
 	g := debianGuest(t)
 	require.NoError(t, g.SetInitiator(initiator))
 	require.NoError(t, debResetIfNeeded(g), "guest reset before the scenario")
 	// TempDir first: its removal then runs after finish, which keeps the capture
 	s := &debScenario{t: t, g: g, initiator: initiator, consoleAt: fileSize(g.ConsoleLog),
 		pcap: filepath.Join(t.TempDir(), "capture.pcap")}
-	port, err := labtarget.PickPort()
-	require.NoError(t, err)
-	iqn := fmt.Sprintf("iqn.2026-11.lab.autoscan:brick-%d", time.Now().UnixNano()%100000)
-	s.tgt, err = lab.StartTgtd(iqn, port, luns, labtarget.LUNSizeMB)
-	require.NoError(t, err, "tgtd")
+	s.targetIQN = fmt.Sprintf("iqn.2026-11.lab.autoscan:brick-%d", time.Now().UnixNano()%100000)
 	t.Cleanup(s.finish)
-	for i := 1; i < portals; i++ {
-		p, err := labtarget.PickPort()
-		require.NoError(t, err)
-		require.NoError(t, s.tgt.AddPortal(p), "second portal")
+	if sc.emu {
+		s.startEmu(sc.luns, sc.paths)
+	} else {
+		s.startTgtd(sc.luns, sc.paths)
 	}
-	s.ports = append([]int{port}, s.tgt.Portals...)
+	var err error
 	s.capt, err = lab.StartCapturePorts(s.pcap, s.ports...)
 	require.NoError(t, err)
 	_, _ = g.Run("rm -f /tmp/iscsid.log", 10*time.Second)
@@ -68,6 +70,32 @@ func newDebScenario(t *testing.T, initiator string, luns, portals int) *debScena
 		grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix && exit 0; sleep 0.1; done; exit 1`, 30*time.Second)
 	require.NoError(t, err, "iscsid did not open its socket")
 	return s
+}
+
+func (s *debScenario) startTgtd(luns, portals int) {
+	port, err := labtarget.PickPort()
+	require.NoError(s.t, err)
+	s.tgt, err = lab.StartTgtd(s.targetIQN, port, luns, labtarget.LUNSizeMB)
+	require.NoError(s.t, err, "tgtd")
+	for i := 1; i < portals; i++ {
+		p, err := labtarget.PickPort()
+		require.NoError(s.t, err)
+		require.NoError(s.t, s.tgt.AddPortal(p), "second portal")
+	}
+	s.ports = append([]int{port}, s.tgt.Portals...)
+}
+
+// startEmu: the emulated target with LUNs 0..luns, portal i in group i+1.
+func (s *debScenario) startEmu(luns, portals int) {
+	tt, err := labtarget.StartTarget(labtarget.KindEmu, s.targetIQN, luns)
+	require.NoError(s.t, err, "emulated target")
+	s.emu = tt.(*labtarget.EmuTarget)
+	s.ports = []int{tt.Port()}
+	for i := 1; i < portals; i++ {
+		p, err := s.emu.AddPortal(uint16(i + 1))
+		require.NoError(s.t, err, "portal %d", i+1)
+		s.ports = append(s.ports, p)
+	}
 }
 
 func (s *debScenario) finish() {
@@ -80,6 +108,9 @@ func (s *debScenario) finish() {
 	}
 	if s.tgt != nil {
 		s.tgt.Stop()
+	}
+	if s.emu != nil {
+		s.emu.Stop()
 	}
 	if resetErr != nil {
 		s.t.Errorf("guest reset after the scenario: %v", resetErr)
@@ -113,13 +144,13 @@ func (s *debScenario) portal(i int) string { return fmt.Sprintf("%s:%d", lab.Hos
 // one portal (single path as Nova attaches without multipath) or every
 // portal of the target (multipath).
 func (s *debScenario) props(lun int, multipath bool) map[string]any {
-	p := map[string]any{"target_portal": s.portal(0), "target_iqn": s.tgt.IQN,
+	p := map[string]any{"target_portal": s.portal(0), "target_iqn": s.targetIQN,
 		"target_lun": lun, "target_discovered": false, "volume_id": fmt.Sprintf("vol-%d", lun)}
 	if multipath {
 		var portals, iqns []string
 		var luns []int
 		for i := range s.ports {
-			portals, iqns, luns = append(portals, s.portal(i)), append(iqns, s.tgt.IQN), append(luns, lun)
+			portals, iqns, luns = append(portals, s.portal(i)), append(iqns, s.targetIQN), append(luns, lun)
 		}
 		p["target_portals"], p["target_iqns"], p["target_luns"] = portals, iqns, luns
 	}
@@ -176,7 +207,7 @@ func (s *debScenario) mapOf(path string) (dmMap, bool) {
 // done records the wire verdict with allow as the allow-list and what is
 // left in the guest; after a full detach nothing may be left.
 func (s *debScenario) done(row *brickRow, allow ...uint64) {
-	s.doneWith(row, auditPorts(s.t, s.pcap, s.tgt.IQN, s.ports, allow...), allow...)
+	s.doneWith(row, auditPorts(s.t, s.pcap, s.targetIQN, s.ports, allow...), allow...)
 }
 
 func (s *debScenario) doneWith(row *brickRow, w wireAudit, allow ...uint64) {
@@ -215,16 +246,17 @@ type brickScenario struct {
 	run   func(s *debScenario, row *brickRow)
 	luns  int // tgtd LUNs 1..luns
 	paths int
+	emu   bool // the emulated target (harness/target) instead of tgtd
 }
 
 var brickScenarios = []brickScenario{
-	{"a single path, static record", brickSingle, 3, 1},
-	{"b multipath, 2 portals", brickMultipath, 3, 2},
-	{"c multipath by discovery + discovery CHAP", brickDiscovery, 3, 2},
-	{"d session CHAP", brickCHAP, 3, 1},
-	{"e extend_volume through the map", brickExtend, 3, 2},
-	{"f force detach, target unreachable", brickForce, 3, 1},
-	{"g two volumes, one target, interleaved", brickTwo, 3, 1},
+	{"a single path, static record", brickSingle, 3, 1, false},
+	{"b multipath, 2 portals", brickMultipath, 3, 2, false},
+	{"c multipath by discovery + discovery CHAP", brickDiscovery, 3, 2, true},
+	{"d session CHAP", brickCHAP, 3, 1, false},
+	{"e extend_volume through the map", brickExtend, 3, 2, false},
+	{"f force detach, target unreachable", brickForce, 3, 1, false},
+	{"g two volumes, one target, interleaved", brickTwo, 3, 1, false},
 }
 
 // TestOsBrick runs every scenario with stock, then the project, in one
@@ -243,7 +275,7 @@ func TestOsBrick(t *testing.T) {
 			row.result = "not run"
 			ok := t.Run(strings.Fields(sc.name)[0]+"/"+ini, func(t *testing.T) {
 				row.result = "running"
-				sc.run(newDebScenario(t, ini, sc.luns, sc.paths), row)
+				sc.run(newDebScenario(t, ini, sc), row)
 			})
 			switch {
 			case !ok:
@@ -260,7 +292,7 @@ func TestOsBrick(t *testing.T) {
 
 func brickTable(rows map[string]*brickRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nos-brick 6.1.0 (Debian, unchanged) in the Debian guest, Linux %s, tgtd, multipathd\n", image.Version)
+	fmt.Fprintf(&b, "\nos-brick 6.1.0 (Debian, unchanged) in the Debian guest, Linux %s, tgtd (c: emulated target), multipathd\n", image.Version)
 	w := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprint(w, "scenario\tinitiator\tattach s\tdetach s\twire (LUNs addressed, REPORT LUNS, verdict)\tleftover while attached\tafter detach\tresult\tnote\n")
 	for _, sc := range brickScenarios {
@@ -324,28 +356,93 @@ func (s *debScenario) checkMap(att brickResult, paths int, lun uint64) {
 }
 
 // c) target_portal only with use_multipath: os-brick discovers the
-// portals (discoverydb with discovery CHAP settings). tgt advertises its
-// portals as 127.0.0.1:PORT, so the guest forwards those to the host.
+// portals with `iscsiadm -m discoverydb ... --discover` after setting the
+// discovery CHAP keys. The emulated target names both portals (group tags
+// 1 and 2) in SendTargets and refuses a discovery session that does not
+// pass CHAP, so the map's two paths prove the discovery and its CHAP.
 func brickDiscovery(s *debScenario, row *brickRow) {
-	args := ""
-	for _, p := range s.ports {
-		args += " " + strconv.Itoa(p)
-	}
-	_, err := s.g.Start("exec python3 /lab/fwd.py"+args, "/tmp/fwd.log")
-	require.NoError(s.t, err)
-	_, err = s.g.MustRun(fmt.Sprintf(`for i in $(seq 100); do grep -q listening /tmp/fwd.log && exit 0; sleep 0.1; done; exit 1`), 20*time.Second)
-	require.NoError(s.t, err, "forwarder")
-	props := map[string]any{"target_portal": fmt.Sprintf("127.0.0.1:%d", s.ports[0]),
-		"target_iqn": s.tgt.IQN, "target_lun": 1, "volume_id": "vol-1", "target_discovered": false,
+	s.emu.Server.SetDiscoveryCHAP(&target.CHAPConfig{User: "duser", Secret: "dpass12345678"})
+	props := map[string]any{"target_portal": s.portal(0), "target_iqn": s.targetIQN,
+		"target_lun": 1, "volume_id": "vol-1", "target_discovered": false,
 		"discovery_auth_method": "CHAP", "discovery_auth_username": "duser",
 		"discovery_auth_password": "dpass12345678"}
 	att := s.attach(props, true, row, 1)
-	// tgt's SendTargets answer names only the portal asked (seen with
-	// 1.0.85), so discovery yields one path of the two
-	s.checkMap(att, 1, 1)
-	row.note = appendNote(row.note, "tgt: SendTargets names 1 portal, asks no discovery CHAP")
+	s.checkMap(att, 2, 1)
+	r, err := s.g.MustRun("cat /sys/class/iscsi_session/session*/tpgt | sort | tr '\\n' ' '", 20*time.Second)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, "1 2", strings.TrimSpace(r.Stdout), "one session per portal, each with its group tag")
+	st := s.emu.Server.DiscoveryLogins()
+	assert.GreaterOrEqual(s.t, st.CHAP, 1, "discovery passed CHAP")
+	assert.Zero(s.t, st.None+st.Refused, "no discovery without CHAP, none refused: %+v", st)
+	row.note = appendNote(row.note, fmt.Sprintf("2 portals, tpgt 1+2 from SendTargets; discovery CHAP asked+answered x%d", st.CHAP))
 	s.detach(props, att, true, false, row)
 	s.done(row, 1)
+	row.note = appendNote(row.note, s.eachPortal(1))
+	s.wrongDiscoverySecret(props, row)
+}
+
+// eachPortal audits every portal's capture alone: each must be clean and
+// have carried commands to lun (a path really used, not only listed).
+func (s *debScenario) eachPortal(lun uint64) string {
+	var parts []string
+	for i, p := range s.ports {
+		w := auditPortsOnly(s.t, s.pcap, s.targetIQN, []int{p}, lun)
+		assert.True(s.t, w.clean, "portal %d alone: %s", i+1, w)
+		assert.Positive(s.t, w.commands[lun], "portal %d carried commands to LUN %d", i+1, lun)
+		parts = append(parts, fmt.Sprintf("%d cmds", w.commands[lun]))
+	}
+	return fmt.Sprintf("LUN %d per portal: %s", lun, strings.Join(parts, ", "))
+}
+
+// discoveryRefusal is what a wrong discovery secret made iscsiadm say, by
+// initiator: the project must fail the attach as stock does.
+var discoveryRefusal = map[string]string{}
+
+// wrongDiscoverySecret: the same attach with a wrong discovery password
+// fails in discovery; nothing is logged in or left.
+func (s *debScenario) wrongDiscoverySecret(props map[string]any, row *brickRow) {
+	bad := map[string]any{}
+	for k, v := range props {
+		bad[k] = v
+	}
+	bad["discovery_auth_password"] = "wrong-secret-1"
+	refused := s.emu.Server.DiscoveryLogins().Refused
+	res := s.brick("attach", map[string]any{"props": bad, "multipath": true}, 3*time.Minute)
+	assert.NotEmpty(s.t, res.Error, "connect_volume with a wrong discovery secret")
+	assert.Greater(s.t, s.emu.Server.DiscoveryLogins().Refused, refused, "the target refused the discovery login")
+	got := discoverFailure(res.Log)
+	first, _, _ := strings.Cut(got, "\n")
+	row.note = appendNote(row.note, "wrong secret: "+first)
+	discoveryRefusal[s.initiator] = got
+	if stock, ok := discoveryRefusal["stock"]; ok && s.initiator == "project" {
+		assert.Equal(s.t, stock, got, "iscsiadm --discover with a wrong secret, project as stock")
+	}
+	st := readGuestState(s.t, s.g)
+	assert.True(s.t, st.sessions == 0 && len(st.devices) == 0 && len(st.maps) == 0,
+		"nothing attached after the refused discovery: %s", st)
+}
+
+var (
+	exitCodeRe = regexp.MustCompile(`Exit code: (\d+)`)
+	stderrRe   = regexp.MustCompile(`Stderr: '([^']*)'`)
+)
+
+// discoverFailure is the exit code and the stderr lines of the failed
+// `iscsiadm ... --discover` in os-brick's log.
+func discoverFailure(log string) string {
+	i := strings.Index(log, "--discover\n")
+	if i < 0 {
+		return "no failed --discover in the log"
+	}
+	tail := log[i:]
+	code, msg := "?", ""
+	if m := exitCodeRe.FindStringSubmatch(tail); m != nil {
+		code = m[1]
+	}
+	if m := stderrRe.FindStringSubmatch(tail); m != nil {
+		msg = strings.TrimSpace(strings.ReplaceAll(m[1], `\n`, "\n"))
+	}
+	return fmt.Sprintf("exit %s, %s", code, msg)
 }
 
 // d) session CHAP (tgt account bound to the target).
@@ -387,7 +484,7 @@ func brickExtend(s *debScenario, row *brickRow) {
 func brickForce(s *debScenario, row *brickRow) {
 	props := s.props(1, false)
 	att := s.attach(props, false, row, 1)
-	before := auditPorts(s.t, s.pcap, s.tgt.IQN, s.ports, 1)
+	before := auditPorts(s.t, s.pcap, s.targetIQN, s.ports, 1)
 	assert.True(s.t, before.clean, "wire audit up to the kill: %s", before)
 	s.tgt.Kill()
 	// detach once the initiator has noticed: the session is in recovery
@@ -406,7 +503,7 @@ func brickForce(s *debScenario, row *brickRow) {
 	}
 	// the kill cut PDUs in half: harness/audit alone after it (tshark was
 	// compared up to the kill)
-	s.doneWith(row, auditPortsOnly(s.t, s.pcap, s.tgt.IQN, s.ports, 1), 1)
+	s.doneWith(row, auditPortsOnly(s.t, s.pcap, s.targetIQN, s.ports, 1), 1)
 }
 
 // g) two volumes of one target: attach 1, attach 2, detach 1 (the session

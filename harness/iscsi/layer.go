@@ -32,6 +32,7 @@ var (
 	ErrHeaderCRC   = errors.New("iscsi: header digest mismatch")
 	ErrDataCRC     = errors.New("iscsi: data digest mismatch")
 	ErrImplausible = errors.New("iscsi: not a plausible PDU header")
+	ErrTooLong     = errors.New("iscsi: data segment over the reader's limit")
 )
 
 func decodeISCSI(data []byte, pb gopacket.PacketBuilder) error {

@@ -75,6 +75,10 @@ func TestSerializeDecodeRoundTrip(t *testing.T) {
 			_, err = ReadPDU(bytes.NewReader(wire), dig, dig)
 			assert.ErrorIs(t, err, ErrDataCRC)
 		}
+		_, err = ReadPDUMax(bytes.NewReader(wire), dig, dig, 15)
+		assert.ErrorIs(t, err, ErrTooLong, "16 data bytes over a limit of 15")
+		_, err = ReadPDUMax(bytes.NewReader(wire), dig, dig, 16)
+		assert.NotErrorIs(t, err, ErrTooLong, "16 data bytes within a limit of 16")
 	}
 }
 

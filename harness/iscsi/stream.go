@@ -15,9 +15,18 @@ const MaxDataSegment = 1<<24 - 1
 // ErrDataCRC together with the decoded PDU. io.EOF is returned only when the
 // stream ends cleanly between PDUs.
 func ReadPDU(r io.Reader, headerDigest, dataDigest bool) (*PDU, error) {
+	return ReadPDUMax(r, headerDigest, dataDigest, MaxDataSegment)
+}
+
+// ReadPDUMax is ReadPDU refusing, before allocating it, a data segment
+// longer than maxData: a server facing a hostile peer bounds its memory so.
+func ReadPDUMax(r io.Reader, headerDigest, dataDigest bool, maxData int) (*PDU, error) {
 	var bhs [BHSLen]byte
 	if _, err := io.ReadFull(r, bhs[:]); err != nil {
 		return nil, err
+	}
+	if n := dsl(bhs[:]); n > maxData {
+		return nil, fmt.Errorf("%w: data segment of %d bytes, at most %d taken", ErrTooLong, n, maxData)
 	}
 	buf := make([]byte, WireLen(bhs[:], headerDigest, dataDigest))
 	copy(buf, bhs[:])

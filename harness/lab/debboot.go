@@ -32,9 +32,6 @@ const (
 //go:embed guest/osbrick.py
 var osbrickDriver string
 
-//go:embed guest/fwd.py
-var fwdScript string
-
 // BuildDebian returns an image of the Debian root with the agent, the
 // project's binaries and the lab's configuration on top. Its initrd is a
 // file of its own (root + overlay); Remove deletes it once no boot needs it.
@@ -127,7 +124,6 @@ func debianOverlay(o DebianOptions, b BuildOptions) (fsTree, bool, error) {
 	t.addFile("lab/busybox", 0o755, "/bin/busybox")
 	t.addData("init", 0o755, "#!/bin/sh\nexec /lab/busybox init\n")
 	t.addData("lab/osbrick.py", 0o755, osbrickDriver)
-	t.addData("lab/fwd.py", 0o755, fwdScript)
 	addDebianConfig(t)
 	for g, h := range o.Extra {
 		t.addFile(g, 0o755, h)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/gopacket"
+
 	"autoscan/harness/iscsi"
 )
 
@@ -19,7 +21,7 @@ import (
 func TestAENReportedLUNsChanged(t *testing.T) {
 	s, tg := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	c.login(testIQN, []kv{{"HeaderDigest", "CRC32C"}, {"DataDigest", "CRC32C"}})
+	c.login(testIQN, pairs("HeaderDigest", "CRC32C", "DataDigest", "CRC32C"))
 	if _, err := tg.AddLUN(4, 1<<30); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func TestAENBytes(t *testing.T) {
 		t.Errorf("AEN bytes %x", b)
 	}
 	q := &iscsi.PDU{}
-	if err := q.DecodeFromBytes(b, nopFeedback{}); err != nil || q.Len() != len(b) {
+	if err := q.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil || q.Len() != len(b) {
 		t.Fatalf("decode: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"hash"
 	"strconv"
 	"strings"
+
+	"autoscan/harness/iscsi"
 )
 
 // CHAP algorithm numbers for CHAP_A (5 from RFC 1994; 6 and 7 as Linux
@@ -109,7 +111,7 @@ type chapState struct {
 
 // chapStart answers CHAP_A with the algorithm, an identifier and a
 // challenge as long as the digest.
-func chapStart(cfg *CHAPConfig, offer string) (*chapState, []kv, error) {
+func chapStart(cfg *CHAPConfig, offer string) (*chapState, []iscsi.KeyValue, error) {
 	alg, ok := chapPickAlg(offer, cfg.algorithms())
 	if !ok {
 		return nil, nil, errors.New("no acceptable CHAP_A")
@@ -124,13 +126,12 @@ func chapStart(cfg *CHAPConfig, offer string) (*chapState, []kv, error) {
 		return nil, nil, err
 	}
 	st.id = id[0]
-	return st, []kv{{"CHAP_A", strconv.Itoa(alg)}, {"CHAP_I", strconv.Itoa(int(st.id))},
-		{"CHAP_C", EncodeCHAPBinary(st.challenge)}}, nil
+	return st, pairs("CHAP_A", strconv.Itoa(alg), "CHAP_I", strconv.Itoa(int(st.id)), "CHAP_C", EncodeCHAPBinary(st.challenge)), nil
 }
 
 // chapVerify checks CHAP_N/CHAP_R and, for mutual CHAP, answers the
 // initiator's CHAP_I/CHAP_C. keys holds the initiator's keys by name.
-func (st *chapState) verify(keys map[string]string) ([]kv, error) {
+func (st *chapState) verify(keys map[string]string) ([]iscsi.KeyValue, error) {
 	if keys["CHAP_N"] != st.cfg.User {
 		return nil, errors.New("CHAP_N does not match")
 	}
@@ -154,7 +155,7 @@ func (st *chapState) verify(keys map[string]string) ([]kv, error) {
 
 // mutual proves the target's identity with the mutual secret; a
 // challenge equal to ours (a reflection attack) is refused.
-func (st *chapState) mutual(ci, cc string) ([]kv, error) {
+func (st *chapState) mutual(ci, cc string) ([]iscsi.KeyValue, error) {
 	if st.cfg.MutualUser == "" {
 		return nil, errors.New("mutual CHAP asked for but not configured")
 	}
@@ -167,5 +168,5 @@ func (st *chapState) mutual(ci, cc string) ([]kv, error) {
 		return nil, errors.New("bad CHAP_C")
 	}
 	r, _ := CHAPResponse(st.alg, byte(id), st.cfg.MutualSecret, ch)
-	return []kv{{"CHAP_N", st.cfg.MutualUser}, {"CHAP_R", EncodeCHAPBinary(r)}}, nil
+	return pairs("CHAP_N", st.cfg.MutualUser, "CHAP_R", EncodeCHAPBinary(r)), nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"testing"
+
+	"autoscan/harness/iscsi"
 )
 
 // The MD5 answer for id 1, secret "secret" and challenge 00..0f was
@@ -49,13 +51,22 @@ func TestCHAPBinaryEncodings(t *testing.T) {
 // own challenge and checks the target's answer. It returns the final
 // login status.
 func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *CHAPConfig) uint16 {
+	st, _ := chapLoginAs(t, addr, pairs("TargetName", testIQN), alg, user, secret, mutual)
+	return st
+}
+
+// chapLoginAs is chapLogin for the session ident names (a target, or
+// SessionType=Discovery); on success it returns the connection in full
+// feature phase.
+func chapLoginAs(t *testing.T, addr string, ident []iscsi.KeyValue, alg int, user, secret string, mutual *CHAPConfig) (uint16, *testInit) {
 	c := dialInit(t, addr)
-	r := c.loginPDU(0, 1, false, []kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}, {"AuthMethod", "CHAP,None"}})
-	if loginStatus(r) != 0 || keyMap(parseText(r.Data))["AuthMethod"] != "CHAP" {
+	first := append(pairs("InitiatorName", "iqn.x", "AuthMethod", "CHAP,None"), ident...)
+	r := c.loginPDU(0, 1, false, first)
+	if loginStatus(r) != 0 || keyMapOf(r)["AuthMethod"] != "CHAP" {
 		t.Fatalf("AuthMethod: %04x %q", loginStatus(r), r.Data)
 	}
-	r = c.loginPDU(0, 1, false, []kv{{"CHAP_A", strconv.Itoa(alg)}})
-	m := keyMap(parseText(r.Data))
+	r = c.loginPDU(0, 1, false, pairs("CHAP_A", strconv.Itoa(alg)))
+	m := keyMapOf(r)
 	if m["CHAP_A"] != strconv.Itoa(alg) {
 		t.Fatalf("CHAP_A answer %q", m["CHAP_A"])
 	}
@@ -65,17 +76,17 @@ func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *
 		t.Fatal(err)
 	}
 	resp, _ := CHAPResponse(alg, byte(id), secret, ch)
-	keys := []kv{{"CHAP_N", user}, {"CHAP_R", EncodeCHAPBinary(resp)}}
+	keys := pairs("CHAP_N", user, "CHAP_R", EncodeCHAPBinary(resp))
 	ourCh := []byte("initiator-challenge-0123")
 	if mutual != nil {
-		keys = append(keys, kv{"CHAP_I", "42"}, kv{"CHAP_C", EncodeCHAPBinary(ourCh)})
+		keys = append(keys, pairs("CHAP_I", "42", "CHAP_C", EncodeCHAPBinary(ourCh))...)
 	}
 	r = c.loginPDU(0, 1, true, keys)
 	if st := loginStatus(r); st != 0 {
-		return st
+		return st, nil
 	}
 	if mutual != nil {
-		m = keyMap(parseText(r.Data))
+		m = keyMapOf(r)
 		want, _ := CHAPResponse(alg, 42, mutual.MutualSecret, ourCh)
 		if m["CHAP_N"] != mutual.MutualUser || m["CHAP_R"] != EncodeCHAPBinary(want) {
 			t.Errorf("mutual answer N=%q R=%q", m["CHAP_N"], m["CHAP_R"])
@@ -85,7 +96,7 @@ func chapLogin(t *testing.T, addr string, alg int, user, secret string, mutual *
 		t.Errorf("no transit after CHAP")
 	}
 	c.finishLogin(nil, map[string]string{})
-	return 0
+	return 0, c
 }
 
 func TestCHAPLogin(t *testing.T) {
@@ -115,7 +126,7 @@ func TestCHAPLogin(t *testing.T) {
 func TestCHAPRequiredBeforeOperational(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{CHAP: &CHAPConfig{User: "u", Secret: "s"}})
 	c := dialInit(t, s.Addr())
-	r := c.loginPDU(1, 3, true, []kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}})
+	r := c.loginPDU(1, 3, true, pairs("InitiatorName", "iqn.x", "TargetName", testIQN))
 	if loginStatus(r) != loginAuthFailed {
 		t.Errorf("skipping security stage: status %04x", loginStatus(r))
 	}

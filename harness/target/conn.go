@@ -2,9 +2,6 @@ package target
 
 import (
 	"bufio"
-	"errors"
-	"fmt"
-	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -20,9 +17,10 @@ const cmdWindow = 64
 // serialised by wmu, which also hands out StatSN so numbers go out in
 // order.
 type conn struct {
-	srv *Server
-	nc  net.Conn
-	br  *bufio.Reader
+	srv    *Server
+	portal *portal // the one it came in on
+	nc     net.Conn
+	br     *bufio.Reader
 
 	wmu    sync.Mutex
 	statSN uint32
@@ -43,8 +41,8 @@ type conn struct {
 	closeOnce sync.Once
 }
 
-func newConn(s *Server, nc net.Conn) *conn {
-	return &conn{srv: s, nc: nc, br: bufio.NewReaderSize(nc, 64<<10),
+func newConn(s *Server, nc net.Conn, p *portal) *conn {
+	return &conn{srv: s, portal: p, nc: nc, br: bufio.NewReaderSize(nc, 64<<10),
 		params: defaultParams(s.cfg.Policy.RecvDSL), writes: map[uint32]*writeTask{}}
 }
 
@@ -62,7 +60,7 @@ func (c *conn) serve() {
 	defer c.close()
 	for {
 		hd, dd := c.digests()
-		p, err := readPDU(c.br, hd, dd)
+		p, err := iscsi.ReadPDUMax(c.br, hd, dd, maxSegment)
 		if err != nil {
 			c.logf("read: %v", err)
 			return
@@ -279,34 +277,3 @@ func (c *conn) handleTMF(p *iscsi.PDU) bool {
 // maxSegment bounds the data segment the target accepts, whatever the
 // header claims, so a hostile peer cannot make it allocate 16 MiB per PDU.
 const maxSegment = 1 << 20
-
-var errDigest = errors.New("target: digest mismatch")
-
-// readPDU reads one whole PDU from a TCP stream with the connection's
-// digest settings and decodes it with the harness's own codec.
-func readPDU(r io.Reader, hd, dd bool) (*iscsi.PDU, error) {
-	var bhs [iscsi.BHSLen]byte
-	if _, err := io.ReadFull(r, bhs[:]); err != nil {
-		return nil, err
-	}
-	if dsl := int(bhs[5])<<16 | int(bhs[6])<<8 | int(bhs[7]); dsl > maxSegment {
-		return nil, fmt.Errorf("target: data segment of %d bytes refused", dsl)
-	}
-	buf := make([]byte, iscsi.WireLen(bhs[:], hd, dd))
-	copy(buf, bhs[:])
-	if _, err := io.ReadFull(r, buf[iscsi.BHSLen:]); err != nil {
-		return nil, err
-	}
-	p := &iscsi.PDU{HeaderDigest: hd, DataDigest: dd}
-	if err := p.DecodeFromBytes(buf, nopFeedback{}); err != nil {
-		return nil, err
-	}
-	if !p.HeaderCRCOK || !p.DataCRCOK {
-		return nil, errDigest
-	}
-	return p, nil
-}
-
-type nopFeedback struct{}
-
-func (nopFeedback) SetTruncated() {}

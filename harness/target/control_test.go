@@ -58,7 +58,7 @@ func TestControlLines(t *testing.T) {
 func TestHostileModes(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	c.login(testIQN, []kv{{"MaxRecvDataSegmentLength", "8192"}})
+	c.login(testIQN, pairs("MaxRecvDataSegmentLength", "8192"))
 
 	s.SetHostile(HostileBadSense)
 	res := c.scsi(0, []byte{0xc1, 0, 0, 0, 0, 0}, 0, nil, 0, 0)
@@ -84,7 +84,7 @@ func TestHostileModes(t *testing.T) {
 	}
 	s.SetHostile(HostileLoginGarbage)
 	g := dialInit(t, s.Addr())
-	r := g.loginPDU(0, 1, true, []kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}})
+	r := g.loginPDU(0, 1, true, pairs("InitiatorName", "iqn.x", "TargetName", testIQN))
 	if !bytes.Contains(r.Data, []byte("NoEqualsSign\x00")) {
 		t.Errorf("login-garbage: %q", r.Data[:min(len(r.Data), 80)])
 	}

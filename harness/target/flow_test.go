@@ -21,15 +21,13 @@ func TestR2TFlow(t *testing.T) {
 	const size = 300 << 10
 	cases := []struct {
 		name       string
-		op         []kv
+		op         []iscsi.KeyValue
 		imm, unsol int
 		wantR2Ts   int
 	}{
-		{"r2t only", []kv{{"InitialR2T", "Yes"}, {"ImmediateData", "No"}, {"MaxBurstLength", "65536"}}, 0, 0, 5},
-		{"immediate then r2t", []kv{{"InitialR2T", "Yes"}, {"ImmediateData", "Yes"}, {"MaxBurstLength", "65536"},
-			{"MaxRecvDataSegmentLength", "8192"}}, 8192, 8192, 5},
-		{"unsolicited", []kv{{"InitialR2T", "No"}, {"ImmediateData", "Yes"}, {"FirstBurstLength", "65536"},
-			{"MaxBurstLength", "131072"}}, 8192, 65536, 2},
+		{"r2t only", pairs("InitialR2T", "Yes", "ImmediateData", "No", "MaxBurstLength", "65536"), 0, 0, 5},
+		{"immediate then r2t", pairs("InitialR2T", "Yes", "ImmediateData", "Yes", "MaxBurstLength", "65536", "MaxRecvDataSegmentLength", "8192"), 8192, 8192, 5},
+		{"unsolicited", pairs("InitialR2T", "No", "ImmediateData", "Yes", "FirstBurstLength", "65536", "MaxBurstLength", "131072"), 8192, 65536, 2},
 	}
 	s, _ := newTestServer(t, TargetOptions{})
 	for i, tc := range cases {
@@ -53,7 +51,7 @@ func TestR2TFlow(t *testing.T) {
 func TestDataInSegmentation(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	c.login(testIQN, []kv{{"MaxRecvDataSegmentLength", "8192"}, {"MaxBurstLength", "32768"}})
+	c.login(testIQN, pairs("MaxRecvDataSegmentLength", "8192", "MaxBurstLength", "32768"))
 	res := c.scsi(1, rw10(0x28, 0, 200), 200*512+512, nil, 0, 0)
 	if res.status != 0 || len(res.data) != 200*512 {
 		t.Fatalf("status %d, %d bytes", res.status, len(res.data))
@@ -81,14 +79,8 @@ func TestDataInSegmentation(t *testing.T) {
 func TestTaskManagementAndNOP(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	c.login(testIQN, []kv{{"InitialR2T", "Yes"}, {"ImmediateData", "No"}})
-	nop := &iscsi.PDU{}
-	nop.SetOpcode(iscsi.OpNOPOut)
-	nop.SetImmediate(true)
-	nop.SetFlags(iscsi.FlagFinal)
-	nop.SetITT(c.nextITT())
-	nop.SetTTT(0xffffffff)
-	nop.SetCmdSN(c.cmdSN)
+	c.login(testIQN, pairs("InitialR2T", "Yes", "ImmediateData", "No"))
+	nop := c.immediate(iscsi.OpNOPOut)
 	nop.Data = []byte("ping")
 	c.send(nop)
 	if r := c.recv(); r.Opcode() != iscsi.OpNOPIn || r.ITT() != nop.ITT() || string(r.Data) != "ping" {
@@ -181,7 +173,7 @@ func (c *testInit) send2recvTUR() *iscsi.PDU {
 func TestDataOutSequenceError(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	c.login(testIQN, []kv{{"InitialR2T", "No"}, {"ImmediateData", "No"}})
+	c.login(testIQN, pairs("InitialR2T", "No", "ImmediateData", "No"))
 	w := &iscsi.PDU{}
 	w.SetOpcode(iscsi.OpSCSICommand)
 	w.SetFlags(iscsi.FlagWrite)

@@ -252,18 +252,18 @@ func (c *conn) hostileLoginWrite(h Hostile, b []byte) error {
 
 // hostileTargets inflates a SendTargets answer: st-flood with about 4 MiB
 // of long names, st-many-portals with 5000 portals of one target each.
-func hostileTargets(h Hostile, addr string) []kv {
-	var out []kv
+func hostileTargets(h Hostile, addr string) []iscsi.KeyValue {
+	var out []iscsi.KeyValue
 	switch h {
 	case HostileSTFlood:
 		pad := strings.Repeat("x", 200)
 		for i := 0; i < 16000; i++ {
-			out = append(out, kv{"TargetName", fmt.Sprintf("iqn.2026-01.flood.%s:%d", pad, i)},
-				kv{"TargetAddress", addr})
+			out = append(out, pairs("TargetName", fmt.Sprintf("iqn.2026-01.flood.%s:%d", pad, i),
+				"TargetAddress", addr)...)
 		}
 	case HostileSTManyPortals:
 		for i := 0; i < 5000; i++ {
-			out = append(out, kv{"TargetName", fmt.Sprintf("iqn.2026-01.many:%d", i)}, kv{"TargetAddress", addr})
+			out = append(out, pairs("TargetName", fmt.Sprintf("iqn.2026-01.many:%d", i), "TargetAddress", addr)...)
 		}
 	}
 	return out

@@ -66,7 +66,7 @@ func (c *testInit) tryRecv() (*iscsi.PDU, error) {
 func (c *testInit) nextITT() uint32 { c.itt++; return c.itt }
 
 // loginPDU sends one Login Request and returns the response.
-func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []kv) *iscsi.PDU {
+func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []iscsi.KeyValue) *iscsi.PDU {
 	c.t.Helper()
 	p := &iscsi.PDU{}
 	p.SetOpcode(iscsi.OpLoginReq)
@@ -76,7 +76,7 @@ func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []kv) *iscsi.PDU 
 	p.SetITT(c.nextITT())
 	p.SetCmdSN(c.cmdSN)
 	p.SetExpStatSN(c.expStatSN)
-	p.Data = encodeText(keys)
+	p.Data = iscsi.EncodeText(keys...)
 	c.send(p)
 	r := c.recv()
 	if r.Opcode() != iscsi.OpLoginResp {
@@ -85,30 +85,59 @@ func (c *testInit) loginPDU(csg, nsg uint8, transit bool, keys []kv) *iscsi.PDU 
 	return r
 }
 
+// immediate is an immediate, final request of op with the next ITT and
+// no target transfer tag.
+func (c *testInit) immediate(op iscsi.Opcode) *iscsi.PDU {
+	p := &iscsi.PDU{}
+	p.SetOpcode(op)
+	p.SetImmediate(true)
+	p.SetFlags(iscsi.FlagFinal)
+	p.SetITT(c.nextITT())
+	p.SetTTT(0xffffffff)
+	p.SetCmdSN(c.cmdSN)
+	return p
+}
+
+// sendTargetsAll asks SendTargets=All in one Text Request and returns the
+// answer's pairs.
+func (c *testInit) sendTargetsAll() []iscsi.KeyValue {
+	c.t.Helper()
+	p := c.immediate(iscsi.OpTextReq)
+	p.Data = iscsi.EncodeText(pairs("SendTargets", "All")...)
+	c.send(p)
+	r := c.recv()
+	if r.Opcode() != iscsi.OpTextResp || !r.Final() {
+		c.t.Fatalf("SendTargets: %v final %v %q", r.Opcode(), r.Final(), r.Data)
+	}
+	return iscsi.ParseText(r.Data)
+}
+
+// keyMapOf is the answer's keys by name.
+func keyMapOf(r *iscsi.PDU) map[string]string { return keyMap(iscsi.ParseText(r.Data)) }
+
 func loginStatus(r *iscsi.PDU) uint16 { return uint16(r.StatusClass())<<8 | uint16(r.StatusDetail()) }
 
 // login does a no-auth normal-session login with the given operational
 // keys and switches digests on as negotiated; it returns the answers.
-func (c *testInit) login(iqn string, op []kv) map[string]string {
+func (c *testInit) login(iqn string, op []iscsi.KeyValue) map[string]string {
 	c.t.Helper()
-	sec := []kv{{"InitiatorName", "iqn.2026-11.test:init"}, {"SessionType", "Normal"},
-		{"TargetName", iqn}, {"AuthMethod", "None"}}
+	sec := pairs("InitiatorName", "iqn.2026-11.test:init", "SessionType", "Normal", "TargetName", iqn, "AuthMethod", "None")
 	r := c.loginPDU(0, 1, true, sec)
 	if s := loginStatus(r); s != 0 || !r.Transit() || r.NSG() != 1 {
 		c.t.Fatalf("security stage: status %04x transit %v nsg %d", s, r.Transit(), r.NSG())
 	}
-	got := keyMap(parseText(r.Data))
+	got := keyMapOf(r)
 	return c.finishLogin(op, got)
 }
 
 // finishLogin runs the operational stage into full feature phase.
-func (c *testInit) finishLogin(op []kv, got map[string]string) map[string]string {
+func (c *testInit) finishLogin(op []iscsi.KeyValue, got map[string]string) map[string]string {
 	c.t.Helper()
 	r := c.loginPDU(1, 3, true, op)
 	if s := loginStatus(r); s != 0 || !r.Transit() || r.NSG() != 3 || r.TSIH() == 0 {
 		c.t.Fatalf("operational stage: status %04x transit %v nsg %d tsih %d", s, r.Transit(), r.NSG(), r.TSIH())
 	}
-	for k, v := range keyMap(parseText(r.Data)) {
+	for k, v := range keyMapOf(r) {
 		got[k] = v
 	}
 	c.hd, c.dd = got["HeaderDigest"] == "CRC32C", got["DataDigest"] == "CRC32C"

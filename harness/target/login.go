@@ -63,9 +63,12 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 	c.login.isid = p.ISID()
 	text := append(c.login.partial, p.Data...)
 	c.login.partial = nil
-	resp, transit, err := c.loginStep(p, parseText(text))
+	resp, transit, err := c.loginStep(p, iscsi.ParseText(text))
 	if err != nil {
 		c.logf("%v", err)
+		if c.discovery {
+			c.countDiscovery(false)
+		}
 		_ = c.send(c.loginResponse(p, false, p.CSG(), nil, err.status), true)
 		return false
 	}
@@ -74,7 +77,7 @@ func (c *conn) handleLogin(p *iscsi.PDU) bool {
 
 // loginFinish sends the answer and, on the move to full feature phase,
 // switches the connection over.
-func (c *conn) loginFinish(p *iscsi.PDU, resp []kv, transit bool) bool {
+func (c *conn) loginFinish(p *iscsi.PDU, resp []iscsi.KeyValue, transit bool) bool {
 	nsg := p.CSG()
 	if transit {
 		nsg = p.NSG()
@@ -91,12 +94,15 @@ func (c *conn) loginFinish(p *iscsi.PDU, resp []kv, transit bool) bool {
 	if c.sendFinal(r) != nil {
 		return false
 	}
+	if c.discovery {
+		c.countDiscovery(true)
+	}
 	c.logf("login of %s to %q done (hd=%v dd=%v)", c.login.initiator, c.targetName(), c.params.HeaderDigest, c.params.DataDigest)
 	return true
 }
 
 // loginStep validates the stage and negotiates the keys of one request.
-func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
+func (c *conn) loginStep(p *iscsi.PDU, keys []iscsi.KeyValue) ([]iscsi.KeyValue, bool, *loginError) {
 	if c.srv.refusing() {
 		return nil, false, lerr(loginUnavailable, "logins refused")
 	}
@@ -109,7 +115,7 @@ func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
 			return nil, false, err
 		}
 	}
-	var resp []kv
+	var resp []iscsi.KeyValue
 	switch p.CSG() {
 	case iscsi.StageSecurity:
 		r, err := c.security(m, keys)
@@ -131,10 +137,10 @@ func (c *conn) loginStep(p *iscsi.PDU, keys []kv) ([]kv, bool, *loginError) {
 	return resp, transit, nil
 }
 
-func keyMap(keys []kv) map[string]string {
+func keyMap(keys []iscsi.KeyValue) map[string]string {
 	m := make(map[string]string, len(keys))
 	for _, k := range keys {
-		m[k.key] = k.val
+		m[k.Key] = k.Value
 	}
 	return m
 }
@@ -159,14 +165,12 @@ func (c *conn) loginIdentify(m map[string]string) *loginError {
 	return nil
 }
 
-func (c *conn) needsAuth() bool {
-	return c.login.target != nil && c.login.target.opt.CHAP != nil
-}
+func (c *conn) needsAuth() bool { return c.chapConfig() != nil }
 
 // security handles AuthMethod and the CHAP exchange; operational keys
 // that come along are negotiated too (RFC 7143 allows that).
-func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
-	var resp []kv
+func (c *conn) security(m map[string]string, keys []iscsi.KeyValue) ([]iscsi.KeyValue, *loginError) {
+	var resp []iscsi.KeyValue
 	if am, ok := m["AuthMethod"]; ok {
 		want := "None"
 		if c.needsAuth() {
@@ -175,7 +179,7 @@ func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
 		if pickList(am, []string{want}) != want {
 			return nil, lerr(loginAuthFailed, "AuthMethod %q, need %s", am, want)
 		}
-		resp = append(resp, kv{"AuthMethod", want})
+		resp = append(resp, pairs("AuthMethod", want)...)
 		c.login.authed = want == "None"
 	} else if !c.needsAuth() {
 		c.login.authed = true
@@ -189,7 +193,7 @@ func (c *conn) security(m map[string]string, keys []kv) ([]kv, *loginError) {
 }
 
 // chapStep runs the CHAP exchange when the target asks for it.
-func (c *conn) chapStep(m map[string]string) ([]kv, *loginError) {
+func (c *conn) chapStep(m map[string]string) ([]iscsi.KeyValue, *loginError) {
 	cfg := c.chapConfig()
 	if a, ok := m["CHAP_A"]; ok && cfg != nil {
 		st, r, err := chapStart(cfg, a)
@@ -213,7 +217,12 @@ func (c *conn) chapStep(m map[string]string) ([]kv, *loginError) {
 	return nil, nil
 }
 
+// chapConfig is the CHAP the session must pass: the server's discovery
+// CHAP for a discovery session, the target's for a normal one; nil: none.
 func (c *conn) chapConfig() *CHAPConfig {
+	if c.discovery {
+		return c.srv.discAuth.Load()
+	}
 	if c.login.target == nil {
 		return nil
 	}
@@ -229,46 +238,46 @@ var securityKeys = map[string]bool{
 
 // operational negotiates every non-security key; unknown keys are
 // answered NotUnderstood as RFC 7143 asks.
-func (c *conn) operational(keys []kv) []kv {
-	var resp []kv
+func (c *conn) operational(keys []iscsi.KeyValue) []iscsi.KeyValue {
+	var resp []iscsi.KeyValue
 	for _, k := range keys {
-		if securityKeys[k.key] {
+		if securityKeys[k.Key] {
 			continue
 		}
-		v, known := negotiate(c.srv.cfg.Policy, &c.params, k.key, k.val)
+		v, known := negotiate(c.srv.cfg.Policy, &c.params, k.Key, k.Value)
 		switch {
 		case !known:
-			resp = append(resp, kv{k.key, "NotUnderstood"})
+			resp = append(resp, pairs(k.Key, "NotUnderstood")...)
 		case v != "":
-			resp = append(resp, kv{k.key, v})
+			resp = append(resp, pairs(k.Key, v)...)
 		}
 	}
 	return resp
 }
 
 // declareRecv adds our MaxRecvDataSegmentLength once.
-func (c *conn) declareRecv(resp []kv) []kv {
+func (c *conn) declareRecv(resp []iscsi.KeyValue) []iscsi.KeyValue {
 	if c.login.declared {
 		return resp
 	}
 	c.login.declared = true
 	c.params.TargetRecvDSL = c.srv.cfg.Policy.RecvDSL
-	return append(resp, kv{"MaxRecvDataSegmentLength", strconv.Itoa(int(c.params.TargetRecvDSL))})
+	return append(resp, pairs("MaxRecvDataSegmentLength", strconv.Itoa(int(c.params.TargetRecvDSL)))...)
 }
 
 // addTPGT puts TargetPortalGroupTag in the first answer of a normal
 // session, where RFC 7143 wants it.
-func (c *conn) addTPGT(resp []kv) []kv {
+func (c *conn) addTPGT(resp []iscsi.KeyValue) []iscsi.KeyValue {
 	if c.discovery || c.login.sentTPGT {
 		return resp
 	}
 	c.login.sentTPGT = true
-	return append(resp, kv{"TargetPortalGroupTag", strconv.Itoa(int(c.srv.cfg.TPGT))})
+	return append(resp, pairs("TargetPortalGroupTag", strconv.Itoa(int(c.portal.tpgt)))...)
 }
 
 // loginResponse builds a Login Response (a new TSIH on the move to full
 // feature phase).
-func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, status uint16) *iscsi.PDU {
+func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []iscsi.KeyValue, status uint16) *iscsi.PDU {
 	r := &iscsi.PDU{}
 	r.SetOpcode(iscsi.OpLoginResp)
 	r.SetLoginStages(transit, false, p.CSG(), nsg)
@@ -285,8 +294,8 @@ func (c *conn) loginResponse(p *iscsi.PDU, transit bool, nsg uint8, resp []kv, s
 }
 
 // loginText encodes the answer keys, spoiled in HostileLoginGarbage.
-func (c *conn) loginText(resp []kv) []byte {
-	b := encodeText(resp)
+func (c *conn) loginText(resp []iscsi.KeyValue) []byte {
+	b := iscsi.EncodeText(resp...)
 	if c.srv.hostileMode() == HostileLoginGarbage {
 		b = append(b, garbageText()...)
 	}
@@ -330,65 +339,4 @@ func (c *conn) reinstate() {
 			o.close()
 		}
 	}
-}
-
-// handleText answers SendTargets (All, a name, or empty for the current
-// target); any other key is NotUnderstood.
-func (c *conn) handleText(p *iscsi.PDU) bool {
-	if p.TTT() != 0xffffffff && p.TTT() == c.textTTT && c.textRest != nil {
-		return c.sendText(p, c.textRest) // the initiator asks for more
-	}
-	var resp []kv
-	for _, k := range parseText(p.Data) {
-		if k.key != "SendTargets" {
-			resp = append(resp, kv{k.key, "NotUnderstood"})
-			continue
-		}
-		resp = append(resp, c.sendTargets(k.val)...)
-	}
-	return c.sendText(p, encodeText(resp))
-}
-
-// sendText answers with at most MaxRecvDataSegmentLength bytes; a longer
-// answer goes with the C bit and a TTT, and the initiator fetches the rest
-// with empty Text Requests carrying that TTT.
-func (c *conn) sendText(p *iscsi.PDU, data []byte) bool {
-	r := &iscsi.PDU{}
-	r.SetOpcode(iscsi.OpTextResp)
-	copy(r.BHS[8:16], p.BHS[8:16])
-	r.SetITT(p.ITT())
-	r.SetTTT(0xffffffff)
-	r.SetFlags(iscsi.FlagFinal)
-	c.textRest = nil
-	if n := int(c.params.MaxRecvDSL); len(data) > n {
-		c.nextTTT++
-		c.textTTT, c.textRest = c.nextTTT, data[n:]
-		data = data[:n]
-		r.SetFlags(iscsi.FlagContinue)
-		r.SetTTT(c.textTTT)
-	}
-	r.Data = data
-	return c.send(r, true) == nil
-}
-
-// sendTargets lists targets with the advertised portal.
-func (c *conn) sendTargets(which string) []kv {
-	var names []string
-	switch {
-	case which == "All":
-		names = c.srv.TargetNames()
-	case which == "" && c.login.target != nil:
-		names = []string{c.login.target.name}
-	case c.srv.Target(which) != nil:
-		names = []string{which}
-	}
-	addr := fmt.Sprintf("%s,%d", c.srv.cfg.Portal, c.srv.cfg.TPGT)
-	var out []kv
-	for _, n := range names {
-		out = append(out, kv{"TargetName", n}, kv{"TargetAddress", addr})
-	}
-	if h := c.srv.hostileMode(); h.Discovery() && which == "All" {
-		out = append(out, hostileTargets(h, addr)...)
-	}
-	return out
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"autoscan/harness/iscsi"
 )
 
@@ -45,9 +47,7 @@ func TestNegotiateTable(t *testing.T) {
 func TestLoginNegotiatesAndRunsWithDigests(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	got := c.login(testIQN, []kv{{"HeaderDigest", "CRC32C,None"}, {"DataDigest", "CRC32C,None"},
-		{"MaxRecvDataSegmentLength", "8192"}, {"InitialR2T", "No"}, {"ImmediateData", "Yes"},
-		{"FirstBurstLength", "65536"}, {"MaxBurstLength", "262144"}, {"X-Unknown", "1"}})
+	got := c.login(testIQN, pairs("HeaderDigest", "CRC32C,None", "DataDigest", "CRC32C,None", "MaxRecvDataSegmentLength", "8192", "InitialR2T", "No", "ImmediateData", "Yes", "FirstBurstLength", "65536", "MaxBurstLength", "262144", "X-Unknown", "1"))
 	want := map[string]string{"HeaderDigest": "CRC32C", "DataDigest": "CRC32C", "InitialR2T": "No",
 		"ImmediateData": "Yes", "FirstBurstLength": "65536", "MaxBurstLength": "262144",
 		"X-Unknown": "NotUnderstood", "MaxRecvDataSegmentLength": "262144", "TargetPortalGroupTag": "1",
@@ -68,13 +68,13 @@ func TestLoginFailures(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	cases := []struct {
 		name string
-		keys []kv
+		keys []iscsi.KeyValue
 		want uint16
 	}{
-		{"unknown target", []kv{{"InitiatorName", "iqn.x"}, {"TargetName", "iqn.nope"}}, loginNotFound},
-		{"no initiator name", []kv{{"TargetName", testIQN}}, loginMissingParam},
-		{"no target name", []kv{{"InitiatorName", "iqn.x"}}, loginMissingParam},
-		{"auth method CHAP only", []kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}, {"AuthMethod", "CHAP"}}, loginAuthFailed},
+		{"unknown target", pairs("InitiatorName", "iqn.x", "TargetName", "iqn.nope"), loginNotFound},
+		{"no initiator name", pairs("TargetName", testIQN), loginMissingParam},
+		{"no target name", pairs("InitiatorName", "iqn.x"), loginMissingParam},
+		{"auth method CHAP only", pairs("InitiatorName", "iqn.x", "TargetName", testIQN, "AuthMethod", "CHAP"), loginAuthFailed},
 	}
 	for _, tc := range cases {
 		c := dialInit(t, s.Addr())
@@ -84,7 +84,7 @@ func TestLoginFailures(t *testing.T) {
 	}
 	s.SetRefuseLogins(true)
 	c := dialInit(t, s.Addr())
-	if got := loginStatus(c.loginPDU(0, 1, true, []kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}})); got != loginUnavailable {
+	if got := loginStatus(c.loginPDU(0, 1, true, pairs("InitiatorName", "iqn.x", "TargetName", testIQN))); got != loginUnavailable {
 		t.Errorf("refused login: status %04x", got)
 	}
 	s.SetRefuseLogins(false)
@@ -104,31 +104,13 @@ func TestDiscoverySendTargetsAdvertisesPortal(t *testing.T) {
 		}
 	}
 	c := dialInit(t, s.Addr())
-	r := c.loginPDU(0, 3, true, []kv{{"InitiatorName", "iqn.x"}, {"SessionType", "Discovery"}, {"AuthMethod", "None"}})
+	r := c.loginPDU(0, 3, true, pairs("InitiatorName", "iqn.x", "SessionType", "Discovery", "AuthMethod", "None"))
 	if loginStatus(r) != 0 || r.NSG() != 3 {
 		t.Fatalf("discovery login: %04x", loginStatus(r))
 	}
-	p := &iscsi.PDU{}
-	p.SetOpcode(iscsi.OpTextReq)
-	p.SetImmediate(true)
-	p.SetFlags(iscsi.FlagFinal)
-	p.SetITT(c.nextITT())
-	p.SetTTT(0xffffffff)
-	p.SetCmdSN(c.cmdSN)
-	p.Data = encodeText([]kv{{"SendTargets", "All"}})
-	c.send(p)
-	r = c.recv()
-	got := parseText(r.Data)
-	want := []kv{{"TargetName", "iqn.2026-11.test:a"}, {"TargetAddress", "10.0.2.2:3310,1"},
-		{"TargetName", "iqn.2026-11.test:b"}, {"TargetAddress", "10.0.2.2:3310,1"}}
-	if r.Opcode() != iscsi.OpTextResp || len(got) != len(want) {
-		t.Fatalf("SendTargets: %v %q", r.Opcode(), r.Data)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("entry %d: %v, want %v", i, got[i], want[i])
-		}
-	}
+	got := c.sendTargetsAll()
+	want := pairs("TargetName", "iqn.2026-11.test:a", "TargetAddress", "10.0.2.2:3310,1", "TargetName", "iqn.2026-11.test:b", "TargetAddress", "10.0.2.2:3310,1")
+	assert.Equal(t, want, got, "SendTargets=All")
 }
 
 // TestSendTargetsContinuation: an answer longer than the initiator's
@@ -145,8 +127,7 @@ func TestSendTargetsContinuation(t *testing.T) {
 		}
 	}
 	c := dialInit(t, s.Addr())
-	c.loginPDU(0, 3, true, []kv{{"InitiatorName", "iqn.x"}, {"SessionType", "Discovery"},
-		{"MaxRecvDataSegmentLength", "512"}})
+	c.loginPDU(0, 3, true, pairs("InitiatorName", "iqn.x", "SessionType", "Discovery", "MaxRecvDataSegmentLength", "512"))
 	var all []byte
 	ttt := uint32(0xffffffff)
 	for pdus := 1; ; pdus++ {
@@ -157,7 +138,7 @@ func TestSendTargetsContinuation(t *testing.T) {
 		p.SetITT(7)
 		p.SetTTT(ttt)
 		if ttt == 0xffffffff {
-			p.Data = encodeText([]kv{{"SendTargets", "All"}})
+			p.Data = iscsi.EncodeText(pairs("SendTargets", "All")...)
 		}
 		c.send(p)
 		r := c.recv()
@@ -176,8 +157,8 @@ func TestSendTargetsContinuation(t *testing.T) {
 		}
 		ttt = r.TTT()
 	}
-	if got := keyMap(parseText(all)); len(parseText(all)) != 80 || got["TargetAddress"] != "10.0.2.2:3310,1" {
-		t.Errorf("%d keys after reassembly", len(parseText(all)))
+	if got := keyMap(iscsi.ParseText(all)); len(iscsi.ParseText(all)) != 80 || got["TargetAddress"] != "10.0.2.2:3310,1" {
+		t.Errorf("%d keys after reassembly", len(iscsi.ParseText(all)))
 	}
 }
 
@@ -186,7 +167,7 @@ func TestSendTargetsContinuation(t *testing.T) {
 func TestLoginContinuedText(t *testing.T) {
 	s, _ := newTestServer(t, TargetOptions{})
 	c := dialInit(t, s.Addr())
-	text := encodeText([]kv{{"InitiatorName", "iqn.x"}, {"TargetName", testIQN}, {"AuthMethod", "None"}})
+	text := iscsi.EncodeText(pairs("InitiatorName", "iqn.x", "TargetName", testIQN, "AuthMethod", "None")...)
 	for i, part := range [][]byte{text[:10], text[10:]} {
 		p := &iscsi.PDU{}
 		p.SetOpcode(iscsi.OpLoginReq)
@@ -197,7 +178,7 @@ func TestLoginContinuedText(t *testing.T) {
 		p.Data = part
 		c.send(p)
 		r := c.recv()
-		got := keyMap(parseText(r.Data))
+		got := keyMapOf(r)
 		if loginStatus(r) != 0 || (i == 0) != (len(r.Data) == 0) || (i == 1 && got["AuthMethod"] != "None") {
 			t.Errorf("piece %d: status %04x data %q", i, loginStatus(r), r.Data)
 		}

@@ -1,42 +1,20 @@
 package target
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
+
+	"autoscan/harness/iscsi"
 )
 
-// kv is one text key=value pair in the order it appeared.
-type kv struct{ key, val string }
-
-// parseText splits a text/login data segment into key=value pairs
-// (NUL-terminated, RFC 7143 section 6). Entries without '=' are kept with
-// an empty key so the caller can refuse them.
-func parseText(b []byte) []kv {
-	var out []kv
-	for _, f := range bytes.Split(b, []byte{0}) {
-		if len(f) == 0 {
-			continue
-		}
-		k, v, ok := strings.Cut(string(f), "=")
-		if !ok {
-			k, v = "", string(f)
-		}
-		out = append(out, kv{k, v})
+// pairs builds key=value pairs from alternating keys and values (an odd
+// last key is dropped): the login and text code, and its tests, spell many.
+func pairs(kv ...string) []iscsi.KeyValue {
+	out := make([]iscsi.KeyValue, 0, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, iscsi.KeyValue{Key: kv[i], Value: kv[i+1]})
 	}
 	return out
-}
-
-// encodeText is the inverse of parseText.
-func encodeText(kvs []kv) []byte {
-	var b bytes.Buffer
-	for _, p := range kvs {
-		b.WriteString(p.key)
-		b.WriteByte('=')
-		b.WriteString(p.val)
-		b.WriteByte(0)
-	}
-	return b.Bytes()
 }
 
 // Params are the operational values in force on a connection.

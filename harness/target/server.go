@@ -1,7 +1,8 @@
 // Package target is an emulated iSCSI target for tests: RAM-backed sparse
-// LUNs, login with optional CHAP, SendTargets with a configurable portal,
-// the SCSI commands Linux sends, and a control API to change LUNs, send
-// Asynchronous Messages, drop connections and misbehave on purpose.
+// LUNs, login with optional CHAP (session and discovery), one or more
+// portals that SendTargets advertises with their group tags, the SCSI
+// commands Linux sends, and a control API to change LUNs, send Asynchronous
+// Messages, drop connections and misbehave on purpose.
 package target
 
 import (
@@ -9,12 +10,13 @@ import (
 	"fmt"
 	"log"
 	"math/rand/v2"
-	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
-// Config says where the server listens and what it advertises.
+// Config says where the server's first portal listens and what it
+// advertises; AddPortal adds more.
 type Config struct {
 	Listen string // "127.0.0.1:0" when empty
 	// Portal is the address SendTargets advertises ("10.0.2.2:3310" for a
@@ -25,20 +27,23 @@ type Config struct {
 	Logf   func(format string, args ...any)
 }
 
-// Server is one listening portal serving any number of targets.
+// Server serves any number of targets on every one of its portals.
 type Server struct {
 	cfg Config
-	ln  net.Listener
 	wg  sync.WaitGroup
 
-	mu      sync.Mutex
-	targets map[string]*Target
-	conns   map[*conn]struct{}
-	closed  bool
-	refuse  bool
-	hostile Hostile
-	tsih    uint16
-	uid     uint32 // random, so two servers never report the same LU names
+	mu        sync.Mutex
+	portals   []*portal // the first is cfg's
+	targets   map[string]*Target
+	conns     map[*conn]struct{}
+	closed    bool
+	refuse    bool
+	hostile   Hostile
+	tsih      uint16
+	uid       uint32 // random, so two servers never report the same LU names
+	discStats DiscoveryStats
+
+	discAuth atomic.Pointer[CHAPConfig] // discovery CHAP; nil: none
 }
 
 // NewServer starts listening; call Close to stop everything.
@@ -55,48 +60,15 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
+	s := &Server{cfg: cfg, targets: map[string]*Target{}, conns: map[*conn]struct{}{}, uid: rand.Uint32()}
+	if _, err := s.AddPortal(PortalConfig{Listen: cfg.Listen, Advertise: cfg.Portal, TPGT: cfg.TPGT}); err != nil {
 		return nil, err
 	}
-	if cfg.Portal == "" {
-		cfg.Portal = ln.Addr().String()
-	}
-	s := &Server{cfg: cfg, ln: ln, targets: map[string]*Target{}, conns: map[*conn]struct{}{}, uid: rand.Uint32()}
-	s.wg.Add(1)
-	go s.accept()
 	return s, nil
 }
 
 // StdLogf logs through the standard logger; a convenience for Config.Logf.
 func StdLogf(format string, args ...any) { log.Printf(format, args...) }
-
-// Addr is the listening address ("127.0.0.1:port").
-func (s *Server) Addr() string { return s.ln.Addr().String() }
-
-// Portal is the advertised address.
-func (s *Server) Portal() string { return s.cfg.Portal }
-
-func (s *Server) accept() {
-	defer s.wg.Done()
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		c := newConn(s, nc)
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			nc.Close()
-			return
-		}
-		s.conns[c] = struct{}{}
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go c.serve()
-	}
-}
 
 // forget is called by a connection when its reader ends.
 func (s *Server) forget(c *conn) {
@@ -112,8 +84,14 @@ func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	conns := s.connList(nil)
+	portals := s.portals
 	s.mu.Unlock()
-	err := s.ln.Close()
+	var err error
+	for _, p := range portals {
+		if e := p.ln.Close(); err == nil {
+			err = e
+		}
+	}
 	for _, c := range conns {
 		c.close()
 	}

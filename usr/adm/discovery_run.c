@@ -83,6 +83,10 @@ static enum disc_next disc_judge_login(const struct login_result *lr, int rc, co
 		return DISC_RETRY;
 	}
 	if (lr->lr_class == 2 && rc == RC_LOGIN_AUTH_FAILED) {
+		/* stock's login code says this for 0201 alone, naming the
+		 * session's target: none in a discovery session */
+		if (lr->lr_detail == 0x01)
+			log_error("Login failed to authenticate with target ");
 		log_error("discovery login to %s rejected: initiator failed authorization", host);
 		return DISC_GIVE_UP;
 	}

@@ -116,6 +116,18 @@ func StartEmu(iqn string, port, maxLUN int) (*EmuTarget, error) {
 	return e, nil
 }
 
+// AddPortal serves the target on one more free lab port, advertised in
+// SendTargets as lab.HostAddr:port with group tag tpgt; it returns the port.
+func (e *EmuTarget) AddPortal(tpgt uint16) (int, error) {
+	port, err := PickPort()
+	if err != nil {
+		return 0, err
+	}
+	_, err = e.Server.AddPortal(target.PortalConfig{Listen: fmt.Sprintf("127.0.0.1:%d", port),
+		Advertise: fmt.Sprintf("%s:%d", lab.HostAddr, port), TPGT: tpgt})
+	return port, err
+}
+
 func (e *EmuTarget) IQN() string { return e.Target.Name() }
 func (e *EmuTarget) Port() int   { return e.port }
 func (e *EmuTarget) Stop()       { e.Server.Close() }

@@ -16,11 +16,13 @@ import (
 // of LUNs 0-5 of the target at 127.0.0.1:port answer an INQUIRY with a
 // connected device (a direct login: SendTargets names 10.0.2.2 for the
 // emulated target, which the host cannot reach).
-func lunsSeen(t *testing.T, tt Target) []string {
+func lunsSeen(t *testing.T, tt Target) []string { return lunsSeenAt(t, tt.Port(), tt.IQN()) }
+
+func lunsSeenAt(t *testing.T, port int, iqn string) []string {
 	t.Helper()
 	var luns []string
 	for l := 0; l <= 5; l++ {
-		url := fmt.Sprintf("iscsi://127.0.0.1:%d/%s/%d", tt.Port(), tt.IQN(), l)
+		url := fmt.Sprintf("iscsi://127.0.0.1:%d/%s/%d", port, iqn, l)
 		out, err := exec.Command("iscsi-inq", url).CombinedOutput()
 		if err == nil && !strings.Contains(string(out), "qualifier:3") &&
 			!strings.Contains(string(out), "NOT_CONNECTED") {
@@ -58,4 +60,20 @@ func TestStartTargetKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The emulated target's second portal is a free lab port serving the same
+// LUNs.
+func TestEmuSecondPortal(t *testing.T) {
+	if _, err := exec.LookPath("iscsi-inq"); err != nil {
+		t.Fatal("iscsi-inq missing: install libiscsi-bin")
+	}
+	tt, err := StartTarget(KindEmu, "iqn.2026-11.lab.autoscan:unit-portals", 1)
+	require.NoError(t, err)
+	defer tt.Stop()
+	port, err := tt.(*EmuTarget).AddPortal(2)
+	require.NoError(t, err)
+	assert.NotEqual(t, tt.Port(), port)
+	assert.GreaterOrEqual(t, port, 3320)
+	assert.Equal(t, []string{"0", "1"}, lunsSeenAt(t, port, tt.IQN()))
 }
