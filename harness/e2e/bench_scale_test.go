@@ -124,15 +124,7 @@ func scaleMedian(runs []scaleRun) scaleCell {
 // the timed script; with the boot storm, the LUN list of every host.
 func scaleOne(t *testing.T, n int, ini string, k scaleKind) scaleRun {
 	s := newScenario(t, ini, kindEmu, k.lunsPer-1)
-	e := emu(s)
-	for i := 2; i <= n; i++ {
-		tg, err := e.Server.AddTarget(fmt.Sprintf("%s-%d", s.tgt.IQN(), i), target.TargetOptions{})
-		require.NoError(t, err)
-		for l := 0; l < k.lunsPer; l++ {
-			_, err = tg.AddLUN(uint16(l), labtarget.LUNSizeMB<<20)
-			require.NoError(t, err)
-		}
-	}
+	scaleTargets(s, n, k.lunsPer)
 	scaleRecords(s, n, k.settings)
 	want := 0
 	if k.storm {
@@ -145,8 +137,26 @@ func scaleOne(t *testing.T, n int, ini string, k scaleKind) scaleRun {
 	r, err := guest.MustRun(fmt.Sprintf(scaleScript, n, cap, want, k.login), *benchLoginCap+10*time.Minute)
 	require.NoError(t, err, "scale script")
 	run := scaleNumbers(t, r.Stdout)
+	require.Contains(t, run, "after_fds", "the script ran to its end: %q", r.Stdout)
 	t.Logf("N=%d %s %s: %v", n, ini, k.name, run)
 	return run
+}
+
+// scaleTargets adds targets 2..n (named after the scenario's, "-i") with
+// LUNs 0..lunsPer-1 next to the scenario's, all of them returned.
+func scaleTargets(s *scenario, n, lunsPer int) []*target.Target {
+	e := emu(s)
+	all := []*target.Target{e.Target}
+	for i := 2; i <= n; i++ {
+		tg, err := e.Server.AddTarget(fmt.Sprintf("%s-%d", s.tgt.IQN(), i), target.TargetOptions{})
+		require.NoError(s.t, err)
+		for l := 0; l < lunsPer; l++ {
+			_, err = tg.AddLUN(uint16(l), labtarget.LUNSizeMB<<20)
+			require.NoError(s.t, err)
+		}
+		all = append(all, tg)
+	}
+	return all
 }
 
 // scaleRecords writes n node records: one through iscsiadm (settings
@@ -275,6 +285,5 @@ func scaleNumbers(t *testing.T, out string) scaleRun {
 		require.NoError(t, err, "%s=%s in %q", k, v, out)
 		r[k] = f
 	}
-	require.Contains(t, r, "after_fds", "the script ran to its end: %q", out)
 	return r
 }
