@@ -117,7 +117,7 @@ for i in $(seq 600); do set -- /sys/class/scsi_device/*; [ $# -ge %d ] && [ -e "
 	if c.lun1 {
 		want = 2 * n
 	}
-	r, err := guest.Run(fmt.Sprintf(`for i in $(seq 1200); do set -- /sys/class/scsi_device/*; [ $# -ge %d ] && break; sleep 0.1; done
+	r, err := guest.Run(fmt.Sprintf(`for i in $(seq 900); do set -- /sys/class/scsi_device/*; [ $# -ge %d ] && break; sleep 0.1; done
 ls /sys/class/scsi_device | wc -l`, want), 5*time.Minute)
 	require.NoError(t, err)
 	s.host = -1

@@ -24,6 +24,11 @@ int scan_gate_done(struct scan_gate *g)
 	return 0;
 }
 
+int scan_gate_pending(const struct scan_gate *g)
+{
+	return g->g_state == SCAN_GATE_PENDING;
+}
+
 int scan_gate_busy(const struct scan_gate *g)
 {
 	return g->g_state != SCAN_GATE_IDLE;

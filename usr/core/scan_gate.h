@@ -27,6 +27,9 @@ int scan_gate_ask(struct scan_gate *g);
  * 0: the gate is idle again. */
 int scan_gate_done(struct scan_gate *g);
 
+/* Events came during the running scan: one more is due when it ends. */
+int scan_gate_pending(const struct scan_gate *g);
+
 /* A scan is in flight (running or running + pending). */
 int scan_gate_busy(const struct scan_gate *g);
 

@@ -2,6 +2,7 @@
  * sess_events.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libopeniscsiusr/libopeniscsiusr.h>
 
@@ -73,14 +74,41 @@ int sess_events_fd(const struct sess_events *e)
 	return e ? kevents_fd(&e->se_ke) : -1;
 }
 
+/* The next AEN scan of a host starts this long after the last one ended:
+ * a target that repeats 3F/0E 100 times a second then costs a scan every
+ * 2 s per host, not scans back to back (issue 13); a lone AEN is scanned
+ * at once. */
+#define AEN_SCAN_HOLDOFF_MS 2000
+#define AEN_HOLDOFF_STEP_MS 100
+
+/* Waits out the hold-off while AENs keep folding into the pending scan;
+ * a logout cuts it short. */
+static void aen_holdoff(struct sess_table *t, struct sess *s)
+{
+	struct timespec step = { 0, AEN_HOLDOFF_STEP_MS * 1000000L };
+	int stop = 0;
+
+	for (int ms = 0; ms < AEN_SCAN_HOLDOFF_MS && !stop; ms += AEN_HOLDOFF_STEP_MS) {
+		nanosleep(&step, NULL);
+		pthread_mutex_lock(&t->st_lock);
+		stop = s->s_stop;
+		pthread_mutex_unlock(&t->st_lock);
+	}
+}
+
 /* Scans until the gate says no AEN came during the last one (scan_gate.h). */
 static void aen_scan(struct sess_table *t, struct sess *s)
 {
 	unsigned events, scans;
-	int again;
+	int again, pending;
 
 	do {
 		sess_scan(t, s, SCAN_EV_AEN, 0);
+		pthread_mutex_lock(&t->st_lock);
+		pending = scan_gate_pending(&s->s_aen_gate) && !s->s_stop;
+		pthread_mutex_unlock(&t->st_lock);
+		if (pending)
+			aen_holdoff(t, s);
 		pthread_mutex_lock(&t->st_lock);
 		events = s->s_aen_gate.g_events;
 		scans = s->s_aen_gate.g_scans;

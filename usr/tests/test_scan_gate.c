@@ -26,10 +26,12 @@ static void test_storm_folds_into_one_more(void)
 		started += scan_gate_ask(&g);
 	T_INTEQ(started, 1);
 	T_INTEQ(g.g_state, SCAN_GATE_PENDING);
+	T_CHECK(scan_gate_pending(&g));
 	T_INTEQ(g.g_events, 101);
 	T_INTEQ(scan_gate_done(&g), 1);
 	T_INTEQ(g.g_state, SCAN_GATE_RUNNING);
 	T_INTEQ(g.g_scans, 2);
+	T_CHECK(!scan_gate_pending(&g));
 	T_INTEQ(scan_gate_done(&g), 0);
 	T_CHECK(!scan_gate_busy(&g));
 }
