@@ -29,6 +29,7 @@ var (
 	benchAENSessions = flag.Int("bench-aen-sessions", 16, "sessions of the AEN storm")
 	benchAENRate     = flag.Int("bench-aen-rate", 100, "AENs per second per session")
 	benchAENFor      = flag.Duration("bench-aen-for", 30*time.Second, "length of the AEN storm")
+	benchAENCols     = flag.String("bench-aen-cols", "", "only these columns of the AEN storm, comma-separated (\"\" = all)")
 )
 
 // aenCol is one initiator setting of the storm.
@@ -51,6 +52,10 @@ func TestBenchAEN(t *testing.T) {
 	start := time.Now()
 	cells := map[string]scaleCell{}
 	for _, c := range aenCols {
+		if *benchAENCols != "" && !strings.Contains(","+*benchAENCols+",", ","+c.name+",") {
+			cells[c.name] = scaleCell{err: "not run (-bench-aen-cols)"}
+			continue
+		}
 		if c.initiator == "project" && !image.Project {
 			cells[c.name] = scaleCell{err: "n/a: usr/iscsid not built"}
 			continue
@@ -138,6 +143,8 @@ ls /sys/class/scsi_device | wc -l`, want), 5*time.Minute)
 	if c.initiator == "project" {
 		log, err := guest.ReadFile("/tmp/iscsid.log")
 		require.NoError(t, err)
+		keep := filepath.Join(resultsDir, unsafeName.ReplaceAllString(t.Name(), "_")+"-iscsid.log")
+		require.NoError(t, os.WriteFile(keep, []byte(log), 0o644))
 		for k, v := range aenLogTally(log) {
 			run[k] = v
 		}
