@@ -106,7 +106,8 @@ func scaleCellRuns(t *testing.T, n int, ini string, k scaleKind) scaleCell {
 }
 
 // scaleMedian takes each key's median on its own (the runs differ little
-// in everything but time) and the range of every key.
+// in everything but time; an even count takes the mean of the middle two)
+// and the range of every key.
 func scaleMedian(runs []scaleRun) scaleCell {
 	c := scaleCell{med: scaleRun{}, lo: scaleRun{}, hi: scaleRun{}, runs: len(runs)}
 	for k := range runs[0] {
@@ -115,7 +116,11 @@ func scaleMedian(runs []scaleRun) scaleCell {
 			v = append(v, r[k])
 		}
 		sort.Float64s(v)
-		c.med[k], c.lo[k], c.hi[k] = v[len(v)/2], v[0], v[len(v)-1]
+		mid := len(v) / 2
+		c.med[k], c.lo[k], c.hi[k] = v[mid], v[0], v[len(v)-1]
+		if len(v)%2 == 0 {
+			c.med[k] = (v[mid-1] + v[mid]) / 2
+		}
 	}
 	return c
 }
