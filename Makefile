@@ -158,9 +158,12 @@ e2e-systemd: all
 demo: deps all
 	cd harness/e2e && go test -count=1 -timeout 20m -tags e2e -run '^TestDemo$$' -args -demo
 
-# Attach time and wire commands vs LUN count, stock vs project (table also in harness/results/bench.txt).
+# Attach time and wire commands vs LUN count; sessions at scale, boot storm,
+# AEN storm (issue 13); stock vs project in one run (tables also in
+# harness/results/bench*.txt). BENCH_ARGS adds flags, e.g.
+# BENCH_ARGS='-bench-sessions 64,256,1024 -bench-login-cap 1200s'.
 bench: deps all
-	cd harness/e2e && go test -count=1 -timeout 40m -tags e2e -v -run '^TestBench$$' -args -bench
+	cd harness/e2e && go test -count=1 -timeout 300m -tags e2e -v -run '^TestBench' -args -bench $(BENCH_ARGS)
 
 # Soak (not part of make test): 500 login/logout cycles and 100 connection
 # drops during writes against tgtd (table also in harness/results/soak.txt).

@@ -165,8 +165,11 @@ static int run_all(const struct adm_opts *o, struct iscsi_context *ctx)
 {
 	struct iscsi_session **ses = NULL;
 	uint32_t n = 0;
-	int rc = iscsi_sessions_get(ctx, &ses, &n);
+	int rc;
 
+	if (o->o_print <= 0 && level_ok(o) && adm_session_list_flat(usr_sysfs_root()) == 0)
+		return RC_OK;
+	rc = iscsi_sessions_get(ctx, &ses, &n);
 	if (rc != LIBISCSI_OK) {
 		log_error("Can not get list of active sessions (%d)", rc);
 		return lib_rc(rc);

@@ -45,6 +45,10 @@ void adm_session_print_version(const char *sysfs_root);
 /* One line per session: "tcp: [SID] IP:PORT,TPGT IQN (non-flash)". */
 void adm_session_print_flat(struct iscsi_session **ses, uint32_t n,
 			    const char *sysfs_root);
+/* The same listing read straight from sysfs, only what it prints
+ * (session_flat.c); -1, having printed nothing, when the library path
+ * must run instead (no sessions, one unreadable). */
+int adm_session_list_flat(const char *sysfs_root);
 /* Asks iscsid about a session; "Unknown" for both when it cannot be
  * reached (with stock's stderr line) or does not know the session. */
 void adm_session_daemon_state(struct iscsi_session *se, struct adm_sess_daemon *st);

@@ -18,6 +18,7 @@
 
 #include "ipc.h"
 #include "ksession.h"
+#include "scan_gate.h"
 #include "scan_policy.h"
 
 struct rec;
@@ -49,6 +50,7 @@ struct sess {
 	int s_users;               /* scans in progress (logout waits) */
 	int s_err_pending;         /* conn error seen while busy */
 	int s_logout_pending;      /* target asked for logout while busy */
+	struct scan_gate s_aen_gate; /* AEN scans: one in flight, one more pending */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */

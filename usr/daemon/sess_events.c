@@ -2,6 +2,7 @@
  * sess_events.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libopeniscsiusr/libopeniscsiusr.h>
 
@@ -73,9 +74,51 @@ int sess_events_fd(const struct sess_events *e)
 	return e ? kevents_fd(&e->se_ke) : -1;
 }
 
+/* The next AEN scan of a host starts this long after the last one ended:
+ * a target that repeats 3F/0E 100 times a second then costs a scan every
+ * 2 s per host, not scans back to back (issue 13); a lone AEN is scanned
+ * at once. */
+#define AEN_SCAN_HOLDOFF_MS 2000
+#define AEN_HOLDOFF_STEP_MS 100
+
+/* Waits out the hold-off while AENs keep folding into the pending scan;
+ * a logout cuts it short. */
+static void aen_holdoff(struct sess_table *t, struct sess *s)
+{
+	struct timespec step = { 0, AEN_HOLDOFF_STEP_MS * 1000000L };
+	int stop = 0;
+
+	for (int ms = 0; ms < AEN_SCAN_HOLDOFF_MS && !stop; ms += AEN_HOLDOFF_STEP_MS) {
+		nanosleep(&step, NULL);
+		pthread_mutex_lock(&t->st_lock);
+		stop = s->s_stop;
+		pthread_mutex_unlock(&t->st_lock);
+	}
+}
+
+/* Scans until the gate says no AEN came during the last one (scan_gate.h). */
 static void aen_scan(struct sess_table *t, struct sess *s)
 {
-	sess_scan(t, s, SCAN_EV_AEN, 0);
+	unsigned events, scans;
+	int again, pending;
+
+	do {
+		sess_scan(t, s, SCAN_EV_AEN, 0);
+		pthread_mutex_lock(&t->st_lock);
+		pending = scan_gate_pending(&s->s_aen_gate) && !s->s_stop;
+		pthread_mutex_unlock(&t->st_lock);
+		if (pending)
+			aen_holdoff(t, s);
+		pthread_mutex_lock(&t->st_lock);
+		events = s->s_aen_gate.g_events;
+		scans = s->s_aen_gate.g_scans;
+		if (s->s_stop)
+			scan_gate_reset(&s->s_aen_gate);
+		again = scan_gate_done(&s->s_aen_gate);
+		pthread_mutex_unlock(&t->st_lock);
+	} while (again);
+	/* the storm's tally at the default level: one line per busy period */
+	log_report("session %d: %u AENs handled by %u scans", s->s_sid, events, scans);
 	sess_release(t, s);
 }
 
@@ -88,13 +131,15 @@ void sess_logout_requested(struct sess_table *t, struct sess *s)
 	sess_logout(t, sid);
 }
 
-enum claim_why { CLAIM_AEN, CLAIM_CONN_ERR, CLAIM_LOGOUT };
+enum claim_why { CLAIM_AEN, CLAIM_CONN_ERR, CLAIM_LOGOUT, CLAIM_AEN_COALESCED };
 
 /* Claims s for a thread if nobody works on it; else the work is dropped,
  * but for conn errors and logout requests, which are remembered and
- * handled when the owner lets go (sess_release). */
-static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why)
+ * handled when the owner lets go (sess_release), and for AENs during an
+ * AEN scan, which its gate folds into one more scan (*why says so). */
+static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why *whyp)
 {
+	enum claim_why why = *whyp;
 	int conn_err = why == CLAIM_CONN_ERR;
 
 	struct sess *s;
@@ -104,6 +149,10 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why
 	if (s && (s->s_state == SESS_LOGGING_OUT || s->s_stop))
 		s = NULL;
 	else if (s && s->s_busy) {
+		if (why == CLAIM_AEN && scan_gate_busy(&s->s_aen_gate)) {
+			scan_gate_ask(&s->s_aen_gate);
+			*whyp = CLAIM_AEN_COALESCED;
+		}
 		if (conn_err)
 			s->s_err_pending = 1;
 		if (why == CLAIM_LOGOUT)
@@ -113,6 +162,8 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why
 		s->s_busy = 1;
 		if (conn_err)
 			s->s_state = SESS_RECOVERING;
+		if (why == CLAIM_AEN)
+			scan_gate_ask(&s->s_aen_gate);
 	}
 	pthread_mutex_unlock(&t->st_lock);
 	return s;
@@ -121,6 +172,7 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why
 static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 {
 	const uint8_t *bhs = ev->ne_data;
+	enum claim_why why;
 	enum sess_aen what;
 	struct sess *s;
 
@@ -134,25 +186,33 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 				 "follow from the kernel)", ev->ne_sid, bhs[36]);
 		return;
 	}
-	s = claim(e->se_t, ev->ne_sid, what == SESS_AEN_LOGOUT ? CLAIM_LOGOUT : CLAIM_AEN);
+	why = what == SESS_AEN_LOGOUT ? CLAIM_LOGOUT : CLAIM_AEN;
+	s = claim(e->se_t, ev->ne_sid, &why);
 	if (!s) {
-		if (what == SESS_AEN_LOGOUT)
+		if (why == CLAIM_AEN_COALESCED)
+			log_debug("session %u: AEN folded into the next scan", ev->ne_sid);
+		else if (what == SESS_AEN_LOGOUT)
 			log_info("session %u busy: logout request deferred", ev->ne_sid);
 		else
 			log_warn("session %u busy: async event %u not acted on", ev->ne_sid, bhs[36]);
 		return;
 	}
-	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : sess_logout_requested))
+	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : sess_logout_requested)) {
+		pthread_mutex_lock(&e->se_t->st_lock);
+		scan_gate_reset(&s->s_aen_gate);
+		pthread_mutex_unlock(&e->se_t->st_lock);
 		sess_release(e->se_t, s);
+	}
 }
 
 static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
 {
+	enum claim_why why = CLAIM_CONN_ERR;
 	struct sess *s;
 
 	log_warn("session %u: connection %u error %s", ev->ne_sid, ev->ne_cid,
 		 nl_err_name(ev->ne_error));
-	s = claim(e->se_t, ev->ne_sid, CLAIM_CONN_ERR);
+	s = claim(e->se_t, ev->ne_sid, &why);
 	if (s && sess_spawn(e->se_t, s, sess_recover) != RC_OK)
 		sess_release(e->se_t, s);
 }
