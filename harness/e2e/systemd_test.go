@@ -29,8 +29,8 @@ import (
 // node.startup = automatic, autoscan_en = No with our iscsiadm; the LUN is
 // logged in, gets a file system, a file, and stays mounted. Then
 // "systemctl reboot": on the way down open-iscsi.service's stop unmounts
-// and logs out (journal of that boot; the wire shows a Logout Response
-// before the connection ends; the file system was unmounted clean). After
+// and logs out (journal of that boot; the wire shows the Logout Request
+// and its Response; the file system was unmounted clean). After
 // the reboot open-iscsi.service has logged the automatic node in by itself,
 // its iscsiadm call socket-activating iscsid; LUN 0 alone is scanned (the
 // target has 0-3, the wire never addresses 1-3, no REPORT LUNS); the file
