@@ -147,10 +147,10 @@ check-fuzz: fuzz-build
 e2e: all
 	cd harness && go test -count=1 -timeout 30m -tags e2e -v ./e2e/...
 
-# The Debian root booted with systemd, make deb's packages installed over
-# open-iscsi (harness/e2e/systemd_test.go); about 4 minutes under TCG and
-# needs debhelper and lintian, so a target of its own that make test runs
-# after e2e.
+# The Debian root on a disk booted with systemd and rebooted, make deb's
+# packages installed over open-iscsi (harness/e2e/systemd_test.go); needs
+# debhelper and lintian, so a target of its own that make test runs after
+# e2e. Several minutes under TCG: make deb, two boots, one reboot.
 e2e-systemd: all
 	cd harness && go test -count=1 -timeout 40m -tags 'e2e e2esystemd' -v -run '^TestSystemdPackage$$' ./e2e/...
 

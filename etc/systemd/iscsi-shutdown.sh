@@ -48,7 +48,12 @@ done
 
 for sid in $sids; do
 	mounts_on "$(session_devs "$sid")" | while IFS= read -r m; do
-		$UMOUNT "$m" || echo "iscsi-shutdown: cannot unmount $m" >&2
+		# the journal tells who unmounted it: this script or systemd
+		if $UMOUNT "$m"; then
+			echo "iscsi-shutdown: unmounted $m"
+		else
+			echo "iscsi-shutdown: cannot unmount $m" >&2
+		fi
 	done
 done
 sync

@@ -444,3 +444,39 @@ func TestEventListsAreBounded(t *testing.T) {
 	assert.Equal(t, 50, c.s.EventsDropped)
 	assert.Equal(t, maxEvents+50, c.s.LUNs[0].ReportLUNs)
 }
+
+// A clean logout: Logout Request, successful Logout Response, then the
+// connection ends. Without the response (the guest went down, the
+// connection was cut) the end is "without-logout"; a connection still
+// open at the end of the capture has no Closed.
+func TestLogoutBeforeClose(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		respond   bool
+		reset     bool
+		responses int
+		closed    string
+	}{
+		{"clean", true, true, 1, "after-logout"},
+		{"cut before the response", false, true, 0, "without-logout"},
+		{"open at the end", true, false, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pcap := capture(t, func(c *synth.Conn, s *synth.Session) {
+				login(t, c, s)
+				require.NoError(t, c.Send(false, s.Logout()))
+				if tc.respond {
+					require.NoError(t, c.Send(true, s.LogoutResponse()))
+				}
+				if tc.reset {
+					require.NoError(t, c.Reset())
+				}
+			})
+			rep := analyze(t, pcap, Options{})
+			require.Len(t, rep.Sessions, 1)
+			assert.Equal(t, 1, rep.Sessions[0].Logouts)
+			assert.Equal(t, tc.responses, rep.Sessions[0].LogoutResponses)
+			assert.Equal(t, tc.closed, rep.Sessions[0].Closed)
+		})
+	}
+}

@@ -78,7 +78,19 @@ func (c *conn) endDirection(fromTarget bool) {
 	c.framers[dirIndex(fromTarget)].Release()
 	if c.pdus == 0 {
 		c.closed = true
+		return
 	}
+	if c.s.Closed == "" {
+		c.s.Closed = closedHow(c.s.LogoutResponses)
+	}
+}
+
+// closedHow names a connection's end by whether a logout completed first.
+func closedHow(logoutResponses int) string {
+	if logoutResponses > 0 {
+		return "after-logout"
+	}
+	return "without-logout"
 }
 
 // lost notes that bytes of a direction were never captured.
@@ -121,6 +133,10 @@ func (c *conn) handle(p *iscsi.PDU) {
 		c.login(p)
 	case iscsi.OpLogoutReq:
 		c.s.Logouts++
+	case iscsi.OpLogoutResp:
+		if p.Response() == 0 {
+			c.s.LogoutResponses++
+		}
 	case iscsi.OpReject:
 		c.s.Rejects++
 	}

@@ -52,6 +52,13 @@ type Session struct {
 	Resyncs         int              `json:"resyncs"`
 	SkippedBytes    int64            `json:"skipped_bytes"`
 	DigestErrors    int              `json:"digest_errors"`
+	// LogoutResponses counts Logout Responses that closed the session or
+	// connection (response 0).
+	LogoutResponses int `json:"logout_responses"`
+	// Closed is how the TCP connection ended: "" (open when the capture
+	// ends), "after-logout" (its first FIN or RST came after a successful
+	// Logout Response: a clean logout), "without-logout".
+	Closed string `json:"closed,omitempty"`
 }
 
 // LUN is the account of one logical unit within a session.

@@ -126,14 +126,22 @@ func qemuArgs(o BootOptions, port int) []string {
 		accel = "kvm"
 	}
 	fwd := fmt.Sprintf("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", port, agentproto.GuestPort)
-	return []string{
+	args := []string{
 		"-accel", accel, "-m", strconv.Itoa(o.MemoryMB), "-smp", "1",
-		"-display", "none", "-monitor", "none", "-no-reboot",
+		"-display", "none", "-monitor", "none",
 		"-serial", "file:" + o.ConsoleLog,
 		"-kernel", o.Image.Kernel, "-initrd", o.Image.Initrd,
-		"-append", "console=ttyS0 quiet panic=-1 rdinit=" + o.Init,
 		"-netdev", fwd, "-device", "virtio-net-pci,netdev=n0",
 	}
+	if o.Image.Disk == "" {
+		// the root lives in RAM: a reboot would lose it, so it ends the run
+		return append(args, "-no-reboot",
+			"-append", "console=ttyS0 quiet panic=-1 rdinit="+o.Init)
+	}
+	// qemu boots the same kernel and initrd again on reboot; the disk's
+	// writes last as long as the qemu process
+	return append(args, "-drive", "file="+o.Image.Disk+",format=raw,if=virtio,snapshot=on",
+		"-append", "console=ttyS0 quiet panic=-1 rdinit=/init lab_init="+o.Init)
 }
 
 // initiatorPath puts the selected initiator's sbin first on PATH.

@@ -180,7 +180,10 @@ const multipathConf = `defaults {
 const labNetUnit = `[Unit]
 Description=lab: modules and network
 DefaultDependencies=no
-Before=labagent.service
+# as Debian's networking.service: units that wait for the network (the
+# boot-time iSCSI login) come after the address is up
+Before=labagent.service network.target network-online.target
+Wants=network.target
 [Service]
 Type=oneshot
 RemainAfterExit=yes

@@ -93,7 +93,7 @@ func BuildDebRoot(o DebRootOptions) (*DebRoot, error) {
 		return nil, err
 	}
 	r.Seconds = time.Since(start).Seconds()
-	pruneDebRoots(o.CacheDir, 2)
+	keepNewest(filepath.Join(o.CacheDir, "debroot-*.cpio"), 2) // a few hundred MB each
 	return r, nil
 }
 
@@ -263,10 +263,10 @@ func lockFile(p string) (func(), error) {
 	return func() { f.Close() }, nil
 }
 
-// pruneDebRoots keeps the keep most recently used roots (each a few
-// hundred MB).
-func pruneDebRoots(dir string, keep int) {
-	old, _ := filepath.Glob(filepath.Join(dir, "debroot-*.cpio"))
+// keepNewest removes all but the keep most recently used files matching
+// pattern.
+func keepNewest(pattern string, keep int) {
+	old, _ := filepath.Glob(pattern)
 	sort.Slice(old, func(i, j int) bool { return mtime(old[i]).After(mtime(old[j])) })
 	for i, f := range old {
 		if i >= keep {

@@ -37,6 +37,9 @@ type Image struct {
 	// MemoryMB the guest memory this image needs, 512 when zero.
 	Init     string
 	MemoryMB int
+	// Disk is a root disk image (BuildDebianDisk), opened with
+	// snapshot=on; the guest then reboots instead of stopping qemu.
+	Disk string
 }
 
 // fsEntry is one initramfs member; exactly one of src/data/link is used
@@ -134,13 +137,7 @@ const keepInitrds = 3
 // pruneCache removes all but the keep most recently used initramfs files
 // and console logs older than a day.
 func pruneCache(dir string, keep int) {
-	old, _ := filepath.Glob(filepath.Join(dir, "initrd-*.cpio"))
-	sort.Slice(old, func(i, j int) bool { return mtime(old[i]).After(mtime(old[j])) })
-	for i, f := range old {
-		if i >= keep {
-			os.Remove(f)
-		}
-	}
+	keepNewest(filepath.Join(dir, "initrd-*.cpio"), keep)
 	logs, _ := filepath.Glob(filepath.Join(dir, "console-*.log"))
 	for _, f := range logs {
 		if time.Since(mtime(f)) > 24*time.Hour {

@@ -132,6 +132,17 @@ func (s *Session) Logout() []byte {
 	return s.ffp(p)
 }
 
+// LogoutResponse answers a Logout: the session is closed (response 0).
+func (s *Session) LogoutResponse() []byte {
+	p := s.pdu(iscsi.OpLogoutResp, iscsi.FlagFinal)
+	p.SetITT(s.itt - 1)
+	p.SetStatSN(s.statSN)
+	p.SetExpCmdSN(s.cmdSN)
+	p.SetMaxCmdSN(s.cmdSN + 32)
+	s.statSN++
+	return s.ffp(p)
+}
+
 // Response ends the last command with a SCSI Response of the given status
 // and, if sense is not nil, sense data.
 func (s *Session) Response(status uint8, sense []byte) []byte {

@@ -38,7 +38,7 @@ EOF
 printf '#!/bin/sh\necho "iscsiadm $*" >> "%s/log"\n' "$T" > "$T/iscsiadm"
 chmod +x "$T/umount" "$T/iscsiadm"
 ISCSI_SYSFS_ROOT=$S MOUNTINFO=$T/mountinfo UMOUNT=$T/umount ISCSIADM=$T/iscsiadm \
-	sh etc/systemd/iscsi-shutdown.sh 2> "$T/err"
+	sh etc/systemd/iscsi-shutdown.sh > "$T/out" 2> "$T/err"
 rc=$?
 want='umount /mnt/data/inner dir
 umount /mnt/data
@@ -47,6 +47,9 @@ umount /
 iscsiadm -m session -r 1 -u'
 fail=0
 [ "$(cat "$T/log")" = "$want" ] || { echo "FAIL: actions:"; cat "$T/log"; echo "expected:"; echo "$want"; fail=1; }
+[ "$(cat "$T/out")" = "iscsi-shutdown: unmounted /mnt/data/inner dir
+iscsi-shutdown: unmounted /mnt/data
+iscsi-shutdown: unmounted /srv" ] || { echo "FAIL: stdout:"; cat "$T/out"; fail=1; }
 grep -q 'keeping session 2, still mounted: /$' "$T/err" || { echo "FAIL: stderr:"; cat "$T/err"; fail=1; }
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc"; fail=1; }
 grep -q ' /other ' "$T/mountinfo" || { echo "FAIL: /other (not iSCSI) was touched"; fail=1; }
