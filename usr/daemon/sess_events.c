@@ -1,5 +1,4 @@
-/* Kernel events for running sessions and takeover at start-up (see
- * sess_events.h). */
+/* Kernel events for running sessions (see sess_events.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +14,6 @@
 #include "sess.h"
 #include "sess_events.h"
 
-#define AEN_OPCODE 0x32  /* Asynchronous Message */
-
 struct sess_events {
 	struct sess_table *se_t;
 	struct kevents se_ke;
@@ -24,21 +21,25 @@ struct sess_events {
 
 enum sess_aen sess_aen_classify(const uint8_t *bhs, const uint8_t *data, size_t dlen)
 {
+	struct pdu_async as;
 	struct sense sn;
+	struct pdu p;
 
-	if ((bhs[0] & 0x3f) != AEN_OPCODE)
+	pdu_init(&p);
+	memcpy(p.pdu_bhs, bhs, PDU_BHS_LEN);
+	if (pdu_async_decode(&p, &as) != 0)
 		return SESS_AEN_IGNORE;
-	switch (bhs[36]) {
-	case 0:  /* SCSI event: sense data in the data segment */
+	switch (as.as_event) {
+	case ASYNC_SCSI_EVENT:
 		if (sense_parse_aen(data, dlen, &sn) != 0) {
 			log_warn("malformed SCSI event sense in an async message: ignored");
 			return SESS_AEN_IGNORE;
 		}
 		return sense_is_luns_changed(&sn) ? SESS_AEN_SCAN : SESS_AEN_IGNORE;
-	case 1: return SESS_AEN_LOGOUT;
-	case 2:
-	case 3: return SESS_AEN_DROP;
-	case 4: return SESS_AEN_RENEGOTIATE;
+	case ASYNC_LOGOUT_REQUEST: return SESS_AEN_LOGOUT;
+	case ASYNC_DROP_CONNECTION:
+	case ASYNC_DROP_ALL: return SESS_AEN_DROP;
+	case ASYNC_RENEGOTIATE: return SESS_AEN_RENEGOTIATE;
 	default: return SESS_AEN_IGNORE;
 	}
 }
@@ -88,32 +89,17 @@ void sess_logout_requested(struct sess_table *t, struct sess *s)
 	sess_logout(t, sid);
 }
 
-enum claim_why { CLAIM_AEN, CLAIM_CONN_ERR, CLAIM_LOGOUT };
-
-/* Claims s for a thread if nobody works on it; else the work is dropped,
- * but for conn errors and logout requests, which are remembered and
- * handled when the owner lets go (sess_release). */
-static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why why)
+/* Claims session sid for the thread that acts on ev; NULL when another
+ * thread holds it (the state table keeps conn errors and logout requests
+ * pending for its release) or it is going away. */
+static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev)
 {
-	int conn_err = why == CLAIM_CONN_ERR;
-
 	struct sess *s;
 
 	pthread_mutex_lock(&t->st_lock);
 	s = sess_find_sid(t, (int)sid);
-	if (s && (s->s_state == SESS_LOGGING_OUT || s->s_stop))
+	if (s && sess_fsm_locked(t, s, ev) != SACT_CLAIM)
 		s = NULL;
-	else if (s && s->s_busy) {
-		if (conn_err)
-			s->s_err_pending = 1;
-		if (why == CLAIM_LOGOUT)
-			s->s_logout_pending = 1;
-		s = NULL;
-	} else if (s) {
-		s->s_busy = 1;
-		if (conn_err)
-			s->s_state = SESS_RECOVERING;
-	}
 	pthread_mutex_unlock(&t->st_lock);
 	return s;
 }
@@ -134,7 +120,7 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 				 "follow from the kernel)", ev->ne_sid, bhs[36]);
 		return;
 	}
-	s = claim(e->se_t, ev->ne_sid, what == SESS_AEN_LOGOUT ? CLAIM_LOGOUT : CLAIM_AEN);
+	s = claim(e->se_t, ev->ne_sid, what == SESS_AEN_LOGOUT ? SEV_AEN_LOGOUT : SEV_AEN_SCAN);
 	if (!s) {
 		if (what == SESS_AEN_LOGOUT)
 			log_info("session %u busy: logout request deferred", ev->ne_sid);
@@ -152,7 +138,7 @@ static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
 
 	log_warn("session %u: connection %u error %s", ev->ne_sid, ev->ne_cid,
 		 nl_err_name(ev->ne_error));
-	s = claim(e->se_t, ev->ne_sid, CLAIM_CONN_ERR);
+	s = claim(e->se_t, ev->ne_sid, SEV_CONN_ERR);
 	if (s && sess_spawn(e->se_t, s, sess_recover) != RC_OK)
 		sess_release(e->se_t, s);
 }

@@ -66,8 +66,8 @@ static void params_kernel(const struct rec *r, struct ksess_conf *k)
 	copy_str(k->kc_address, sizeof(k->kc_address), rec_get(r, "node.conn[0].address"));
 	copy_str(k->kc_iface, sizeof(k->kc_iface), rec_get(r, "iface.iscsi_ifacename"));
 	if (!k->kc_iface[0])
-		copy_str(k->kc_iface, sizeof(k->kc_iface), "default");
-	k->kc_port = (uint16_t)rec_num(r, "node.conn[0].port", 3260);
+		copy_str(k->kc_iface, sizeof(k->kc_iface), IFACE_DEFAULT);
+	k->kc_port = (uint16_t)rec_num(r, "node.conn[0].port", ISCSI_PORT_DEFAULT);
 	k->kc_initial_cmdsn = (uint32_t)rec_num(r, "node.session.initial_cmdsn", 0);
 	k->kc_cmds_max = (uint16_t)rec_num(r, "node.session.cmds_max", 128);
 	k->kc_queue_depth = (uint16_t)rec_num(r, "node.session.queue_depth", 32);
