@@ -87,7 +87,7 @@ static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 		for (size_t i = 0; i < ns; i++)
 			have += sess_matches_rec(&sv[i], r);
 		log_warn("%s: 1 session requested, but %zu already present.",
-			 iface && *iface ? iface : "default", have);
+			 iface && *iface ? iface : IFACE_DEFAULT, have);
 		*failed = 1;
 		*ret = *ret ? *ret : RC_SESS_EXISTS;
 		return -1;

@@ -51,31 +51,35 @@ int adm_req_peer_root(int fd)
 	return 0;
 }
 
-int adm_req_connect(void)
+enum iscsi_rc adm_req_connect(int *fd)
 {
-	int fd = ipc_client_connect();
+	/* -errno from the socket edge stays here */
+	int s = ipc_client_connect();
 
-	if (fd == -ECONNREFUSED) {
+	*fd = -1;
+	if (s == -ECONNREFUSED) {
 		req_startup();
 		sleep(1);
-		fd = ipc_client_connect();
+		s = ipc_client_connect();
 	}
-	if (fd < 0) {
-		log_error("can not connect to iSCSI daemon (%d)!", -fd);
-		return -RC_ISCSID_NOTCONN;
+	if (s < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -s);
+		return RC_ISCSID_NOTCONN;
 	}
-	if (!adm_req_peer_root(fd)) {
-		close(fd);
-		return -RC_ISCSID_NOTCONN;
+	if (!adm_req_peer_root(s)) {
+		close(s);
+		return RC_ISCSID_NOTCONN;
 	}
-	return fd;
+	*fd = s;
+	return RC_OK;
 }
 
 int adm_req_start(const struct ipc_abi_req *req, int *fd)
 {
-	*fd = adm_req_connect();
-	if (*fd < 0)
-		return -*fd;
+	enum iscsi_rc rc = adm_req_connect(fd);
+
+	if (rc != RC_OK)
+		return rc;
 	if (ipc_req_send(*fd, req)) {
 		log_error("got write error on cmd %d, daemon died?", req->ar_cmd);
 		close(*fd);
@@ -160,7 +164,7 @@ void adm_req_report(int rc)
 void adm_req_rec_id(const struct rec *r, const char **target,
 		    const char **addr, int *port, const char **iface)
 {
-	long long p = 3260;
+	long long p = ISCSI_PORT_DEFAULT;
 	const char *s;
 
 	s = rec_get(r, "node.name");
@@ -197,7 +201,7 @@ static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
 	a->as_tpgt = iscsi_session_tpgt_get(se);
 	snprintf(a->as_target, sizeof(a->as_target), "%s", iscsi_session_target_name_get(se));
 	snprintf(a->as_addr, sizeof(a->as_addr), "%s", iscsi_session_persistent_address_get(se));
-	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : "default");
+	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : IFACE_DEFAULT);
 	snprintf(a->as_state, sizeof(a->as_state), "%s", st ? st : "");
 }
 

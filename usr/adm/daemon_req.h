@@ -5,6 +5,7 @@
 #ifndef ADM_DAEMON_REQ_H
 #define ADM_DAEMON_REQ_H
 
+#include "err.h"
 #include "ipc.h"
 
 struct rec;
@@ -32,9 +33,10 @@ struct adm_sess {
 
 /* Connect to iscsid. On ECONNREFUSED runs iscsid.startup once, as stock
  * does, and tries again a second later. The peer must be root (checked
- * before anything is sent). fd >= 0, or -RC_ISCSID_NOTCONN after printing
- * stock's messages (or why the peer was not trusted). */
-int adm_req_connect(void);
+ * before anything is sent). RC_OK with the socket in *fd, or
+ * RC_ISCSID_NOTCONN (*fd -1) after printing stock's messages (or why the
+ * peer was not trusted). */
+enum iscsi_rc adm_req_connect(int *fd);
 /* 1 when the peer of a connected socket is root; else 0 after saying so. */
 int adm_req_peer_root(int fd);
 /* Connect, send, and keep the socket for a later adm_req_wait(). Returns

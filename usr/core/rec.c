@@ -56,6 +56,19 @@ struct rec *rec_dup(const struct rec *src)
 	return r;
 }
 
+int rec_same(const struct rec *a, const struct rec *b)
+{
+	if (a->r_kind != b->r_kind)
+		return 0;
+	for (size_t i = 0; i < keys_count(); i++) {
+		const char *x = a->r_val[i], *y = b->r_val[i];
+
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			return 0;
+	}
+	return 1;
+}
+
 void rec_free(struct rec *r)
 {
 	if (!r)

@@ -20,6 +20,8 @@ struct rec *rec_new(enum rec_kind kind);
  * node.session.autoscan_en which stays unset. */
 struct rec *rec_new_default(enum rec_kind kind);
 struct rec *rec_dup(const struct rec *r);
+/* Same kind and the same value (or unset) for every key. */
+int rec_same(const struct rec *a, const struct rec *b);
 void rec_free(struct rec *r);
 
 /* Validating setter: unknown key (for this kind) or invalid value ->
