@@ -23,7 +23,7 @@ void login_params_init(struct login_params *p)
 	p->lp_cmdsn = 1;
 	p->lp_n_chap_algs = chap_algs_parse(NULL, p->lp_chap_algs);
 	neg_params_default(&p->lp_mine);
-	p->lp_timeout_ms = 15000;
+	p->lp_timeout_ms = LOGIN_TIMEOUT_MS_DEFAULT;
 }
 
 static bool has_chap(const struct login_params *p)
