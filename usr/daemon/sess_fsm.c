@@ -50,15 +50,15 @@ static const struct sess_row rows[] = {
 	{ SEV_SCAN_END,       ANY,                G_USED,    SACT_UNUSE,  SAME },
 
 	/* kernel events: nothing once logout started; kept for the release
-	 * when another thread holds it (an AEN scan is only dropped: the
-	 * holder's own scan or recovery scans anyway) */
+	 * when another thread holds it (an AEN scan is not: the holder's own
+	 * scan or recovery scans anyway) */
 	{ SEV_CONN_ERR,       M(SESS_LOGGING_OUT), G_ANY,    SACT_DROP,   SAME },
 	{ SEV_CONN_ERR,       NOT_OUT,            G_STOPPING, SACT_DROP,  SAME },
 	{ SEV_CONN_ERR,       NOT_OUT,            G_HELD,    SACT_DEFER_ERR, SAME },
 	{ SEV_CONN_ERR,       NOT_OUT,            G_ANY,     SACT_CLAIM,  SESS_RECOVERING },
 	{ SEV_AEN_SCAN,       M(SESS_LOGGING_OUT), G_ANY,    SACT_DROP,   SAME },
 	{ SEV_AEN_SCAN,       NOT_OUT,            G_STOPPING, SACT_DROP,  SAME },
-	{ SEV_AEN_SCAN,       NOT_OUT,            G_HELD,    SACT_DROP,   SAME },
+	{ SEV_AEN_SCAN,       NOT_OUT,            G_HELD,    SACT_BUSY,   SAME },
 	{ SEV_AEN_SCAN,       NOT_OUT,            G_ANY,     SACT_CLAIM,  SAME },
 	{ SEV_AEN_LOGOUT,     M(SESS_LOGGING_OUT), G_ANY,    SACT_DROP,   SAME },
 	{ SEV_AEN_LOGOUT,     NOT_OUT,            G_STOPPING, SACT_DROP,  SAME },
@@ -107,6 +107,7 @@ static void act_apply(enum sess_act a, struct sess_life *l)
 		l->l_logout_pending = 0;
 		break;
 	case SACT_NONE: case SACT_ILLEGAL: case SACT_REFUSE: case SACT_DROP:
+	case SACT_BUSY:
 		break;
 	}
 }
@@ -196,7 +197,7 @@ const char *sess_ev_name(enum sess_ev ev)
 const char *sess_act_name(enum sess_act a)
 {
 	static const char *const n[] = {
-		"none", "illegal", "refuse", "drop", "defer-error", "defer-logout",
+		"none", "illegal", "refuse", "drop", "busy", "defer-error", "defer-logout",
 		"wait", "claim", "use", "unuse", "clear-error", "release",
 		"spawn-recover", "spawn-logout"
 	};

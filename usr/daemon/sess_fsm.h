@@ -56,7 +56,10 @@ enum sess_act {
 	SACT_NONE,             /* nothing more */
 	SACT_ILLEGAL,          /* no row: refused, nothing changed */
 	SACT_REFUSE,           /* not in a state for it (e.g. rescan while recovering) */
-	SACT_DROP,             /* ignored: logging out, or busy for an AEN scan */
+	SACT_DROP,             /* ignored: logging out, or told to stop */
+	SACT_BUSY,             /* ignored: an AEN scan while another thread holds it
+				  (the holder's own work ends in a scan or a
+				  recovery; a scan gate may fold it in) */
 	SACT_DEFER_ERR,        /* held by another thread: the error waits for the release */
 	SACT_DEFER_LOGOUT,     /* ... and so does the target's logout request */
 	SACT_WAIT,             /* held by another thread, told to stop: wait for st_cond */

@@ -88,7 +88,7 @@ static void test_release_pending(void)
 	struct sess_life l = running();
 
 	T_INTEQ(sess_fsm_step(&l, SEV_AEN_SCAN), SACT_CLAIM);
-	T_INTEQ(sess_fsm_step(&l, SEV_AEN_SCAN), SACT_DROP);
+	T_INTEQ(sess_fsm_step(&l, SEV_AEN_SCAN), SACT_BUSY);
 	T_INTEQ(sess_fsm_step(&l, SEV_CONN_ERR), SACT_DEFER_ERR);
 	T_INTEQ(sess_fsm_step(&l, SEV_RELEASE), SACT_SPAWN_RECOVER);
 	T_INTEQ(l.l_state, SESS_RECOVERING);
