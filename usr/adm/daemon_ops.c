@@ -13,21 +13,11 @@
 #include "opts.h"
 #include "rec.h"
 
-static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)
-{
-	const char *target, *addr, *iface;
-	int port;
-
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
-	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
-	       s->as_port == port && !strcmp(s->as_iface, iface);
-}
-
 static const struct adm_sess *sess_find(const struct adm_sess *v, size_t n,
 					const struct rec *r)
 {
 	for (size_t i = 0; i < n; i++)
-		if (sess_matches_rec(&v[i], r))
+		if (adm_sess_matches_rec(&v[i], r))
 			return &v[i];
 	return NULL;
 }
@@ -37,7 +27,7 @@ static void login_msg(const struct rec *r, int rc)
 	const char *target, *addr, *iface;
 	int port;
 
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	rec_node_id(r, &target, &addr, &port, &iface);
 	if (rc) {
 		log_error("Could not login to [iface: %s, target: %s, portal: %s,%d].",
 			  iface, target, addr, port);
@@ -57,7 +47,7 @@ static int login_start(const struct rec *r, int *fd)
 	int port, rc;
 
 	*fd = -1;
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	rec_node_id(r, &target, &addr, &port, &iface);
 	printf("Logging in to [iface: %s, target: %s, portal: %s,%d]\n",
 	       iface, target, addr, port);
 	fflush(stdout);
@@ -85,7 +75,7 @@ static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 		size_t have = 0;
 
 		for (size_t i = 0; i < ns; i++)
-			have += sess_matches_rec(&sv[i], r);
+			have += adm_sess_matches_rec(&sv[i], r);
 		log_warn("%s: 1 session requested, but %zu already present.",
 			 iface && *iface ? iface : IFACE_DEFAULT, have);
 		*failed = 1;

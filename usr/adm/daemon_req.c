@@ -161,22 +161,6 @@ void adm_req_report(int rc)
 	log_error("initiator reported error (%d - %s)", rc, rc_str(rc));
 }
 
-void adm_req_rec_id(const struct rec *r, const char **target,
-		    const char **addr, int *port, const char **iface)
-{
-	long long p = ISCSI_PORT_DEFAULT;
-	const char *s;
-
-	s = rec_get(r, "node.name");
-	*target = s ? s : "";
-	s = rec_get(r, "node.conn[0].address");
-	*addr = s ? s : "";
-	rec_get_int(r, "node.conn[0].port", &p);
-	*port = (int)p;
-	s = rec_get(r, "iface.iscsi_ifacename");
-	*iface = (s && *s) ? s : "default";
-}
-
 int adm_req_login_msg(const struct rec *r, struct ipc_abi_req *m)
 {
 	ipc_req_init(m, IPC_CMD_LOGIN);
@@ -203,6 +187,16 @@ static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
 	snprintf(a->as_addr, sizeof(a->as_addr), "%s", iscsi_session_persistent_address_get(se));
 	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : IFACE_DEFAULT);
 	snprintf(a->as_state, sizeof(a->as_state), "%s", st ? st : "");
+}
+
+int adm_sess_matches_rec(const struct adm_sess *s, const struct rec *r)
+{
+	const char *target, *addr, *iface;
+	int port;
+
+	rec_node_id(r, &target, &addr, &port, &iface);
+	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
+	       s->as_port == port && !strcmp(s->as_iface, iface);
 }
 
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n)

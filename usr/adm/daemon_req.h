@@ -60,12 +60,13 @@ void adm_req_report(int rc);
  * name a session. */
 int adm_req_login_msg(const struct rec *r, struct ipc_abi_req *m);
 void adm_req_sid_msg(int cmd, int sid, struct ipc_abi_req *m);
-/* Identity of a node record for the progress lines. */
-void adm_req_rec_id(const struct rec *r, const char **target,
-		    const char **addr, int *port, const char **iface);
 
 /* Sessions the kernel has (sysfs via libopeniscsiusr), as stock lists them
  * for logout and rescan: right even when iscsid is down or restarting. */
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n);
+/* Whether session s is the one of record r: same target, persistent portal
+ * and iface (rec_node_id). The one test of "a record's session" iscsiadm
+ * uses (login skips it, delete refuses over it). */
+int adm_sess_matches_rec(const struct adm_sess *s, const struct rec *r);
 
 #endif

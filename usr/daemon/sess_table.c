@@ -45,20 +45,18 @@ void sess_table_fini(struct sess_table *t)
 
 int sess_key_from_rec(const struct rec *r, struct sess_key *k)
 {
-	const char *target = rec_get(r, "node.name");
-	const char *addr = rec_get(r, "node.conn[0].address");
-	const char *iface = rec_get(r, "iface.iscsi_ifacename");
-	long long port = 0;
+	const char *target, *addr, *iface;
+	int port;
 
 	memset(k, 0, sizeof(*k));
-	if (!target || !*target || !addr || !*addr ||
-	    rec_get_int(r, "node.conn[0].port", &port) || port <= 0 || port > 65535 ||
+	rec_node_id(r, &target, &addr, &port, &iface);
+	if (!*target || !*addr || port <= 0 || port > 65535 ||
 	    strlen(target) >= sizeof(k->sk_target) || strlen(addr) >= sizeof(k->sk_addr))
 		return RC_INVALID_MGMT_REQ;
 	strcpy(k->sk_target, target);
 	strcpy(k->sk_addr, addr);
-	k->sk_port = (int)port;
-	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s", iface && *iface ? iface : IFACE_DEFAULT);
+	k->sk_port = port;
+	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s", iface);
 	return RC_OK;
 }
 
