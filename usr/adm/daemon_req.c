@@ -189,6 +189,35 @@ static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
 	snprintf(a->as_state, sizeof(a->as_state), "%s", st ? st : "");
 }
 
+int adm_sysfs_sessions_pick(int (*match)(const struct adm_sess *, const void *),
+			    const void *arg, struct adm_sess **out, size_t *n, size_t *k)
+{
+	struct adm_sess *v = NULL, *sorted;
+	size_t m = 0, front = 0, back;
+	int rc = adm_sysfs_sessions(&v, &m);
+
+	*out = NULL;
+	*n = *k = 0;
+	if (rc)
+		return rc;
+	sorted = calloc(m ? m : 1, sizeof(*sorted));
+	if (!sorted) {
+		free(v);
+		return RC_NOMEM;
+	}
+	for (size_t i = 0; i < m; i++)
+		front += match(&v[i], arg) != 0;
+	back = front;
+	*k = front;
+	front = 0;
+	for (size_t i = 0; i < m; i++)
+		sorted[match(&v[i], arg) ? front++ : back++] = v[i];
+	free(v);
+	*out = sorted;
+	*n = m;
+	return RC_OK;
+}
+
 int adm_sess_matches_rec(const struct adm_sess *s, const struct rec *r)
 {
 	const char *target, *addr, *iface;

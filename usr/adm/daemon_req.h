@@ -64,6 +64,11 @@ void adm_req_sid_msg(int cmd, int sid, struct ipc_abi_req *m);
 /* Sessions the kernel has (sysfs via libopeniscsiusr), as stock lists them
  * for logout and rescan: right even when iscsid is down or restarting. */
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n);
+/* Same, the sessions match(s, arg) picks first (*k of them, in sysfs
+ * order), then the others (*n in all): the one selection loop of logout,
+ * rescan and statistics. */
+int adm_sysfs_sessions_pick(int (*match)(const struct adm_sess *, const void *),
+			    const void *arg, struct adm_sess **out, size_t *n, size_t *k);
 /* Whether session s is the one of record r: same target, persistent portal
  * and iface (rec_node_id). The one test of "a record's session" iscsiadm
  * uses (login skips it, delete refuses over it). */
