@@ -129,7 +129,7 @@ int usr_iface_from_sysfs(struct iscsi_context *ctx, uint32_t host,
 	/* The session's own initiator name wins over the host's. */
 	f->if_iname = *sess_iname ? strdup(sess_iname)
 				  : host_attr(root, "iscsi_host", host, "initiatorname", "");
-	f->if_name = dup_or(sess_iface, "default");
+	f->if_name = dup_or(sess_iface, IFACE_DEFAULT);
 	f->if_rec = iface_rec_of(f);
 	if (!iface_complete(f)) {
 		iscsi_iface_free(f);
@@ -191,7 +191,7 @@ static int iface_collect(struct rec *r, void *arg)
 /* Built-ins first ("default" before "iser"), then the rest by name. */
 static int iface_rank(const struct iscsi_iface *f)
 {
-	if (strcmp(f->if_name, "default") == 0)
+	if (strcmp(f->if_name, IFACE_DEFAULT) == 0)
 		return 0;
 	return strcmp(f->if_name, "iser") == 0 ? 1 : 2;
 }
@@ -241,7 +241,7 @@ static int iface_known(struct iscsi_context *ctx, const char *name)
 	char path[4096];
 	struct stat st;
 
-	if (strcmp(name, "default") == 0 || strcmp(name, "iser") == 0)
+	if (strcmp(name, IFACE_DEFAULT) == 0 || strcmp(name, "iser") == 0)
 		return 1;
 	snprintf(path, sizeof(path), "%s/ifaces/%s", ctx->ctx_etc, name);
 	return stat(path, &st) == 0;
@@ -304,7 +304,7 @@ bool iscsi_is_default_iface(struct iscsi_iface *iface)
 {
 	if (!iface || !iface->if_name)
 		return false;
-	return strcmp(iface->if_name, "default") == 0 ||
+	return strcmp(iface->if_name, IFACE_DEFAULT) == 0 ||
 	       strcmp(iface->if_name, "iser") == 0;
 }
 

@@ -41,8 +41,8 @@ static struct iscsi_node *node_of(struct rec *r)
 	n->nd_rec = r;
 	n->nd_target = strdup((a = rec_get(r, "node.name")) ? a : "");
 	n->nd_addr = strdup((a = rec_get(r, "node.conn[0].address")) ? a : "");
-	n->nd_iface = strdup((a = rec_get(r, "iface.iscsi_ifacename")) ? a : "default");
-	n->nd_port = rec_get_int(r, "node.conn[0].port", &v) == RC_OK ? (uint32_t)v : 3260;
+	n->nd_iface = strdup((a = rec_get(r, "iface.iscsi_ifacename")) ? a : IFACE_DEFAULT);
+	n->nd_port = rec_get_int(r, "node.conn[0].port", &v) == RC_OK ? (uint32_t)v : ISCSI_PORT_DEFAULT;
 	n->nd_tpgt = rec_get_int(r, "node.tpgt", &v) == RC_OK ? (int32_t)v : -1;
 	if (n->nd_addr) {
 		/* IPv6 literals are bracketed so the port stays separable. */

@@ -10,13 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sysfs_root.h"
 #include "usr_sysfs.h"
 
 const char *usr_sysfs_root(void)
 {
-	const char *r = getenv("ISCSI_SYSFS_ROOT");
-
-	return (r && *r) ? r : "/sys";
+	return sysfs_root_of(NULL);
 }
 
 static int path_join(char *out, size_t size, const char *root, const char *rel)

@@ -13,21 +13,11 @@
 #include "opts.h"
 #include "rec.h"
 
-static int sess_matches_rec(const struct adm_sess *s, const struct rec *r)
-{
-	const char *target, *addr, *iface;
-	int port;
-
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
-	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
-	       s->as_port == port && !strcmp(s->as_iface, iface);
-}
-
 static const struct adm_sess *sess_find(const struct adm_sess *v, size_t n,
 					const struct rec *r)
 {
 	for (size_t i = 0; i < n; i++)
-		if (sess_matches_rec(&v[i], r))
+		if (adm_sess_matches_rec(&v[i], r))
 			return &v[i];
 	return NULL;
 }
@@ -37,7 +27,7 @@ static void login_msg(const struct rec *r, int rc)
 	const char *target, *addr, *iface;
 	int port;
 
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	rec_node_id(r, &target, &addr, &port, &iface);
 	if (rc) {
 		log_error("Could not login to [iface: %s, target: %s, portal: %s,%d].",
 			  iface, target, addr, port);
@@ -57,7 +47,7 @@ static int login_start(const struct rec *r, int *fd)
 	int port, rc;
 
 	*fd = -1;
-	adm_req_rec_id(r, &target, &addr, &port, &iface);
+	rec_node_id(r, &target, &addr, &port, &iface);
 	printf("Logging in to [iface: %s, target: %s, portal: %s,%d]\n",
 	       iface, target, addr, port);
 	fflush(stdout);
@@ -85,9 +75,9 @@ static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 		size_t have = 0;
 
 		for (size_t i = 0; i < ns; i++)
-			have += sess_matches_rec(&sv[i], r);
+			have += adm_sess_matches_rec(&sv[i], r);
 		log_warn("%s: 1 session requested, but %zu already present.",
-			 iface && *iface ? iface : "default", have);
+			 iface && *iface ? iface : IFACE_DEFAULT, have);
 		*failed = 1;
 		*ret = *ret ? *ret : RC_SESS_EXISTS;
 		return -1;
@@ -250,7 +240,7 @@ static int logout_start(const struct adm_sess *s, int *fd)
  * once. As stock, a session counts as found once its request is sent: when
  * none could be sent (iscsid unreachable) it is "No matching sessions
  * found" (21), which os-brick accepts. */
-static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
+static int logout_picked(const struct adm_sess *v, size_t n)
 {
 	int *fds = calloc(n ? n : 1, sizeof(int));
 	int ret = RC_OK, sent = 0, unsent = 0;
@@ -261,8 +251,6 @@ static int logout_picked(const struct adm_sess *v, const char *pick, size_t n)
 		int rc;
 
 		fds[i] = -1;
-		if (!pick[i])
-			continue;
 		rc = logout_start(&v[i], &fds[i]);
 		if (fds[i] >= 0)
 			sent++;
@@ -296,33 +284,31 @@ static int logout_where(int (*match)(const struct adm_sess *, const void *),
 			const void *arg)
 {
 	struct adm_sess *v;
-	size_t n, k = 0;
-	char *pick;
+	size_t n, k;
 	int rc;
 
 	/* from sysfs, as stock: iscsid being down shows up in the requests */
-	rc = adm_sysfs_sessions(&v, &n);
+	rc = adm_sysfs_sessions_pick(match, arg, &v, &n, &k);
 	if (rc)
 		return rc;
-	pick = calloc(n ? n : 1, 1);
-	if (!pick) {
-		free(v);
-		return RC_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (match(&v[i], arg))
-			pick[i] = 1, k++;
-	(void)k;
-	rc = logout_picked(v, pick, n);
-	free(pick);
+	rc = logout_picked(v, k);
 	free(v);
 	return rc;
 }
 
 /* -T, -p (3260 when no port is typed) and -I select sessions, whether a
  * record exists for them or not, as stock does for -u and -R. */
-int adm_sess_selected(const struct adm_sess *s, const struct adm_opts *o)
+int adm_sess_sid_selected(const struct adm_sess *s, const void *opts)
 {
+	const struct adm_opts *o = opts;
+
+	return o->o_sid < 0 || s->as_sid == o->o_sid;
+}
+
+int adm_sess_selected(const struct adm_sess *s, const void *opts)
+{
+	const struct adm_opts *o = opts;
+
 	if (o->o_target && strcmp(o->o_target, s->as_target))
 		return 0;
 	if (o->o_portal && (strcmp(o->o_addr, s->as_addr) || adm_opts_port(o) != s->as_port))
@@ -330,14 +316,9 @@ int adm_sess_selected(const struct adm_sess *s, const struct adm_opts *o)
 	return !o->o_niface || !strcmp(o->o_ifaces[0], s->as_iface);
 }
 
-static int match_opts(const struct adm_sess *s, const void *arg)
-{
-	return adm_sess_selected(s, arg);
-}
-
 int adm_node_logout(const struct adm_opts *o)
 {
-	return logout_where(match_opts, o);
+	return logout_where(adm_sess_selected, o);
 }
 
 /* -U: the session's record decides by its startup mode; sessions without a
@@ -399,8 +380,8 @@ int adm_session_logout(const struct adm_opts *o)
 
 	if (o->o_sid < 0) {
 		adm_opts_init(&all);
-		return logout_where(match_opts, &all);
+		return logout_where(adm_sess_selected, &all);
 	}
 	rc = session_by_sid(o->o_sid, &s);
-	return rc ? rc : logout_picked(&s, "\1", 1);
+	return rc ? rc : logout_picked(&s, 1);
 }

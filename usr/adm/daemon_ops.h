@@ -27,8 +27,11 @@ int adm_login_each(struct rec *const *recs, size_t n);
  * record or not. */
 int adm_node_logout(const struct adm_opts *o);
 struct adm_sess;
-/* Whether -T / -p / -I select session s. */
-int adm_sess_selected(const struct adm_sess *s, const struct adm_opts *o);
+/* Whether -T / -p / -I select session s (opts: const struct adm_opts *;
+ * a match function for adm_sysfs_sessions_pick). */
+int adm_sess_selected(const struct adm_sess *s, const void *opts);
+/* Whether -r SID selects s; every session without -r. */
+int adm_sess_sid_selected(const struct adm_sess *s, const void *opts);
 /* -m node -L all|manual|automatic|onboot */
 int adm_login_all(const struct adm_opts *o);
 /* -m node -U all|manual|automatic */

@@ -51,31 +51,35 @@ int adm_req_peer_root(int fd)
 	return 0;
 }
 
-int adm_req_connect(void)
+enum iscsi_rc adm_req_connect(int *fd)
 {
-	int fd = ipc_client_connect();
+	/* -errno from the socket edge stays here */
+	int s = ipc_client_connect();
 
-	if (fd == -ECONNREFUSED) {
+	*fd = -1;
+	if (s == -ECONNREFUSED) {
 		req_startup();
 		sleep(1);
-		fd = ipc_client_connect();
+		s = ipc_client_connect();
 	}
-	if (fd < 0) {
-		log_error("can not connect to iSCSI daemon (%d)!", -fd);
-		return -RC_ISCSID_NOTCONN;
+	if (s < 0) {
+		log_error("can not connect to iSCSI daemon (%d)!", -s);
+		return RC_ISCSID_NOTCONN;
 	}
-	if (!adm_req_peer_root(fd)) {
-		close(fd);
-		return -RC_ISCSID_NOTCONN;
+	if (!adm_req_peer_root(s)) {
+		close(s);
+		return RC_ISCSID_NOTCONN;
 	}
-	return fd;
+	*fd = s;
+	return RC_OK;
 }
 
 int adm_req_start(const struct ipc_abi_req *req, int *fd)
 {
-	*fd = adm_req_connect();
-	if (*fd < 0)
-		return -*fd;
+	enum iscsi_rc rc = adm_req_connect(fd);
+
+	if (rc != RC_OK)
+		return rc;
 	if (ipc_req_send(*fd, req)) {
 		log_error("got write error on cmd %d, daemon died?", req->ar_cmd);
 		close(*fd);
@@ -157,22 +161,6 @@ void adm_req_report(int rc)
 	log_error("initiator reported error (%d - %s)", rc, rc_str(rc));
 }
 
-void adm_req_rec_id(const struct rec *r, const char **target,
-		    const char **addr, int *port, const char **iface)
-{
-	long long p = 3260;
-	const char *s;
-
-	s = rec_get(r, "node.name");
-	*target = s ? s : "";
-	s = rec_get(r, "node.conn[0].address");
-	*addr = s ? s : "";
-	rec_get_int(r, "node.conn[0].port", &p);
-	*port = (int)p;
-	s = rec_get(r, "iface.iscsi_ifacename");
-	*iface = (s && *s) ? s : "default";
-}
-
 int adm_req_login_msg(const struct rec *r, struct ipc_abi_req *m)
 {
 	ipc_req_init(m, IPC_CMD_LOGIN);
@@ -197,8 +185,47 @@ static void sess_from_sysfs(struct iscsi_session *se, struct adm_sess *a)
 	a->as_tpgt = iscsi_session_tpgt_get(se);
 	snprintf(a->as_target, sizeof(a->as_target), "%s", iscsi_session_target_name_get(se));
 	snprintf(a->as_addr, sizeof(a->as_addr), "%s", iscsi_session_persistent_address_get(se));
-	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : "default");
+	snprintf(a->as_iface, sizeof(a->as_iface), "%s", iface && *iface ? iface : IFACE_DEFAULT);
 	snprintf(a->as_state, sizeof(a->as_state), "%s", st ? st : "");
+}
+
+int adm_sysfs_sessions_pick(int (*match)(const struct adm_sess *, const void *),
+			    const void *arg, struct adm_sess **out, size_t *n, size_t *k)
+{
+	struct adm_sess *v = NULL, *sorted;
+	size_t m = 0, front = 0, back;
+	int rc = adm_sysfs_sessions(&v, &m);
+
+	*out = NULL;
+	*n = *k = 0;
+	if (rc)
+		return rc;
+	sorted = calloc(m ? m : 1, sizeof(*sorted));
+	if (!sorted) {
+		free(v);
+		return RC_NOMEM;
+	}
+	for (size_t i = 0; i < m; i++)
+		front += match(&v[i], arg) != 0;
+	back = front;
+	*k = front;
+	front = 0;
+	for (size_t i = 0; i < m; i++)
+		sorted[match(&v[i], arg) ? front++ : back++] = v[i];
+	free(v);
+	*out = sorted;
+	*n = m;
+	return RC_OK;
+}
+
+int adm_sess_matches_rec(const struct adm_sess *s, const struct rec *r)
+{
+	const char *target, *addr, *iface;
+	int port;
+
+	rec_node_id(r, &target, &addr, &port, &iface);
+	return !strcmp(s->as_target, target) && !strcmp(s->as_addr, addr) &&
+	       s->as_port == port && !strcmp(s->as_iface, iface);
 }
 
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n)

@@ -5,6 +5,7 @@
 #ifndef ADM_DAEMON_REQ_H
 #define ADM_DAEMON_REQ_H
 
+#include "err.h"
 #include "ipc.h"
 
 struct rec;
@@ -32,9 +33,10 @@ struct adm_sess {
 
 /* Connect to iscsid. On ECONNREFUSED runs iscsid.startup once, as stock
  * does, and tries again a second later. The peer must be root (checked
- * before anything is sent). fd >= 0, or -RC_ISCSID_NOTCONN after printing
- * stock's messages (or why the peer was not trusted). */
-int adm_req_connect(void);
+ * before anything is sent). RC_OK with the socket in *fd, or
+ * RC_ISCSID_NOTCONN (*fd -1) after printing stock's messages (or why the
+ * peer was not trusted). */
+enum iscsi_rc adm_req_connect(int *fd);
 /* 1 when the peer of a connected socket is root; else 0 after saying so. */
 int adm_req_peer_root(int fd);
 /* Connect, send, and keep the socket for a later adm_req_wait(). Returns
@@ -58,12 +60,18 @@ void adm_req_report(int rc);
  * name a session. */
 int adm_req_login_msg(const struct rec *r, struct ipc_abi_req *m);
 void adm_req_sid_msg(int cmd, int sid, struct ipc_abi_req *m);
-/* Identity of a node record for the progress lines. */
-void adm_req_rec_id(const struct rec *r, const char **target,
-		    const char **addr, int *port, const char **iface);
 
 /* Sessions the kernel has (sysfs via libopeniscsiusr), as stock lists them
  * for logout and rescan: right even when iscsid is down or restarting. */
 int adm_sysfs_sessions(struct adm_sess **out, size_t *n);
+/* Same, the sessions match(s, arg) picks first (*k of them, in sysfs
+ * order), then the others (*n in all): the one selection loop of logout,
+ * rescan and statistics. */
+int adm_sysfs_sessions_pick(int (*match)(const struct adm_sess *, const void *),
+			    const void *arg, struct adm_sess **out, size_t *n, size_t *k);
+/* Whether session s is the one of record r: same target, persistent portal
+ * and iface (rec_node_id). The one test of "a record's session" iscsiadm
+ * uses (login skips it, delete refuses over it). */
+int adm_sess_matches_rec(const struct adm_sess *s, const struct rec *r);
 
 #endif

@@ -14,7 +14,7 @@
 
 static int flat_cb(struct rec *r, void *arg)
 {
-	long long port = 3260;
+	long long port = ISCSI_PORT_DEFAULT;
 
 	(void)arg;
 	rec_get_int(r, "discovery.sendtargets.port", &port);
@@ -56,7 +56,7 @@ static int node_tree_where(const struct node_set *ns, const char *type, const ch
 
 static int tree_cb(struct rec *r, void *arg)
 {
-	long long port = 3260;
+	long long port = ISCSI_PORT_DEFAULT;
 	const char *addr = rec_get(r, "discovery.sendtargets.address");
 
 	rec_get_int(r, "discovery.sendtargets.port", &port);

@@ -165,7 +165,7 @@ static int read_target(const char *root, const char *dir, const char *id, struct
 	    ATTR(id, "ip-addr", fb_taddr) != RC_OK)
 		return RC_NO_OBJS_FOUND;
 	if (attr_int(root, dir, id, "port", &b->fb_tport) != RC_OK)
-		b->fb_tport = 3260;
+		b->fb_tport = ISCSI_PORT_DEFAULT;
 	ATTR(id, "lun", fb_lun);
 	ATTR(id, "chap-name", fb_chap_name);
 	ATTR(id, "chap-secret", fb_chap_secret);
@@ -298,7 +298,7 @@ int fw_boot_to_node(const struct fw_boot *b, struct rec *r)
 	rc = rc ? rc : rec_set(r, "node.conn[0].address", b->fb_taddr);
 	rc = rc ? rc : rec_set(r, "node.conn[0].port", port);
 	rc = rc ? rc : rec_set(r, "node.tpgt", "1");	/* stock fixes it at 1 */
-	rc = rc ? rc : rec_set(r, "iface.iscsi_ifacename", "default");
+	rc = rc ? rc : rec_set(r, "iface.iscsi_ifacename", IFACE_DEFAULT);
 	if (rc)
 		return RC_INVAL;
 	if (*b->fb_iname)

@@ -158,7 +158,7 @@ static int node_renew(struct idb *db, const struct adm_opts *o, const struct con
 	/* as stock: each target portal once, bound to -I's iface (default
 	 * without -I), whatever ifaces its records were bound to */
 	for (size_t i = 0; rc == RC_OK && i < n; i++) {
-		long long port = 3260, tpgt = -1;
+		long long port = ISCSI_PORT_DEFAULT, tpgt = -1;
 
 		if (seen_portal(recs, i))
 			continue;
@@ -179,31 +179,38 @@ static int node_new(struct idb *db, const struct adm_opts *o, const struct conf 
 			adm_opts_iface(o));
 }
 
-/* All records are checked first, then written: all or nothing. */
+/* All records are checked first, then written: all or nothing. A record
+ * the update leaves as it was is not rewritten (its file keeps its bytes
+ * and mtime). The caller holds the database lock. */
 static int node_update(struct idb *db, const struct adm_opts *o, struct rec **recs, size_t n)
 {
 	int args = adm_update_args(o), rc = args, tail = 0;
+	char *changed = calloc(n ? n : 1, 1);
 
+	if (!changed)
+		return RC_NOMEM;
 	/* every record is checked, so that a refusal is printed once per
 	 * record as stock does; nothing is written if any is refused */
 	for (size_t i = 0; args == RC_OK && i < n; i++) {
-		int t = 0, r = adm_update_apply(recs[i], o, ADM_MODE_NODE, &t);
+		struct rec *before = rec_dup(recs[i]);
+		int t = 0, r = before ? adm_update_apply(recs[i], o, ADM_MODE_NODE, &t) : RC_NOMEM;
 
+		changed[i] = before && !rec_same(before, recs[i]);
+		rec_free(before);
 		tail |= t;
 		if (r != RC_OK && rc == RC_OK)
 			rc = r;
 	}
 	if (rc != RC_OK) {
+		free(changed);
 		if (tail)
 			log_error("Could not execute operation on all records: %s", rc_str(rc));
 		return rc;
 	}
-	rc = idb_lock(db);
-	if (rc != RC_OK)
-		return rc;
 	for (size_t i = 0; rc == RC_OK && i < n; i++)
-		rc = idb_node_write(db, recs[i]);
-	idb_unlock(db);
+		if (changed[i])
+			rc = idb_node_write(db, recs[i]);
+	free(changed);
 	if (rc != RC_OK)
 		log_error("Could not execute operation on all records: %s", rc_str(rc));
 	return rc;
@@ -299,6 +306,14 @@ static int node_on_records(struct idb *db, const struct adm_opts *o, const struc
 	return rc;
 }
 
+/* Whether the operation needs iscsid.conf: -o new (defaults of a new
+ * record) and showing records (effective values); update and delete work
+ * on the records alone. */
+static int node_reads_conf(const struct adm_opts *o)
+{
+	return (o->o_ops & ADM_OP_NEW) || !(o->o_ops & (ADM_OP_UPDATE | ADM_OP_DELETE));
+}
+
 int adm_node_run(const struct adm_opts *o)
 {
 	struct idb *db = NULL;
@@ -317,13 +332,14 @@ int adm_node_run(const struct adm_opts *o)
 	if (o->o_rescan)
 		return adm_node_rescan(o);
 	rc = idb_open(NULL, &db);
-	/* an unreadable iscsid.conf: carry on with built-in defaults */
-	if (rc == RC_OK && conf_load(NULL, &c) != RC_OK)
+	/* iscsid.conf is read only by what shows or creates records (its
+	 * defaults); an unreadable one: carry on with built-in defaults */
+	if (rc == RC_OK && node_reads_conf(o) && conf_load(NULL, &c) != RC_OK)
 		c = conf_new();
 	/* its notes only on request: stock is silent, os-brick reads stderr */
 	if (c && log_get_level() >= LOG_LVL_INFO)
 		conf_report(c);
-	if (rc == RC_OK && !c)
+	if (rc == RC_OK && node_reads_conf(o) && !c)
 		rc = RC_NOMEM;
 	/* as stock: -I is checked first, then the operation, which must be one
 	 * of new, delete, update, show (or none); nonpersistent, apply,

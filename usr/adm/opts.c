@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "keys.h"
 #include "err.h"
 #include "idb.h"
 #include "log.h"
@@ -355,10 +356,10 @@ int adm_opts_parse(struct adm_opts *o, int argc, char **argv)
 
 int adm_opts_port(const struct adm_opts *o)
 {
-	return o->o_port >= 0 ? o->o_port : 3260;
+	return o->o_port >= 0 ? o->o_port : ISCSI_PORT_DEFAULT;
 }
 
 const char *adm_opts_iface(const struct adm_opts *o)
 {
-	return o->o_niface ? o->o_ifaces[0] : "default";
+	return o->o_niface ? o->o_ifaces[0] : IFACE_DEFAULT;
 }

@@ -106,11 +106,8 @@ int adm_session_rescan(const struct adm_opts *o)
 {
 	struct adm_sess *v = NULL;
 	size_t n = 0, k = 0;
-	int rc = adm_sysfs_sessions(&v, &n);
+	int rc = adm_sysfs_sessions_pick(adm_sess_sid_selected, o, &v, &n, &k);
 
-	for (size_t i = 0; rc == RC_OK && i < n; i++)
-		if (o->o_sid < 0 || v[i].as_sid == o->o_sid)
-			v[k++] = v[i];
 	if (rc == RC_OK && o->o_sid >= 0 && k == 0) {
 		log_error("could not read session targetname: %d", 5);
 		log_error("Could not get session info for sid %d", o->o_sid);
@@ -129,11 +126,8 @@ int adm_node_rescan(const struct adm_opts *o)
 {
 	struct adm_sess *v = NULL;
 	size_t n = 0, k = 0;
-	int rc = adm_sysfs_sessions(&v, &n);
+	int rc = adm_sysfs_sessions_pick(adm_sess_selected, o, &v, &n, &k);
 
-	for (size_t i = 0; rc == RC_OK && i < n; i++)
-		if (adm_sess_selected(&v[i], o))
-			v[k++] = v[i];
 	if (rc == RC_OK && k == 0) {
 		log_error("No session found.");
 		rc = RC_NO_OBJS_FOUND;

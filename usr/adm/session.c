@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "session.h"
 #include "daemon_req.h"
 #include "session_stats.h"
@@ -121,7 +122,7 @@ static int node_op_for_session(const struct adm_opts *o, struct iscsi_session *s
 	snprintf(no.o_addr, sizeof(no.o_addr), "%s", a);
 	no.o_port = iscsi_session_persistent_port_get(se);
 	no.o_tpgt = -1;		/* stock does not match on the tag here */
-	no.o_ifaces[0] = f ? iscsi_iface_name_get(f) : "default";
+	no.o_ifaces[0] = f ? iscsi_iface_name_get(f) : IFACE_DEFAULT;
 	no.o_niface = 1;
 	no.o_sid = -1;
 	no.o_sid_text = NULL;

@@ -72,20 +72,15 @@ static int stats_one(const struct adm_sess *s)
 }
 
 /* Stock's for_each_session: the first failure ends the walk. */
-static int stats_picked(const struct adm_sess *v, size_t n, const char *pick)
+static int stats_picked(const struct adm_sess *v, size_t n)
 {
-	size_t found = 0;
 	int rc = RC_OK;
 
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (!pick[i])
-			continue;
-		found++;
+	for (size_t i = 0; i < n && !rc; i++)
 		rc = stats_one(&v[i]);
-	}
 	if (rc)
 		log_error("Could not execute operation on all sessions: %s", rc_str(rc));
-	else if (!found) {
+	else if (!n) {
 		log_error("No session found.");
 		rc = RC_NO_OBJS_FOUND;
 	}
@@ -105,41 +100,27 @@ static int sess_by_sid(const struct adm_sess *v, size_t n, int sid)
 
 /* Statistics of the sessions sel picks from sysfs (as stock: iscsid being
  * down shows up in the requests, not in the selection). */
-static int stats_where(int (*sel)(const struct adm_sess *, const struct adm_opts *),
+static int stats_where(int (*sel)(const struct adm_sess *, const void *),
 		       const struct adm_opts *o)
 {
 	struct adm_sess *v = NULL;
-	size_t n = 0;
-	char *pick;
-	int rc = adm_sysfs_sessions(&v, &n);
+	size_t n = 0, k = 0;
+	int rc = adm_sysfs_sessions_pick(sel, o, &v, &n, &k);
 
 	if (rc)
 		return rc;
-	pick = calloc(n ? n : 1, 1);
-	if (!pick) {
-		free(v);
-		return RC_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++)
-		pick[i] = (char)sel(&v[i], o);
 	/* -r names a session sysfs does not have: stock's words */
 	if (o->o_sid >= 0 && sess_by_sid(v, n, o->o_sid) < 0)
 		rc = RC_SYSFS_LOOKUP;
 	if (!rc)
-		rc = stats_picked(v, n, pick);
-	free(pick);
+		rc = stats_picked(v, k);
 	free(v);
 	return rc;
 }
 
-static int sid_selected(const struct adm_sess *s, const struct adm_opts *o)
-{
-	return o->o_sid < 0 || s->as_sid == o->o_sid;
-}
-
 int adm_session_stats(const struct adm_opts *o)
 {
-	return stats_where(sid_selected, o);
+	return stats_where(adm_sess_sid_selected, o);
 }
 
 /* -m node -s: the sessions -T / -p / -I select, with a record or not

@@ -238,15 +238,6 @@ int conf_autoscan_default(const struct conf *c)
 	return b;
 }
 
-int conf_autoscan_for(const struct conf *c, const struct rec *node)
-{
-	int b;
-
-	if (node && rec_get_bool(node, KEY_AUTOSCAN_EN, &b) == RC_OK)
-		return b;
-	return conf_autoscan_default(c);
-}
-
 int conf_initiator_parse(const char *text, char **name)
 {
 	const char *p = text;

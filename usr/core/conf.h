@@ -44,14 +44,13 @@ const char *conf_get(const struct conf *c, const char *key);
 /* Overwrites a new node / discovery record's keys with the values
  * iscsid.conf gives (call after rec_new_default). node.session.autoscan_en
  * is NOT copied: a record that never set it follows iscsid.conf at the time
- * of each event (conf_autoscan_for). */
+ * of each event (scan_settings_from in scan.h gathers both for the scan
+ * policy). */
 void conf_apply_node(const struct conf *c, struct rec *node);
 void conf_apply_disc(const struct conf *c, struct rec *disc);
 /* node.session.autoscan_en as a boolean: iscsid.conf value, else 1 (Yes,
  * the kernel's historic behaviour). */
 int conf_autoscan_default(const struct conf *c);
-/* Effective autoscan for a record: its own value if set, else conf's. */
-int conf_autoscan_for(const struct conf *c, const struct rec *node);
 
 /* "InitiatorName=iqn..." text -> malloc'd name. RC_INVAL if absent. */
 int conf_initiator_parse(const char *text, char **name);

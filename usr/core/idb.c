@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "keys.h"
 #include "err.h"
 #include "idb.h"
 #include "log.h"
@@ -118,7 +119,7 @@ static const char *rec_iface(const struct rec *r)
 {
 	const char *v = rec_str(r, "iface.iscsi_ifacename");
 
-	return *v ? v : "default";
+	return *v ? v : IFACE_DEFAULT;
 }
 
 char *idb_node_path(const struct idb *db, const struct rec *r)

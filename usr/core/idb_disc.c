@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "keys.h"
 #include "err.h"
 #include "idb.h"
 #include "log.h"
@@ -53,7 +54,7 @@ int idb_disc_read(struct idb *db, const char *addr, int port, struct rec **out)
 int idb_disc_write(struct idb *db, const struct rec *r)
 {
 	const char *addr = rec_get(r, "discovery.sendtargets.address");
-	long long port = 3260;
+	long long port = ISCSI_PORT_DEFAULT;
 	char *path;
 	int rc;
 
@@ -224,7 +225,7 @@ int idb_disc_nodes(struct idb *db, const char *addr, int port, struct rec ***out
 
 int idb_iface_is_builtin(const char *name)
 {
-	return !strcmp(name, "default") || !strcmp(name, "iser");
+	return !strcmp(name, IFACE_DEFAULT) || !strcmp(name, "iser");
 }
 
 static struct rec *iface_builtin(const char *name)
@@ -298,7 +299,7 @@ static int read_iface_ent(struct idb *db, const char *name, struct rec **out)
 
 int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound)
 {
-	static const char *const builtins[] = { "default", "iser" };
+	static const char *const builtins[] = { IFACE_DEFAULT, "iser" };
 	size_t found = 0;
 	/* stock lists ifaces/ first, then its two built-ins */
 	int stop = foreach_ent(db, "ifaces", read_iface_ent, fn, arg, &found);

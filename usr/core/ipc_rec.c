@@ -326,6 +326,6 @@ int ipc_node_id(const struct ipc_abi_node *n, struct ipc_node_id *id)
 	id->ni_addr = n->an_conn.ac_address;
 	id->ni_port = n->an_conn.ac_port;
 	id->ni_tpgt = n->an_tpgt;
-	id->ni_iface = n->an_iface.ai_name[0] ? n->an_iface.ai_name : "default";
+	id->ni_iface = n->an_iface.ai_name[0] ? n->an_iface.ai_name : IFACE_DEFAULT;
 	return RC_OK;
 }

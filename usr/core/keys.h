@@ -42,6 +42,13 @@ struct key_def {
 #define KEY_AUTOSCAN_EN "node.session.autoscan_en"
 #define KEY_SCAN        "node.session.scan"
 
+/* Defaults code needs as values; the table's rows for node.conn[0].port,
+ * discovery.sendtargets.port and iface.iscsi_ifacename spell them with
+ * these same macros. */
+#define ISCSI_PORT_DEFAULT     3260
+#define ISCSI_PORT_DEFAULT_STR "3260"
+#define IFACE_DEFAULT          "default"	/* the built-in tcp iface */
+
 /* Number of rows; rows are numbered 0..keys_count()-1 in print order. */
 size_t keys_count(void);
 const struct key_def *keys_at(size_t idx);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include "keys.h"
 #include "login.h"
 #include "err.h"
 #include "net.h"
@@ -22,7 +23,7 @@ void login_params_init(struct login_params *p)
 	p->lp_cmdsn = 1;
 	p->lp_n_chap_algs = chap_algs_parse(NULL, p->lp_chap_algs);
 	neg_params_default(&p->lp_mine);
-	p->lp_timeout_ms = 15000;
+	p->lp_timeout_ms = LOGIN_TIMEOUT_MS_DEFAULT;
 }
 
 static bool has_chap(const struct login_params *p)
@@ -351,7 +352,7 @@ static enum login_step redirect(const struct pdu_login_rsp *h, const struct text
 		return fail(res, RC_LOGIN, "target redirected without TargetAddress%s", NULL);
 	snprintf(host, sizeof(host), "%s", addr);
 	host[strcspn(host, ",")] = '\0';   /* drop ",tpgt" */
-	if (net_portal_parse(host, 3260, res->lr_redirect_host, sizeof(res->lr_redirect_host),
+	if (net_portal_parse(host, ISCSI_PORT_DEFAULT, res->lr_redirect_host, sizeof(res->lr_redirect_host),
 			     &res->lr_redirect_port))
 		return fail(res, RC_LOGIN, "target redirected to a malformed address %s", addr);
 	return fail(res, RC_LOGIN, "target redirected to %s", addr);

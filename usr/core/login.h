@@ -17,6 +17,10 @@
 #define LOGIN_SECRET_MAX 256
 #define LOGIN_ADDR_MAX   256
 
+/* A login without a login_timeout of its own (stock's discovery default,
+ * discovery.sendtargets.timeo.login_timeout = 15). */
+#define LOGIN_TIMEOUT_MS_DEFAULT 15000
+
 /* Everything a login needs; fill with login_params_init, then set fields.
  * Strings are owned by the caller and must outlive the login. */
 struct login_params {
@@ -36,7 +40,8 @@ struct login_params {
 	int lp_chap_algs[CHAP_MAX_ALGS];  /* CHAP_A offer, preference order */
 	int lp_n_chap_algs;
 	struct iscsi_params lp_mine;      /* operational proposals */
-	int lp_timeout_ms;                /* whole login (login_timeout) */
+	int lp_timeout_ms;                /* whole login (login_timeout);
+					   0 or less: LOGIN_TIMEOUT_MS_DEFAULT */
 };
 
 /* Outcome of a login; valid fields depend on lr_rc. */

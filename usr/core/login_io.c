@@ -14,7 +14,7 @@ int login_run(int fd, const struct login_params *p, struct login_result *res)
 {
 	struct login_sm sm;
 	struct pdu req, rsp;
-	int64_t deadline = net_now_ms() + (p->lp_timeout_ms > 0 ? p->lp_timeout_ms : 15000);
+	int64_t deadline = net_now_ms() + (p->lp_timeout_ms > 0 ? p->lp_timeout_ms : LOGIN_TIMEOUT_MS_DEFAULT);
 	enum login_step st = LOGIN_SEND;
 
 	memset(res, 0, sizeof(*res));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "net.h"
 #include "err.h"
+#include "idb.h"
 
 int64_t net_now_ms(void)
 {
@@ -187,40 +188,15 @@ int net_recv_pdu(int fd, struct pdu *p, bool hdig, bool ddig, size_t max_dlen,
 	return rc;
 }
 
+/* The one portal parser is iscsiadm's (idb_portal_parse); a target's
+ * address has no portal group tag. */
 int net_portal_parse(const char *s, uint16_t default_port, char *host, size_t cap,
 		     uint16_t *port)
 {
-	const char *h = s, *p = NULL;
-	size_t hlen;
+	int p, tpgt;
 
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close)
-			return -EINVAL;
-		h = s + 1;
-		hlen = (size_t)(close - h);
-		if (close[1] == ':')
-			p = close + 2;
-		else if (close[1])
-			return -EINVAL;
-	} else {
-		const char *colon = strchr(s, ':');
-		if (colon && strchr(colon + 1, ':'))
-			colon = NULL;   /* bare IPv6 address: no port */
-		hlen = colon ? (size_t)(colon - s) : strlen(s);
-		p = colon ? colon + 1 : NULL;
-	}
-	if (hlen == 0 || hlen >= cap)
+	if (idb_portal_parse(s, host, cap, &p, &tpgt) != RC_OK || tpgt != -1)
 		return -EINVAL;
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	*port = default_port;
-	if (p) {
-		char *end;
-		unsigned long v = strtoul(p, &end, 10);
-		if (!*p || *end || v == 0 || v > 65535)
-			return -EINVAL;
-		*port = (uint16_t)v;
-	}
+	*port = p >= 0 ? (uint16_t)p : default_port;
 	return 0;
 }

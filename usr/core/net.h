@@ -24,7 +24,9 @@ int net_recv_pdu(int fd, struct pdu *p, bool hdig, bool ddig, size_t max_dlen,
 		 int64_t deadline, const char **why);
 
 /* Splits "IP", "IP:PORT", "[V6]", "[V6]:PORT", "V6" (no brackets, no
- * port) into host and port (default_port if none). Returns 0 / -EINVAL. */
+ * port) into host and port (default_port if none), as idb_portal_parse
+ * does (port 0 taken, as stock takes it); a ",TPGT" is refused. Returns
+ * 0 / -EINVAL. */
 int net_portal_parse(const char *s, uint16_t default_port, char *host, size_t cap,
 		     uint16_t *port);
 

@@ -120,6 +120,14 @@ struct pdu_nop {  /* NOP-Out (initiator) and NOP-In (target) */
 	uint32_t np_exp_sn;    /* ExpStatSN (out) / ExpCmdSN (in) */
 	uint32_t np_max_cmdsn; /* in only */
 };
+/* AsyncEvent codes (RFC 7143 11.9.1). */
+enum pdu_async_event {
+	ASYNC_SCSI_EVENT = 0,      /* sense data in the data segment */
+	ASYNC_LOGOUT_REQUEST = 1,
+	ASYNC_DROP_CONNECTION = 2,
+	ASYNC_DROP_ALL = 3,
+	ASYNC_RENEGOTIATE = 4
+};
 struct pdu_async {
 	uint8_t as_lun[8];
 	uint32_t as_statsn, as_exp_cmdsn, as_max_cmdsn;

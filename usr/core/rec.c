@@ -56,6 +56,35 @@ struct rec *rec_dup(const struct rec *src)
 	return r;
 }
 
+int rec_same(const struct rec *a, const struct rec *b)
+{
+	if (a->r_kind != b->r_kind)
+		return 0;
+	for (size_t i = 0; i < keys_count(); i++) {
+		const char *x = a->r_val[i], *y = b->r_val[i];
+
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y)))
+			return 0;
+	}
+	return 1;
+}
+
+void rec_node_id(const struct rec *r, const char **target, const char **addr,
+		 int *port, const char **iface)
+{
+	long long p = ISCSI_PORT_DEFAULT;
+	const char *s;
+
+	s = rec_get(r, "node.name");
+	*target = s ? s : "";
+	s = rec_get(r, "node.conn[0].address");
+	*addr = s ? s : "";
+	rec_get_int(r, "node.conn[0].port", &p);
+	*port = (int)p;
+	s = rec_get(r, "iface.iscsi_ifacename");
+	*iface = (s && *s) ? s : IFACE_DEFAULT;
+}
+
 void rec_free(struct rec *r)
 {
 	if (!r)

@@ -20,6 +20,13 @@ struct rec *rec_new(enum rec_kind kind);
  * node.session.autoscan_en which stays unset. */
 struct rec *rec_new_default(enum rec_kind kind);
 struct rec *rec_dup(const struct rec *r);
+/* Same kind and the same value (or unset) for every key. */
+int rec_same(const struct rec *a, const struct rec *b);
+/* What names a node record's session: target, persistent portal and iface
+ * ("" when missing, IFACE_DEFAULT for an empty iface name). Pointers into
+ * r, valid while r is unchanged. */
+void rec_node_id(const struct rec *r, const char **target, const char **addr,
+		 int *port, const char **iface);
 void rec_free(struct rec *r);
 
 /* Validating setter: unknown key (for this kind) or invalid value ->

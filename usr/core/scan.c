@@ -9,22 +9,12 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include "scan.h"
+#include "sysfs_root.h"
 #include "conf.h"
 #include "err.h"
 #include "keys.h"
 #include "log.h"
 #include "rec.h"
-
-/* sysfs_root, else $ISCSI_SYSFS_ROOT, else /sys (as kernel_sysfs_root:
- * the executor lives in the core library, shared by iscsid and iscsiadm). */
-static const char *root_of(const char *sysfs_root)
-{
-	const char *env = getenv("ISCSI_SYSFS_ROOT");
-
-	if (sysfs_root)
-		return sysfs_root;
-	return env && *env ? env : "/sys";
-}
 
 /* Existing attribute only: never create files in a (fake) sysfs. */
 static int write_attr(const char *path, const char *val)
@@ -69,7 +59,7 @@ int scan_host_write(const char *sysfs_root, uint32_t host_no, const char *spec)
 	char path[512];
 	int e;
 
-	snprintf(path, sizeof(path), "%s/class/scsi_host/host%u/scan", root_of(sysfs_root), host_no);
+	snprintf(path, sizeof(path), "%s/class/scsi_host/host%u/scan", sysfs_root_of(sysfs_root), host_no);
 	e = write_attr(path, spec);
 	if (e == 0) {
 		log_debug("scan: host%u: wrote \"%s\"", host_no, spec);
@@ -91,7 +81,7 @@ static int dev_on_host(const char *name, uint32_t host_no)
 
 int scan_refresh_host(const char *sysfs_root, uint32_t host_no, int *ndev)
 {
-	const char *root = root_of(sysfs_root);
+	const char *root = sysfs_root_of(sysfs_root);
 	char dir[512], path[1024];
 	struct dirent *e;
 	int n = 0, failed = 0;

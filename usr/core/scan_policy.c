@@ -1,5 +1,6 @@
-/* The autoscan policy table of issue 6 as data: one row per event, one
- * column per setting (scan = manual, autoscan_en = No, autoscan_en = Yes). */
+/* The autoscan policy table of iscsid.conf(5), "What each event does", as
+ * data: one row per event, one column per setting (scan = manual,
+ * autoscan_en = No, autoscan_en = Yes). */
 #include "scan_policy.h"
 
 enum { COL_MANUAL, COL_NO, COL_YES, COL_COUNT };

@@ -1,7 +1,8 @@
-/* The autoscan policy (issue 6, item 2): one pure function decides what a
+/* The autoscan policy (iscsid.conf(5) AUTOSCAN CONTROL, "What each event
+ * does"; iscsid(8) AUTOSCAN CONTROL): one pure function decides what a
  * scan event does for a session, from node.session.scan and
  * node.session.autoscan_en (the record's own value, else iscsid.conf's at
- * the time of the event). The executor (usr/daemon/scan.h) carries it out. */
+ * the time of the event). The executor (usr/core/scan.h) carries it out. */
 #ifndef CORE_SCAN_POLICY_H
 #define CORE_SCAN_POLICY_H
 #include <stdint.h>

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "keys.h"
 #include "sendtargets.h"
 #include "net.h"
 #include "err.h"
@@ -92,7 +93,7 @@ static int st_take_address(struct st_result *out, bool skipping, const char *v, 
 	if (!t)
 		return 0;	/* belongs to a skipped name */
 	t->stt_addr_keys++;
-	if (st_parse_address(v, 3260, &p)) {
+	if (st_parse_address(v, ISCSI_PORT_DEFAULT, &p)) {
 		out->sr_skipped++;
 		return 0;
 	}

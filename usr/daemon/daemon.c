@@ -17,8 +17,10 @@
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
+#include "sysfs_root.h"
 #include "sess.h"
 #include "sess_events.h"
+#include "thread.h"
 
 /* At most burst lines per window for messages a local flood can cause;
  * only the poll loop's thread uses it. */
@@ -166,9 +168,8 @@ static void daemon_accept(struct daemon *d)
 {
 	int fd = accept4(d->d_listen, NULL, NULL, SOCK_CLOEXEC);
 	struct client *c;
-	pthread_attr_t a;
-	pthread_t th;
 	pid_t pid;
+	int e;
 
 	if (fd < 0) {
 		/* out of fds: leave the client in the backlog for a while
@@ -192,16 +193,14 @@ static void daemon_accept(struct daemon *d)
 	c->c_fd = fd;
 	c->c_pid = pid;
 	__atomic_add_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &a, client_thread, c) != 0) {
+	e = thread_detached(client_thread, c);
+	if (e) {
 		daemon_log_limited(d, "cannot start a thread for a request: %s",
-				   strerror(errno));
+				   strerror(e));
 		__atomic_sub_fetch(&d->d_clients, 1, __ATOMIC_SEQ_CST);
 		close(fd);
 		free(c);
 	}
-	pthread_attr_destroy(&a);
 }
 
 /* Whether the poll loop should look at the listener now: not while the
@@ -255,7 +254,7 @@ static void daemon_transport_load(void)
 {
 	uint64_t h;
 
-	if (!strcmp(kernel_sysfs_root(NULL), "/sys"))
+	if (!strcmp(sysfs_root_of(NULL), SYSFS_ROOT_DEFAULT))
 		kernel_transport_handle(NULL, "tcp", &h);
 }
 

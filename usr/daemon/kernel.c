@@ -11,19 +11,10 @@
 #include "err.h"
 #include "log.h"
 #include "net.h"
+#include "sysfs_root.h"
 #include "pdu.h"
 
 extern char **environ;
-
-const char *kernel_sysfs_root(const char *root)
-{
-	const char *env;
-
-	if (root)
-		return root;
-	env = getenv("ISCSI_SYSFS_ROOT");
-	return env && *env ? env : "/sys";
-}
 
 static int read_handle(const char *root, const char *name, uint64_t *handle)
 {
@@ -57,10 +48,10 @@ static void load_module(const char *name)
 
 int kernel_transport_handle(const char *sysfs_root, const char *name, uint64_t *handle)
 {
-	const char *root = kernel_sysfs_root(sysfs_root);
+	const char *root = sysfs_root_of(sysfs_root);
 	int rc = read_handle(root, name, handle);
 
-	if (rc != RC_OK && strcmp(root, "/sys") == 0) {
+	if (rc != RC_OK && strcmp(root, SYSFS_ROOT_DEFAULT) == 0) {
 		load_module(name);
 		rc = read_handle(root, name, handle);
 	}

@@ -26,9 +26,6 @@ struct kern {
  * "/sys"). RC_TRANS_NOT_FOUND if it still is not there. */
 int kernel_transport_handle(const char *sysfs_root, const char *name, uint64_t *handle);
 
-/* root itself, else $ISCSI_SYSFS_ROOT, else "/sys". */
-const char *kernel_sysfs_root(const char *root);
-
 /* Opens a request socket and finds the tcp transport. sysfs_root NULL means
  * $ISCSI_SYSFS_ROOT or "/sys". */
 int kernel_open(struct kern *k, const char *sysfs_root);

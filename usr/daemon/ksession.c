@@ -8,11 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "keys.h"
 #include "ksession.h"
 #include "ksession_param.h"
 #include "err.h"
 #include "log.h"
 #include "net.h"
+#include "sysfs_root.h"
 #include "pdu.h"
 
 #define LOGOUT_REASON_CLOSE_SESSION 0
@@ -21,8 +23,8 @@
 void ksess_conf_init(struct ksess_conf *c)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->kc_iface, sizeof(c->kc_iface), "default");
-	c->kc_port = 3260;
+	snprintf(c->kc_iface, sizeof(c->kc_iface), IFACE_DEFAULT);
+	c->kc_port = ISCSI_PORT_DEFAULT;
 	c->kc_cmds_max = 128;
 	c->kc_queue_depth = 32;
 	c->kc_recovery_tmo = 120;
@@ -105,7 +107,7 @@ static int wait_session_gone(uint32_t sid, int timeout_ms)
 	int64_t end = net_now_ms() + timeout_ms;
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u", kernel_sysfs_root(NULL), sid);
+	snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u", sysfs_root_of(NULL), sid);
 	while (stat(path, &st) == 0) {
 		if (net_now_ms() > end) {
 			log_warn("session %u: still in sysfs %d ms after destroy", sid, timeout_ms);
@@ -230,7 +232,7 @@ static int conn_of_session(const char *root, uint32_t sid, uint32_t *cid)
 
 int ksession_adopt(const char *sysfs_root, uint32_t sid, struct ksess *ks)
 {
-	const char *root = kernel_sysfs_root(sysfs_root);
+	const char *root = sysfs_root_of(sysfs_root);
 	int rc;
 
 	ks_reset(ks);

@@ -1,7 +1,8 @@
 /* iscsid's session table and the life of each session: login (usr/core/login's
  * driver) and kernel bring-up (the kernel edge, kernel.h/ksession.h), the scan its policy row
  * asks for, logout, recovery after a connection error, and takeover of
- * sessions found in sysfs at start-up.
+ * sessions found in sysfs at start-up. Their state and flags change only
+ * through the state table in sess_fsm.c.
  *
  * Every operation runs in the caller's thread (one thread per iscsiadm
  * request, one per recovery), so sessions never wait for each other; the
@@ -20,16 +21,9 @@
 #include "ksession.h"
 #include "scan_gate.h"
 #include "scan_policy.h"
+#include "sess_fsm.h"
 
 struct rec;
-
-enum sess_state {
-	SESS_LOGGING_IN,   /* reserved by a login in progress */
-	SESS_LOGGED_IN,    /* operational */
-	SESS_RECOVERING,   /* connection lost, re-login with backoff */
-	SESS_FAILED,       /* recovery gave up (replacement_timeout) */
-	SESS_LOGGING_OUT
-};
 
 /* What identifies a session to iscsiadm: one per (target, portal, iface). */
 struct sess_key {
@@ -44,12 +38,7 @@ struct sess {
 	int s_tpgt;
 	int s_sid;                 /* kernel session id, -1 before creation */
 	struct ksess s_ks;         /* the kernel's side (sid, cid, host, fd) */
-	enum sess_state s_state;
-	int s_busy;                /* a thread works on it: others back off */
-	int s_stop;                /* logout asked: recovery gives up */
-	int s_users;               /* scans in progress (logout waits) */
-	int s_err_pending;         /* conn error seen while busy */
-	int s_logout_pending;      /* target asked for logout while busy */
+	struct sess_life s_life;   /* state and flags: sess_fsm() writes them */
 	struct scan_gate s_aen_gate; /* AEN scans: one in flight, one more pending */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
@@ -59,7 +48,7 @@ struct sess {
 
 struct sess_table {
 	pthread_mutex_t st_lock;
-	pthread_cond_t st_cond;    /* signalled when s_busy drops */
+	pthread_cond_t st_cond;    /* signalled when a session is let go */
 	struct sess *st_head;
 	char *st_config;           /* iscsid.conf path (read at each event) */
 	char *st_iname;            /* initiator name */
@@ -81,7 +70,13 @@ struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k,
 			  int multiple, int *rc);
 struct sess *sess_find_sid(struct sess_table *t, int sid);
 void sess_unlink(struct sess_table *t, struct sess *s);
-const char *sess_state_name(enum sess_state st);
+/* Applies event ev to s by the state table (sess_fsm.c), logs it with the
+ * session id and peer, and returns what the caller must do next. The
+ * _locked form is for callers that hold st_lock. */
+enum sess_act sess_fsm(struct sess_table *t, struct sess *s, enum sess_ev ev);
+enum sess_act sess_fsm_locked(struct sess_table *t, struct sess *s, enum sess_ev ev);
+/* Whether a logout told the thread holding s to give up (read under st_lock). */
+int sess_stopping(struct sess_table *t, const struct sess *s);
 /* iscsid's state of session sid as stock reports it (enum ipc_conn_state,
  * enum ipc_r_stage); RC_SESS_NOT_FOUND when iscsid does not hold it. */
 int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage);
@@ -98,14 +93,13 @@ struct rec *sess_rec_now(const struct sess_key *k, int tpgt);
 /* Runs the scan the policy row for ev asks for, with the record's settings
  * as they are on disk now; logs the row and why. */
 int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun);
-/* Connect + login (redirects followed, transport errors retried
- * retry_max times); *fd is the logged-in socket on RC_OK. */
-struct sess_cfg;
-int sess_connect_login(struct sess_cfg *c, int retry_max, int *fd,
-		       struct login_result *lr, const int *stop);
 /* Runs fn(t, s) in a detached thread; s must be marked busy already. */
 int sess_spawn(struct sess_table *t, struct sess *s,
 	       void (*fn)(struct sess_table *, struct sess *));
+/* Adopts the sessions sysfs lists (after a restart): no re-login, the
+ * start-up policy row decides the scan (sess_takeover.c). Returns how many
+ * were adopted. */
+int sess_takeover(struct sess_table *t);
 /* Recovery thread body: re-login with backoff (sess_recover.c). */
 void sess_recover(struct sess_table *t, struct sess *s);
 /* Marks s not busy and wakes waiters; starts the recovery a connection

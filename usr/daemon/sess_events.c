@@ -1,5 +1,4 @@
-/* Kernel events for running sessions and takeover at start-up (see
- * sess_events.h). */
+/* Kernel events for running sessions (see sess_events.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,8 +15,6 @@
 #include "sess.h"
 #include "sess_events.h"
 
-#define AEN_OPCODE 0x32  /* Asynchronous Message */
-
 struct sess_events {
 	struct sess_table *se_t;
 	struct kevents se_ke;
@@ -25,21 +22,25 @@ struct sess_events {
 
 enum sess_aen sess_aen_classify(const uint8_t *bhs, const uint8_t *data, size_t dlen)
 {
+	struct pdu_async as;
 	struct sense sn;
+	struct pdu p;
 
-	if ((bhs[0] & 0x3f) != AEN_OPCODE)
+	pdu_init(&p);
+	memcpy(p.pdu_bhs, bhs, PDU_BHS_LEN);
+	if (pdu_async_decode(&p, &as) != 0)
 		return SESS_AEN_IGNORE;
-	switch (bhs[36]) {
-	case 0:  /* SCSI event: sense data in the data segment */
+	switch (as.as_event) {
+	case ASYNC_SCSI_EVENT:
 		if (sense_parse_aen(data, dlen, &sn) != 0) {
 			log_warn("malformed SCSI event sense in an async message: ignored");
 			return SESS_AEN_IGNORE;
 		}
 		return sense_is_luns_changed(&sn) ? SESS_AEN_SCAN : SESS_AEN_IGNORE;
-	case 1: return SESS_AEN_LOGOUT;
-	case 2:
-	case 3: return SESS_AEN_DROP;
-	case 4: return SESS_AEN_RENEGOTIATE;
+	case ASYNC_LOGOUT_REQUEST: return SESS_AEN_LOGOUT;
+	case ASYNC_DROP_CONNECTION:
+	case ASYNC_DROP_ALL: return SESS_AEN_DROP;
+	case ASYNC_RENEGOTIATE: return SESS_AEN_RENEGOTIATE;
 	default: return SESS_AEN_IGNORE;
 	}
 }
@@ -76,8 +77,7 @@ int sess_events_fd(const struct sess_events *e)
 
 /* The next AEN scan of a host starts this long after the last one ended:
  * a target that repeats 3F/0E 100 times a second then costs a scan every
- * 2 s per host, not scans back to back (issue 13); a lone AEN is scanned
- * at once. */
+ * 2 s per host, not scans back to back; a lone AEN is scanned at once. */
 #define AEN_SCAN_HOLDOFF_MS 2000
 #define AEN_HOLDOFF_STEP_MS 100
 
@@ -86,14 +86,10 @@ int sess_events_fd(const struct sess_events *e)
 static void aen_holdoff(struct sess_table *t, struct sess *s)
 {
 	struct timespec step = { 0, AEN_HOLDOFF_STEP_MS * 1000000L };
-	int stop = 0;
 
-	for (int ms = 0; ms < AEN_SCAN_HOLDOFF_MS && !stop; ms += AEN_HOLDOFF_STEP_MS) {
+	for (int ms = 0; ms < AEN_SCAN_HOLDOFF_MS && !sess_stopping(t, s);
+	     ms += AEN_HOLDOFF_STEP_MS)
 		nanosleep(&step, NULL);
-		pthread_mutex_lock(&t->st_lock);
-		stop = s->s_stop;
-		pthread_mutex_unlock(&t->st_lock);
-	}
 }
 
 /* Scans until the gate says no AEN came during the last one (scan_gate.h). */
@@ -105,14 +101,14 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 	do {
 		sess_scan(t, s, SCAN_EV_AEN, 0);
 		pthread_mutex_lock(&t->st_lock);
-		pending = scan_gate_pending(&s->s_aen_gate) && !s->s_stop;
+		pending = scan_gate_pending(&s->s_aen_gate) && !s->s_life.l_stop;
 		pthread_mutex_unlock(&t->st_lock);
 		if (pending)
 			aen_holdoff(t, s);
 		pthread_mutex_lock(&t->st_lock);
 		events = s->s_aen_gate.g_events;
 		scans = s->s_aen_gate.g_scans;
-		if (s->s_stop)
+		if (s->s_life.l_stop)
 			scan_gate_reset(&s->s_aen_gate);
 		again = scan_gate_done(&s->s_aen_gate);
 		pthread_mutex_unlock(&t->st_lock);
@@ -131,40 +127,31 @@ void sess_logout_requested(struct sess_table *t, struct sess *s)
 	sess_logout(t, sid);
 }
 
-enum claim_why { CLAIM_AEN, CLAIM_CONN_ERR, CLAIM_LOGOUT, CLAIM_AEN_COALESCED };
-
-/* Claims s for a thread if nobody works on it; else the work is dropped,
- * but for conn errors and logout requests, which are remembered and
- * handled when the owner lets go (sess_release), and for AENs during an
- * AEN scan, which its gate folds into one more scan (*why says so). */
-static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why *whyp)
+/* Claims session sid for the thread that acts on ev; NULL when another
+ * thread holds it (the state table keeps conn errors and logout requests
+ * pending for its release) or it is going away. An AEN that finds an AEN
+ * scan running is folded by the session's gate into one more scan
+ * (*folded set). */
+static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev, int *folded)
 {
-	enum claim_why why = *whyp;
-	int conn_err = why == CLAIM_CONN_ERR;
-
+	enum sess_act a = SACT_NONE;
 	struct sess *s;
 
+	*folded = 0;
 	pthread_mutex_lock(&t->st_lock);
 	s = sess_find_sid(t, (int)sid);
-	if (s && (s->s_state == SESS_LOGGING_OUT || s->s_stop))
-		s = NULL;
-	else if (s && s->s_busy) {
-		if (why == CLAIM_AEN && scan_gate_busy(&s->s_aen_gate)) {
+	if (s)
+		a = sess_fsm_locked(t, s, ev);
+	if (s && ev == SEV_AEN_SCAN) {
+		if (a == SACT_CLAIM)
 			scan_gate_ask(&s->s_aen_gate);
-			*whyp = CLAIM_AEN_COALESCED;
+		else if (a == SACT_BUSY && scan_gate_busy(&s->s_aen_gate)) {
+			scan_gate_ask(&s->s_aen_gate);
+			*folded = 1;
 		}
-		if (conn_err)
-			s->s_err_pending = 1;
-		if (why == CLAIM_LOGOUT)
-			s->s_logout_pending = 1;
-		s = NULL;
-	} else if (s) {
-		s->s_busy = 1;
-		if (conn_err)
-			s->s_state = SESS_RECOVERING;
-		if (why == CLAIM_AEN)
-			scan_gate_ask(&s->s_aen_gate);
 	}
+	if (a != SACT_CLAIM)
+		s = NULL;
 	pthread_mutex_unlock(&t->st_lock);
 	return s;
 }
@@ -172,9 +159,9 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum claim_why *wh
 static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 {
 	const uint8_t *bhs = ev->ne_data;
-	enum claim_why why;
 	enum sess_aen what;
 	struct sess *s;
+	int folded;
 
 	if (ev->ne_data_len < PDU_BHS_LEN)
 		return;
@@ -186,10 +173,10 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 				 "follow from the kernel)", ev->ne_sid, bhs[36]);
 		return;
 	}
-	why = what == SESS_AEN_LOGOUT ? CLAIM_LOGOUT : CLAIM_AEN;
-	s = claim(e->se_t, ev->ne_sid, &why);
+	s = claim(e->se_t, ev->ne_sid, what == SESS_AEN_LOGOUT ? SEV_AEN_LOGOUT : SEV_AEN_SCAN,
+		  &folded);
 	if (!s) {
-		if (why == CLAIM_AEN_COALESCED)
+		if (folded)
 			log_debug("session %u: AEN folded into the next scan", ev->ne_sid);
 		else if (what == SESS_AEN_LOGOUT)
 			log_info("session %u busy: logout request deferred", ev->ne_sid);
@@ -207,12 +194,12 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 
 static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
 {
-	enum claim_why why = CLAIM_CONN_ERR;
 	struct sess *s;
+	int folded;
 
 	log_warn("session %u: connection %u error %s", ev->ne_sid, ev->ne_cid,
 		 nl_err_name(ev->ne_error));
-	s = claim(e->se_t, ev->ne_sid, &why);
+	s = claim(e->se_t, ev->ne_sid, SEV_CONN_ERR, &folded);
 	if (s && sess_spawn(e->se_t, s, sess_recover) != RC_OK)
 		sess_release(e->se_t, s);
 }

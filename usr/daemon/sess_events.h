@@ -1,7 +1,7 @@
 /* What the kernel tells iscsid about running sessions (connection errors,
  * PDUs it passes up such as Asynchronous Messages) and what iscsid does
- * about it: recovery, target-requested logout, AEN scans. Also the takeover
- * of sessions that already exist when iscsid starts. The main loop polls
+ * about it: recovery, target-requested logout, AEN scans; each event goes
+ * through the session state table (sess_fsm.h) first. The main loop polls
  * sess_events_fd() and calls sess_events_handle(); the work itself runs in
  * session threads so the loop never waits on a target. */
 #ifndef DAEMON_SESS_EVENTS_H
@@ -22,10 +22,6 @@ void sess_events_close(struct sess_events *e);
 int sess_events_fd(const struct sess_events *e);
 /* Reads and acts on every event waiting. */
 void sess_events_handle(struct sess_events *e);
-
-/* Adopts the sessions sysfs lists (after a restart): no re-login, the
- * start-up policy row decides the scan. Returns how many were adopted. */
-int sess_takeover(struct sess_table *t);
 
 /* Thread body for a claimed session whose target asked for logout (also
  * run by sess_release when the request came while the session was busy). */

@@ -10,18 +10,25 @@
 #include "sess_params.h"
 #include "scan.h"
 
-static long long rec_num(const struct rec *r, const char *key, long long def)
+/* The record's value, else the key table's default (rec_get_int); the
+ * table is the only place defaults live, so a failure here is a key name
+ * the table does not know (a typo), said loudly instead of read as 0. */
+static long long rec_num(const struct rec *r, const char *key)
 {
-	long long v;
+	long long v = 0;
 
-	return rec_get_int(r, key, &v) == RC_OK ? v : def;
+	if (rec_get_int(r, key, &v) != RC_OK)
+		log_error("internal: no integer value for %s", key);
+	return v;
 }
 
-static int rec_yes(const struct rec *r, const char *key, int def)
+static int rec_yes(const struct rec *r, const char *key)
 {
-	int v;
+	int v = 0;
 
-	return rec_get_bool(r, key, &v) == RC_OK ? v : def;
+	if (rec_get_bool(r, key, &v) != RC_OK)
+		log_error("internal: no Yes/No value for %s", key);
+	return v;
 }
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -43,18 +50,18 @@ static void params_operational(const struct rec *r, struct iscsi_params *p)
 {
 	neg_params_default(p);
 	p->ip_max_recv_dlen = (uint32_t)rec_num(r,
-		"node.conn[0].iscsi.MaxRecvDataSegmentLength", 262144);
-	p->ip_max_burst = (uint32_t)rec_num(r, "node.session.iscsi.MaxBurstLength", 16776192);
-	p->ip_first_burst = (uint32_t)rec_num(r, "node.session.iscsi.FirstBurstLength", 262144);
-	p->ip_max_conns = (uint32_t)rec_num(r, "node.session.iscsi.MaxConnections", 1);
-	p->ip_max_r2t = (uint32_t)rec_num(r, "node.session.iscsi.MaxOutstandingR2T", 1);
-	p->ip_erl = (uint32_t)rec_num(r, "node.session.iscsi.ERL", 0);
-	p->ip_time2wait = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Wait", 2);
-	p->ip_time2retain = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Retain", 0);
-	p->ip_initial_r2t = rec_yes(r, "node.session.iscsi.InitialR2T", 0);
-	p->ip_immediate_data = rec_yes(r, "node.session.iscsi.ImmediateData", 1);
-	p->ip_ifmarker = rec_yes(r, "node.conn[0].iscsi.IFMarker", 0);
-	p->ip_ofmarker = rec_yes(r, "node.conn[0].iscsi.OFMarker", 0);
+		"node.conn[0].iscsi.MaxRecvDataSegmentLength");
+	p->ip_max_burst = (uint32_t)rec_num(r, "node.session.iscsi.MaxBurstLength");
+	p->ip_first_burst = (uint32_t)rec_num(r, "node.session.iscsi.FirstBurstLength");
+	p->ip_max_conns = (uint32_t)rec_num(r, "node.session.iscsi.MaxConnections");
+	p->ip_max_r2t = (uint32_t)rec_num(r, "node.session.iscsi.MaxOutstandingR2T");
+	p->ip_erl = (uint32_t)rec_num(r, "node.session.iscsi.ERL");
+	p->ip_time2wait = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Wait");
+	p->ip_time2retain = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Retain");
+	p->ip_initial_r2t = rec_yes(r, "node.session.iscsi.InitialR2T");
+	p->ip_immediate_data = rec_yes(r, "node.session.iscsi.ImmediateData");
+	p->ip_ifmarker = rec_yes(r, "node.conn[0].iscsi.IFMarker");
+	p->ip_ofmarker = rec_yes(r, "node.conn[0].iscsi.OFMarker");
 	p->ip_hdig = rec_digest(r, "node.conn[0].iscsi.HeaderDigest");
 	p->ip_ddig = rec_digest(r, "node.conn[0].iscsi.DataDigest");
 }
@@ -66,18 +73,18 @@ static void params_kernel(const struct rec *r, struct ksess_conf *k)
 	copy_str(k->kc_address, sizeof(k->kc_address), rec_get(r, "node.conn[0].address"));
 	copy_str(k->kc_iface, sizeof(k->kc_iface), rec_get(r, "iface.iscsi_ifacename"));
 	if (!k->kc_iface[0])
-		copy_str(k->kc_iface, sizeof(k->kc_iface), "default");
-	k->kc_port = (uint16_t)rec_num(r, "node.conn[0].port", 3260);
-	k->kc_initial_cmdsn = (uint32_t)rec_num(r, "node.session.initial_cmdsn", 0);
-	k->kc_cmds_max = (uint16_t)rec_num(r, "node.session.cmds_max", 128);
-	k->kc_queue_depth = (uint16_t)rec_num(r, "node.session.queue_depth", 32);
-	k->kc_recovery_tmo = (int)rec_num(r, "node.session.timeo.replacement_timeout", 120);
-	k->kc_noop_interval = (int)rec_num(r, "node.conn[0].timeo.noop_out_interval", 5);
-	k->kc_noop_timeout = (int)rec_num(r, "node.conn[0].timeo.noop_out_timeout", 5);
-	k->kc_abort_tmo = (int)rec_num(r, "node.session.err_timeo.abort_timeout", 15);
-	k->kc_lu_reset_tmo = (int)rec_num(r, "node.session.err_timeo.lu_reset_timeout", 30);
-	k->kc_tgt_reset_tmo = (int)rec_num(r, "node.session.err_timeo.tgt_reset_timeout", 30);
-	k->kc_fast_abort = rec_yes(r, "node.session.iscsi.FastAbort", 1);
+		copy_str(k->kc_iface, sizeof(k->kc_iface), IFACE_DEFAULT);
+	k->kc_port = (uint16_t)rec_num(r, "node.conn[0].port");
+	k->kc_initial_cmdsn = (uint32_t)rec_num(r, "node.session.initial_cmdsn");
+	k->kc_cmds_max = (uint16_t)rec_num(r, "node.session.cmds_max");
+	k->kc_queue_depth = (uint16_t)rec_num(r, "node.session.queue_depth");
+	k->kc_recovery_tmo = (int)rec_num(r, "node.session.timeo.replacement_timeout");
+	k->kc_noop_interval = (int)rec_num(r, "node.conn[0].timeo.noop_out_interval");
+	k->kc_noop_timeout = (int)rec_num(r, "node.conn[0].timeo.noop_out_timeout");
+	k->kc_abort_tmo = (int)rec_num(r, "node.session.err_timeo.abort_timeout");
+	k->kc_lu_reset_tmo = (int)rec_num(r, "node.session.err_timeo.lu_reset_timeout");
+	k->kc_tgt_reset_tmo = (int)rec_num(r, "node.session.err_timeo.tgt_reset_timeout");
+	k->kc_fast_abort = rec_yes(r, "node.session.iscsi.FastAbort");
 }
 
 /* CHAP when authmethod says so and a user name is set; None otherwise. */
@@ -128,9 +135,11 @@ int sess_cfg_build(const struct rec *r, const char *iname, const uint8_t isid[6]
 	p->lp_cmdsn = c->sc_kern.kc_initial_cmdsn;
 	params_operational(r, &p->lp_mine);
 	params_auth(r, c);
-	tmo = rec_num(r, "node.conn[0].timeo.login_timeout", 30);
-	p->lp_timeout_ms = (int)(tmo > 0 ? tmo * 1000 : 30000);
-	c->sc_login_retry_max = (int)rec_num(r, "node.session.initial_login_retry_max", 4);
+	tmo = rec_num(r, "node.conn[0].timeo.login_timeout");
+	/* 0 or less: login.c's own default */
+	if (tmo > 0)
+		p->lp_timeout_ms = (int)(tmo * 1000);
+	c->sc_login_retry_max = (int)rec_num(r, "node.session.initial_login_retry_max");
 	c->sc_replacement_tmo = c->sc_kern.kc_recovery_tmo;
 	if (!c->sc_kern.kc_target[0] || !c->sc_kern.kc_address[0]) {
 		log_error("record has no target name or portal address");

@@ -1,11 +1,10 @@
-/* Recovery after a connection error, and takeover of existing sessions at
- * start-up (see sess.h / sess_events.h). */
+/* Recovery after a connection error: re-login with backoff until it
+ * works, a logout stops it, or replacement_timeout (plus grace) is over
+ * (see sess.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <libopeniscsiusr/libopeniscsiusr.h>
 
 #include "err.h"
 #include "idb.h"
@@ -14,7 +13,6 @@
 #include "net.h"
 #include "rec.h"
 #include "sess.h"
-#include "sess_events.h"
 #include "sess_klogin.h"
 #include "sess_params.h"
 
@@ -40,9 +38,9 @@ static int recover_first_delay(struct sess *s, int64_t now)
 	return s->s_flaps >= 5 ? RECOVER_MAX_DELAY_S : 1 << s->s_flaps;
 }
 
-static void sleep_unless_stopped(const struct sess *s, int seconds)
+static void sleep_unless_stopped(struct sess_table *t, const struct sess *s, int seconds)
 {
-	for (int i = 0; i < seconds * 5 && !s->s_stop; i++)
+	for (int i = 0; i < seconds * 5 && !sess_stopping(t, s); i++)
 		usleep(200 * 1000);
 }
 
@@ -56,9 +54,7 @@ static int recover_try(struct sess_table *t, struct sess *s, struct kern *k,
 
 	/* errors of the connections before this attempt are history; one
 	 * that arrives from here on may be the new connection's own */
-	pthread_mutex_lock(&t->st_lock);
-	s->s_err_pending = 0;
-	pthread_mutex_unlock(&t->st_lock);
+	sess_fsm(t, s, SEV_RECOVER_TRY);
 	rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 	if (rc)
 		return rc;
@@ -80,13 +76,6 @@ static int recover_try(struct sess_table *t, struct sess *s, struct kern *k,
 	return rc;
 }
 
-static void recover_set(struct sess_table *t, struct sess *s, enum sess_state st)
-{
-	pthread_mutex_lock(&t->st_lock);
-	s->s_state = st;
-	pthread_mutex_unlock(&t->st_lock);
-}
-
 /* Attempts with growing delays until one works, logout stops us, or the
  * time allowed (replacement_timeout plus grace) is over. */
 static int recover_loop(struct sess_table *t, struct sess *s, struct kern *k,
@@ -100,12 +89,12 @@ static int recover_loop(struct sess_table *t, struct sess *s, struct kern *k,
 
 	log_info("session %u: recovering (replacement_timeout %d s)",
 		 s->s_ks.ks_sid, c->sc_replacement_tmo);
-	while (!s->s_stop) {
+	while (!sess_stopping(t, s)) {
 		(*tries)++;
 		rc = recover_try(t, s, k, c, lr);
-		if (rc == RC_OK || s->s_stop || net_now_ms() > giveup)
+		if (rc == RC_OK || sess_stopping(t, s) || net_now_ms() > giveup)
 			break;
-		sleep_unless_stopped(s, delay);
+		sleep_unless_stopped(t, s, delay);
 		delay = delay * 2 > RECOVER_MAX_DELAY_S ? RECOVER_MAX_DELAY_S : delay * 2;
 	}
 	return rc;
@@ -115,7 +104,7 @@ static void recover_done(struct sess_table *t, struct sess *s, int rc,
 			 int tries, int64_t start)
 {
 	if (rc == RC_OK) {
-		recover_set(t, s, SESS_LOGGED_IN);
+		sess_fsm(t, s, SEV_RECOVER_OK);
 		s->s_recovered_ms = net_now_ms();
 		/* an error still pending came from the recovered connection
 		 * (the kernel fails it again at once): sess_release recovers
@@ -125,8 +114,8 @@ static void recover_done(struct sess_table *t, struct sess *s, int rc,
 		log_warn("session %u: recovered after %d attempt(s), %lld ms",
 			 s->s_ks.ks_sid, tries, (long long)(net_now_ms() - start));
 		sess_scan(t, s, SCAN_EV_RELOGIN, 0);
-	} else if (!s->s_stop) {
-		recover_set(t, s, SESS_FAILED);
+	} else if (!sess_stopping(t, s)) {
+		sess_fsm(t, s, SEV_RECOVER_GIVEUP);
 		log_error("session %u: giving up recovery after %d attempt(s): %s "
 			  "(log it out with iscsiadm -m session -r %u -u)",
 			  s->s_ks.ks_sid, tries, rc_str(rc), s->s_ks.ks_sid);
@@ -154,7 +143,7 @@ void sess_recover(struct sess_table *t, struct sess *s)
 		if (wait) {
 			log_warn("session %u: connection failed again %d time(s) right after "
 				 "recovery; waiting %d s", s->s_ks.ks_sid, s->s_flaps, wait);
-			sleep_unless_stopped(s, wait);
+			sleep_unless_stopped(t, s, wait);
 		}
 		if (rc == RC_OK)
 			rc = recover_loop(t, s, &k, c, lr, start, &tries);
@@ -164,98 +153,4 @@ void sess_recover(struct sess_table *t, struct sess *s)
 	free(c);
 	free(lr);
 	sess_release(t, s);
-}
-
-/* ---- takeover ---- */
-
-static struct rec *takeover_rec(const struct sess_key *k)
-{
-	struct rec *r = sess_rec_now(k, -1);
-	char port[16];
-
-	if (r)
-		return r;
-	/* no record (deleted meanwhile): defaults keep logout and recovery working */
-	r = rec_new_default(REC_NODE);
-	snprintf(port, sizeof(port), "%d", k->sk_port);
-	if (r && (rec_set(r, "node.name", k->sk_target) ||
-		  rec_set(r, "node.conn[0].address", k->sk_addr) ||
-		  rec_set(r, "node.conn[0].port", port))) {
-		rec_free(r);
-		r = NULL;
-	}
-	return r;
-}
-
-static void takeover_key(struct iscsi_session *se, struct sess_key *k)
-{
-	struct iscsi_iface *ifc = iscsi_session_iface_get(se);
-	const char *iface = ifc ? iscsi_iface_name_get(ifc) : NULL;
-
-	memset(k, 0, sizeof(*k));
-	snprintf(k->sk_target, sizeof(k->sk_target), "%s",
-		 iscsi_session_target_name_get(se));
-	snprintf(k->sk_addr, sizeof(k->sk_addr), "%s",
-		 iscsi_session_persistent_address_get(se));
-	k->sk_port = iscsi_session_persistent_port_get(se);
-	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s",
-		 iface && *iface ? iface : "default");
-}
-
-static void takeover_scan(struct sess_table *t, struct sess *s)
-{
-	sess_scan(t, s, SCAN_EV_STARTUP, 0);
-	sess_release(t, s);
-}
-
-static int takeover_one(struct sess_table *t, struct iscsi_session *se)
-{
-	uint32_t sid = iscsi_session_sid_get(se);
-	const char *st = iscsi_session_state_get(se);
-	struct sess_key key;
-	struct sess *s;
-	int rc;
-
-	takeover_key(se, &key);
-	/* every kernel session is one of ours, even a second one to a portal */
-	s = sess_reserve(t, &key, 1, &rc);
-	if (!s)
-		return 0;
-	s->s_rec = takeover_rec(&key);
-	if (!s->s_rec || ksession_adopt(NULL, sid, &s->s_ks) != RC_OK) {
-		log_warn("session %u [%s]: cannot take it over", sid, key.sk_target);
-		sess_unlink(t, s);
-		return 0;
-	}
-	pthread_mutex_lock(&t->st_lock);
-	s->s_sid = (int)sid;
-	s->s_tpgt = iscsi_session_tpgt_get(se);
-	s->s_state = strcmp(st, "FAILED") ? SESS_LOGGED_IN : SESS_RECOVERING;
-	pthread_mutex_unlock(&t->st_lock);
-	log_info("session %u [%s %s,%d] taken over (kernel state %s)", sid,
-		 key.sk_target, key.sk_addr, key.sk_port, st[0] ? st : "unknown");
-	if (sess_spawn(t, s, s->s_state == SESS_RECOVERING ? sess_recover
-							: takeover_scan))
-		sess_release(t, s);
-	return 1;
-}
-
-int sess_takeover(struct sess_table *t)
-{
-	struct iscsi_context *ctx = iscsi_context_new();
-	struct iscsi_session **ses = NULL;
-	uint32_t n = 0;
-	int adopted = 0;
-
-	if (!ctx)
-		return 0;
-	if (iscsi_sessions_get(ctx, &ses, &n) == LIBISCSI_OK) {
-		for (uint32_t i = 0; i < n; i++)
-			adopted += takeover_one(t, ses[i]);
-		iscsi_sessions_free(ses, n);
-	}
-	iscsi_context_free(ctx);
-	if (adopted)
-		log_info("took over %d existing session(s)", adopted);
-	return adopted;
 }

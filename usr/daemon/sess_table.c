@@ -45,20 +45,18 @@ void sess_table_fini(struct sess_table *t)
 
 int sess_key_from_rec(const struct rec *r, struct sess_key *k)
 {
-	const char *target = rec_get(r, "node.name");
-	const char *addr = rec_get(r, "node.conn[0].address");
-	const char *iface = rec_get(r, "iface.iscsi_ifacename");
-	long long port = 0;
+	const char *target, *addr, *iface;
+	int port;
 
 	memset(k, 0, sizeof(*k));
-	if (!target || !*target || !addr || !*addr ||
-	    rec_get_int(r, "node.conn[0].port", &port) || port <= 0 || port > 65535 ||
+	rec_node_id(r, &target, &addr, &port, &iface);
+	if (!*target || !*addr || port <= 0 || port > 65535 ||
 	    strlen(target) >= sizeof(k->sk_target) || strlen(addr) >= sizeof(k->sk_addr))
 		return RC_INVALID_MGMT_REQ;
 	strcpy(k->sk_target, target);
 	strcpy(k->sk_addr, addr);
-	k->sk_port = (int)port;
-	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s", iface && *iface ? iface : "default");
+	k->sk_port = port;
+	snprintf(k->sk_iface, sizeof(k->sk_iface), "%s", iface);
 	return RC_OK;
 }
 
@@ -91,8 +89,7 @@ struct sess *sess_reserve(struct sess_table *t, const struct sess_key *k,
 	s->s_sid = -1;
 	s->s_ks.ks_fd = -1;
 	s->s_tpgt = -1;
-	s->s_state = SESS_LOGGING_IN;
-	s->s_busy = 1;
+	sess_life_init(&s->s_life);
 	s->s_next = t->st_head;
 	t->st_head = s;
 	pthread_mutex_unlock(&t->st_lock);
@@ -126,36 +123,18 @@ void sess_unlink(struct sess_table *t, struct sess *s)
 
 void sess_release(struct sess_table *t, struct sess *s)
 {
-	int recover, logout;
-
-	pthread_mutex_lock(&t->st_lock);
-	/* a logout the target asked for wins over a pending recovery */
-	logout = s->s_logout_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
-	recover = !logout && s->s_err_pending && !s->s_stop && s->s_state == SESS_LOGGED_IN;
-	s->s_err_pending = 0;
-	s->s_logout_pending = 0;
-	if (recover)
-		s->s_state = SESS_RECOVERING;
-	else if (!logout)
-		s->s_busy = 0;
-	pthread_cond_broadcast(&t->st_cond);
-	pthread_mutex_unlock(&t->st_lock);
-	if (logout && sess_spawn(t, s, sess_logout_requested) != RC_OK)
-		sess_release(t, s);
-	if (recover && sess_spawn(t, s, sess_recover) != RC_OK)
-		sess_release(t, s);
-}
-
-const char *sess_state_name(enum sess_state st)
-{
-	switch (st) {
-	case SESS_LOGGING_IN:  return "LOGGING_IN";
-	case SESS_LOGGED_IN:   return "LOGGED_IN";
-	case SESS_RECOVERING:  return "RECOVERING";
-	case SESS_FAILED:      return "FAILED";
-	case SESS_LOGGING_OUT: return "LOGGING_OUT";
+	switch (sess_fsm(t, s, SEV_RELEASE)) {
+	case SACT_SPAWN_LOGOUT:
+		if (sess_spawn(t, s, sess_logout_requested) != RC_OK)
+			sess_release(t, s);
+		break;
+	case SACT_SPAWN_RECOVER:
+		if (sess_spawn(t, s, sess_recover) != RC_OK)
+			sess_release(t, s);
+		break;
+	default:
+		break;
 	}
-	return "UNKNOWN";
 }
 
 /* iscsid's state of a session in stock's numbers (conn state, r_stage). */
@@ -188,7 +167,7 @@ int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage)
 	pthread_mutex_lock(&t->st_lock);
 	s = sess_find_sid(t, sid);
 	if (s)
-		state_wire(s->s_state, conn, stage);
+		state_wire(s->s_life.l_state, conn, stage);
 	pthread_mutex_unlock(&t->st_lock);
 	return s ? RC_OK : RC_SESS_NOT_FOUND;
 }

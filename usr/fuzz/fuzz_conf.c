@@ -20,7 +20,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conf_autoscan_default(c);
 		if (n) {
 			conf_apply_node(c, n);
-			conf_autoscan_for(c, n);
 			free(rec_format(n, REC_FMT_FILE));
 		}
 		if (d)

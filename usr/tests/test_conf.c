@@ -61,10 +61,7 @@ static void test_autoscan_resolution(void)
 	T_INTEQ(conf_autoscan_default(c), 0);
 	conf_apply_node(c, r);
 	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));	/* not copied into records */
-	T_INTEQ(conf_autoscan_for(c, r), 0);
-	rec_set(r, KEY_AUTOSCAN_EN, "Yes");
-	T_INTEQ(conf_autoscan_for(c, r), 1);
-	T_INTEQ(conf_autoscan_for(NULL, NULL), 1);
+	T_INTEQ(conf_autoscan_default(NULL), 1);
 	conf_free(c);
 	rec_free(r);
 }

@@ -1,5 +1,6 @@
-/* The policy table of issue 6 item 2, row by row, plus the rule that an
- * unset record follows iscsid.conf's value at the time of the event. */
+/* The policy table of iscsid.conf(5) "What each event does", row by row,
+ * plus the rule that an unset record follows iscsid.conf's value at the
+ * time of the event. */
 #include "t.h"
 #include "scan_policy.h"
 

@@ -45,7 +45,10 @@ static void test_portal_parse(void)
 	T_STREQ(h, "fe80::1"); T_INTEQ(port, 3261);
 	T_INTEQ(net_portal_parse("10.1.2.3:3300", 3260, h, sizeof(h), &port), 0);
 	T_STREQ(h, "10.1.2.3"); T_INTEQ(port, 3300);
-	T_INTEQ(net_portal_parse("10.1.2.3:0", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse("10.1.2.3:0", 3260, h, sizeof(h), &port), 0);  /* as stock */
+	T_INTEQ(port, 0);
+	T_INTEQ(net_portal_parse("10.1.2.3:3260,1", 3260, h, sizeof(h), &port), -EINVAL);
+	T_INTEQ(net_portal_parse("10.1.2.3:65536", 3260, h, sizeof(h), &port), -EINVAL);
 	T_INTEQ(net_portal_parse("10.1.2.3:", 3260, h, sizeof(h), &port), -EINVAL);
 	T_INTEQ(net_portal_parse("[::1]x", 3260, h, sizeof(h), &port), -EINVAL);
 	T_INTEQ(net_portal_parse(":3260", 3260, h, sizeof(h), &port), -EINVAL);

@@ -103,11 +103,14 @@ static void test_state_wire(void)
 	key_init(&k, "iqn.t1");
 	s = sess_reserve(&t, &k, 0, &rc);
 	s->s_sid = 7;
-	s->s_state = SESS_LOGGED_IN;
+	T_INTEQ(sess_state_get(&t, 7, &conn, &stage), RC_OK);
+	T_INTEQ(conn, IPC_CONN_IN_LOGIN);
+	T_INTEQ(sess_fsm(&t, s, SEV_LOGIN_OK), SACT_NONE);
 	T_INTEQ(sess_state_get(&t, 7, &conn, &stage), RC_OK);
 	T_INTEQ(conn, IPC_CONN_LOGGED_IN);
 	T_INTEQ(stage, IPC_R_NO_CHANGE);
-	s->s_state = SESS_RECOVERING;
+	T_INTEQ(sess_fsm(&t, s, SEV_RELEASE), SACT_RELEASE);
+	T_INTEQ(sess_fsm(&t, s, SEV_CONN_ERR), SACT_CLAIM);
 	T_INTEQ(sess_state_get(&t, 7, &conn, &stage), RC_OK);
 	T_INTEQ(conn, IPC_CONN_XPT_WAIT);
 	T_INTEQ(stage, IPC_R_REOPEN);
@@ -417,7 +420,8 @@ static void test_rescan_wide_lun(void)
 	s->s_sid = 9;
 	s->s_ks.ks_sid = 9;
 	s->s_ks.ks_host_no = 5;
-	s->s_state = SESS_LOGGED_IN;
+	sess_fsm(&t, s, SEV_LOGIN_OK);
+	sess_fsm(&t, s, SEV_RELEASE);
 	s->s_rec = node_rec();
 	rec_set(s->s_rec, "node.session.autoscan_en", "No");
 	for (size_t i = 0; i < 4; i++) {
