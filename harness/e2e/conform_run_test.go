@@ -133,7 +133,7 @@ func parseFrames(s string) ([]conform.Result, map[string]string, error) {
 		}
 		var rc, lo, le, ns, nd int
 		if _, err := fmt.Sscanf(head, "@@ %d %d %d %d %d", &rc, &lo, &le, &ns, &nd); err != nil {
-			return nil, nil, fmt.Errorf("frame header %q: %v", head, err)
+			return nil, nil, fmt.Errorf("frame header %q: %w", head, err)
 		}
 		if len(s) < lo+le {
 			return nil, nil, fmt.Errorf("frame cut short")
