@@ -154,15 +154,28 @@ func (s *scenario) settleFor(quiet time.Duration) []uint64 {
 	return last
 }
 
-// blockDev is /dev/sdX of LUN lun on the session's host.
+// blockDev is /dev/sdX of LUN lun on the session's host. sd attaches the
+// disk after the SCSI device shows in sysfs (its probe may run
+// asynchronously), so the block name is waited for, within a bound.
 func (s *scenario) blockDev(lun uint64) string {
-	devs, err := guest.SCSIDevices()
-	require.NoError(s.t, err)
-	for _, d := range devs {
-		if d.Host == s.host && d.LUN == lun {
-			require.NotEmpty(s.t, d.Block, "sd attached to %s", d.HCTL)
-			return "/dev/" + d.Block
+	hctl := ""
+	for end := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		devs, err := guest.SCSIDevices()
+		require.NoError(s.t, err)
+		for _, d := range devs {
+			if d.Host == s.host && d.LUN == lun {
+				if d.Block != "" {
+					return "/dev/" + d.Block
+				}
+				hctl = d.HCTL
+			}
 		}
+		if time.Now().After(end) {
+			break
+		}
+	}
+	if hctl != "" {
+		s.t.Fatalf("sd never attached to %s (no block device in 30 s)", hctl)
 	}
 	s.t.Fatalf("no SCSI device for LUN %d", lun)
 	return ""
