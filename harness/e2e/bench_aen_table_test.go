@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// goalAENCPU is issue 13's iscsid CPU budget for a 30 s storm, scaled to
+// goalAENCPU is the benchmark's iscsid CPU budget for a 30 s storm, scaled to
 // the storm's length.
 const goalAENCPU = 1.0
 

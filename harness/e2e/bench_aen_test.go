@@ -19,7 +19,7 @@ import (
 	"autoscan/harness/target"
 )
 
-// Issue 13, the AEN storm: the target sends "REPORTED LUNS DATA HAS
+// The AEN storm: the target sends "REPORTED LUNS DATA HAS
 // CHANGED" to every session at a steady rate; halfway through, LUN 1 is
 // added to every target, the change the scans after the storm must not
 // lose (autoscan Yes) or must not bring (autoscan No). Meanwhile the guest

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Goals of issue 13 for the scale and boot storm rows (project vs stock,
+// Goals (harness/lab/README.md) for the scale and boot storm rows (project vs stock,
 // measured in the same run).
 const (
 	goalLoginRatio = 0.2 // -L all, from N = goalFromN on, all sessions up
@@ -90,7 +90,7 @@ func sratio(x, st scaleCell, k string) string {
 	return fmt.Sprintf("%.3f", x.med[k]/st.med[k])
 }
 
-// scaleGoals checks issue 13's goals on the medians.
+// scaleGoals checks the README's goals on the medians.
 func scaleGoals(cells map[string]scaleCell, sizes, storms []int) (misses, notes []string) {
 	check := func(ok bool, note, miss string) {
 		notes = append(notes, note+map[bool]string{true: "  ok", false: "  MISSED"}[ok])

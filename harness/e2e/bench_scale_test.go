@@ -19,7 +19,7 @@ import (
 	"autoscan/harness/target"
 )
 
-// Issue 13: many sessions (one target, one LUN each, on the emulated
+// Sessions at scale: many sessions (one target, one LUN each, on the emulated
 // target), stock and project in the same run. Each run is one guest
 // script timed with the guest's clock; every figure of a cell is the
 // median over -bench-reps runs, times with their range.

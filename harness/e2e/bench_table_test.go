@@ -12,7 +12,7 @@ import (
 	"autoscan/harness/lab/labtarget"
 )
 
-// Goal of the project's autoscan_en = No (issue 6): attach time and
+// Goal of the project's autoscan_en = No (iscsid.conf(5), AUTOSCAN CONTROL): attach time and
 // command count flat in N, and at the largest N at most a tenth of
 // stock auto's attach time. "Flat" leaves room for TCG noise on shared
 // cores: median commands within 10 %, median time within 50 % + 0.1 s

@@ -36,21 +36,11 @@ var osbrickDriver string
 // project's binaries and the lab's configuration on top. Its initrd is a
 // file of its own (root + overlay); Remove deletes it once no boot needs it.
 func BuildDebian(o DebianOptions) (*Image, *DebRoot, error) {
-	root, err := BuildDebRoot(o.Root)
+	root, ro, t, project, err := debianBase(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	ro := o.Root
-	if err := ro.fill(); err != nil {
-		return nil, nil, err
-	}
-	t, project, err := debianOverlay(o, BuildOptions{KernelVersion: ro.KernelVersion,
-		RepoRoot: ro.RepoRoot, CacheDir: ro.CacheDir, NoProject: o.NoProject})
-	if err != nil {
-		return nil, nil, err
-	}
-	pruneDebianInitrds(ro.CacheDir)
-	f, err := os.CreateTemp(ro.CacheDir, "debian-*.cpio")
+	f, err := newDebianInitrd(ro.CacheDir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -61,6 +51,29 @@ func BuildDebian(o DebianOptions) (*Image, *DebRoot, error) {
 		return nil, nil, err
 	}
 	return img, root, nil
+}
+
+// debianBase is what both Debian guest kinds start from: the cached root,
+// its filled-in options, and the overlay (agent, project, lab config).
+func debianBase(o DebianOptions) (*DebRoot, DebRootOptions, fsTree, bool, error) {
+	ro := o.Root
+	root, err := BuildDebRoot(o.Root)
+	if err != nil {
+		return nil, ro, nil, false, err
+	}
+	if err := ro.fill(); err != nil {
+		return nil, ro, nil, false, err
+	}
+	t, project, err := debianOverlay(o, BuildOptions{KernelVersion: ro.KernelVersion,
+		RepoRoot: ro.RepoRoot, CacheDir: ro.CacheDir, NoProject: o.NoProject})
+	return root, ro, t, project, err
+}
+
+// newDebianInitrd opens a per-boot initrd file in the cache, after removing
+// those a killed run left behind.
+func newDebianInitrd(cacheDir string) (*os.File, error) {
+	pruneDebianInitrds(cacheDir)
+	return os.CreateTemp(cacheDir, "debian-*.cpio")
 }
 
 func writeDebianInitrd(f *os.File, rootArchive string, t fsTree) error {

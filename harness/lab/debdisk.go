@@ -61,21 +61,11 @@ exec switch_root /newroot "${lab_init:-/lib/systemd/systemd}"
 // the cached root image, Image.Initrd a per-run initrd holding the overlay
 // (Remove deletes it). Boot then lets qemu restart the guest on reboot.
 func BuildDebianDisk(o DebianOptions) (*Image, *DebRoot, error) {
-	root, err := BuildDebRoot(o.Root)
+	root, ro, overlay, project, err := debianBase(o)
 	if err != nil {
-		return nil, nil, err
-	}
-	ro := o.Root
-	if err := ro.fill(); err != nil {
 		return nil, nil, err
 	}
 	disk, err := buildDebDisk(root, ro.CacheDir, ro.Log)
-	if err != nil {
-		return nil, nil, err
-	}
-	b := BuildOptions{KernelVersion: ro.KernelVersion, RepoRoot: ro.RepoRoot,
-		CacheDir: ro.CacheDir, NoProject: o.NoProject}
-	overlay, project, err := debianOverlay(o, b)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,8 +75,7 @@ func BuildDebianDisk(o DebianOptions) (*Image, *DebRoot, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	pruneDebianInitrds(ro.CacheDir)
-	f, err := os.CreateTemp(ro.CacheDir, "debian-*.cpio")
+	f, err := newDebianInitrd(ro.CacheDir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,5 +1,6 @@
 /* iscsiadm -m session without -P: the one-line listing reads only what it
- * prints, each attribute once (issue 13): target name, tpgt, creator,
+ * prints, each attribute once (measured by make bench, harness/lab/README.md):
+ * target name, tpgt, creator,
  * persistent portal (current one only when the persistent one is unset)
  * and the host's driver for the transport, 6 reads a session instead of
  * the library's 30-odd. Anything unusual (no sessions, a session going

@@ -1,5 +1,5 @@
-/* Coalescing of event-driven scans per SCSI host (issue 13): at most one
- * scan in flight; events that arrive while it runs cause exactly one more
+/* Coalescing of event-driven scans per SCSI host (iscsid(8), SESSIONS):
+ * at most one scan in flight; events that arrive while it runs cause exactly one more
  * scan after it, however many they are. A target that sends "REPORTED LUNS
  * DATA HAS CHANGED" 100 times a second then costs two scans at a time, not
  * a queue of hundreds, and the last change is never lost. Pure: the caller

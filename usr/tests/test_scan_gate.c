@@ -1,4 +1,4 @@
-/* The scan gate of issue 13: one scan in flight per host, events during
+/* The scan gate (iscsid(8), SESSIONS): one scan in flight per host, events during
  * it fold into exactly one more scan afterwards. */
 #include "t.h"
 #include "scan_gate.h"
