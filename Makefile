@@ -96,7 +96,7 @@ deps:
 	sh .ci/deps.sh
 
 # Guest-side kernel-edge driver for the lab (never run on the host).
-KSMOKE_SRC := $(addprefix usr/daemon/,netlink.c netlink_io.c kernel.c ksession.c ksession_param.c sess_klogin.c)
+KSMOKE_SRC := $(addprefix usr/daemon/,netlink.c netlink_io.c kernel.c ksession.c ksession_param.c sess_klogin.c kwait.c)
 build/ksmoke: usr/tests/guest/ksmoke.c $(call rel,$(KSMOKE_SRC)) build/rel/libcore.a
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -36,6 +36,8 @@ struct daemon {
 	int d_clients;                 /* request threads alive (atomic) */
 	int64_t d_accept_resume;       /* accept paused until (fd limit) */
 	int64_t d_events_retry;        /* next look for the kernel's events */
+	int64_t d_events_rest;         /* after a burst, events wait until then */
+	int64_t d_events_last;         /* when events were last read */
 	struct log_limit d_limit;
 	struct sess_table d_sess;
 	struct sess_events *d_events;  /* kernel event socket, may be NULL */
@@ -308,17 +310,37 @@ static int daemon_signal_read(struct daemon *d)
 	return 0;
 }
 
+/* After a burst of kernel events (an AEN storm: a target repeating
+ * "REPORTED LUNS DATA HAS CHANGED" to every session) the event socket rests
+ * this long, so the next wake-up reads tens of events in one system call
+ * instead of one each; the kernel's queue (NL_EVENT_RCVBUF) holds them, and
+ * a lone event is still handled at once. Waits for Login and Logout
+ * responses (kwait.h) see the same delay during a burst, nothing more. */
+#define EVENTS_REST_MS 20
+
+static void daemon_events(struct daemon *d)
+{
+	unsigned n = sess_events_handle(d->d_events);
+	int64_t now = net_now_ms();
+
+	/* several at once, or again soon after the last read: a burst */
+	if (n > 1 || now - d->d_events_last < EVENTS_REST_MS)
+		d->d_events_rest = now + EVENTS_REST_MS;
+	d->d_events_last = now;
+}
+
 int daemon_run(struct daemon *d)
 {
 	for (;;) {
 		int64_t now = net_now_ms();
-		int tmo = d->d_events ? -1 : (int)(d->d_events_retry > now ?
-						   d->d_events_retry - now : 0);
+		int resting = d->d_events && now < d->d_events_rest;
+		int tmo = d->d_events ? (resting ? (int)(d->d_events_rest - now) : -1) :
+			  (int)(d->d_events_retry > now ? d->d_events_retry - now : 0);
 		int listening = daemon_accepting(d, &tmo);
 		struct pollfd p[3] = {
 			{ .fd = listening ? d->d_listen : -1, .events = POLLIN },
 			{ .fd = d->d_sigfd, .events = POLLIN },
-			{ .fd = sess_events_fd(d->d_events), .events = POLLIN },
+			{ .fd = resting ? -1 : sess_events_fd(d->d_events), .events = POLLIN },
 		};
 		/* without the kernel's event socket yet (transport loaded
 		 * later, e.g. by the first login), look again every 5 s */
@@ -342,7 +364,7 @@ int daemon_run(struct daemon *d)
 		if (p[0].revents & POLLIN)
 			daemon_accept(d);
 		if (p[2].revents)
-			sess_events_handle(d->d_events);
+			daemon_events(d);
 	}
 }
 

@@ -238,6 +238,7 @@ int kevents_open(struct kevents *ke)
 {
 	int rc;
 
+	ke->ke_batch = NULL;
 	ke->ke_buf = malloc(NL_BUF_MAX);
 	if (!ke->ke_buf)
 		return RC_NOMEM;
@@ -253,12 +254,26 @@ void kevents_close(struct kevents *ke)
 {
 	nl_close(&ke->ke_nl);
 	free(ke->ke_buf);
+	free(ke->ke_batch);
 	ke->ke_buf = NULL;
+	ke->ke_batch = NULL;
 }
 
 int kevents_read(struct kevents *ke, struct nl_event *ev, int timeout_ms)
 {
 	return nl_recv(&ke->ke_nl, ke->ke_buf, NL_BUF_MAX, ev, timeout_ms);
+}
+
+int kevents_read_batch(struct kevents *ke, struct nl_event ev[KEVENTS_BATCH], unsigned *n)
+{
+	/* virtual size only: the kernel touches the bytes it writes */
+	if (!ke->ke_batch)
+		ke->ke_batch = malloc((size_t)KEVENTS_BATCH * NL_BUF_MAX);
+	if (!ke->ke_batch) {
+		*n = 0;
+		return RC_NOMEM;
+	}
+	return nl_recv_batch(&ke->ke_nl, ke->ke_batch, NL_BUF_MAX, ev, KEVENTS_BATCH, n);
 }
 
 int kevents_wait_pdu(struct kevents *ke, uint32_t sid, uint8_t op, int64_t end,

@@ -12,8 +12,11 @@
 #define KERNEL_TIMEOUT_MS 30000  /* one netlink round trip, generous:
 				  * destroying a session waits for SCSI teardown */
 
+struct kroute;
+
 struct kern {
 	struct nl_sock k_nl;
+	struct kroute *k_route;   /* iscsid's PDU router (kwait.h); NULL: none */
 	uint64_t k_handle;        /* tcp transport handle */
 	int k_timeout_ms;
 	int k_errno;              /* last kernel error (positive errno), 0 if none */
@@ -58,7 +61,9 @@ int kernel_send_pdu(struct kern *k, uint32_t sid, uint32_t cid,
 struct kevents {
 	struct nl_sock ke_nl;
 	uint8_t *ke_buf;          /* NL_BUF_MAX bytes */
+	uint8_t *ke_batch;        /* KEVENTS_BATCH slots of NL_BUF_MAX, on first use */
 };
+#define KEVENTS_BATCH 32
 int kevents_open(struct kevents *ke);
 void kevents_close(struct kevents *ke);
 static inline int kevents_fd(const struct kevents *ke) { return ke->ke_nl.ns_fd; }
@@ -66,6 +71,10 @@ static inline int kevents_fd(const struct kevents *ke) { return ke->ke_nl.ns_fd;
  * valid until the next call. RC_OK, RC_TRANS_TIMEOUT (none), RC_AGAIN
  * (events lost: resynchronise from sysfs), RC_TRANS. */
 int kevents_read(struct kevents *ke, struct nl_event *ev, int timeout_ms);
+/* The main loop's read: up to KEVENTS_BATCH waiting events in one system
+ * call, without waiting (*n = 0: none). Data pointers stay valid until the
+ * next call. Same results as kevents_read, never RC_TRANS_TIMEOUT. */
+int kevents_read_batch(struct kevents *ke, struct nl_event ev[KEVENTS_BATCH], unsigned *n);
 /* Reads events until session sid receives a PDU with opcode op (RC_OK, ev
  * holds it) or the kernel reports its connection failed (RC_TRANS); other
  * events are dropped. RC_TRANS_TIMEOUT once end (net_now_ms()) passes. */

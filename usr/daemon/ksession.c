@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "keys.h"
 #include "ksession.h"
+#include "kwait.h"
 #include "ksession_param.h"
 #include "err.h"
 #include "log.h"
@@ -146,32 +147,23 @@ static void logout_bhs(uint8_t bhs[PDU_BHS_LEN], uint16_t cid)
 
 /* Waits for this session's Logout response; a connection error (the
  * target closing first) also ends the wait. */
-static int logout_wait(struct kevents *ke, const struct ksess *ks, int timeout_ms)
-{
-	struct nl_event ev;
-	int rc = kevents_wait_pdu(ke, ks->ks_sid, OP_LOGOUT_RSP,
-				  net_now_ms() + timeout_ms, &ev);
-
-	if (rc != RC_OK)
-		return rc;
-	return ev.ne_data[2] == 0 ? RC_OK : RC_LOGOUT;
-}
-
 static int logout_send(struct kern *k, struct ksess *ks, int timeout_ms)
 {
-	struct kevents ke;
+	struct kwait *w;
+	struct nl_event ev;
 	uint8_t bhs[PDU_BHS_LEN];
 	int rc;
 
-	/* subscribe before sending, so the response cannot slip past */
-	rc = kevents_open(&ke);
+	rc = kwait_open(&w, k->k_route, ks->ks_sid, OP_LOGOUT_RSP);
 	if (rc != RC_OK)
 		return rc;
 	logout_bhs(bhs, (uint16_t)ks->ks_cid);
 	rc = kernel_send_pdu(k, ks->ks_sid, ks->ks_cid, bhs, NULL, 0);
 	if (rc == RC_OK)
-		rc = logout_wait(&ke, ks, timeout_ms);
-	kevents_close(&ke);
+		rc = kwait_next(w, net_now_ms() + timeout_ms, &ev);
+	if (rc == RC_OK && ev.ne_data[2] != 0)
+		rc = RC_LOGOUT;
+	kwait_close(w);
 	return rc;
 }
 

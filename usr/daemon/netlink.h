@@ -149,5 +149,10 @@ int nl_send(struct nl_sock *s, const struct nl_msg *m);
  * should resynchronise from sysfs), RC_TRANS on other errors. */
 int nl_recv(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev,
 	    int timeout_ms);
+/* Takes up to max waiting messages from the kernel in one recvmmsg, without
+ * waiting: message i lands in buf + i * cap and is decoded into ev[i]; *n
+ * of them (0 when none was waiting). Same errors as nl_recv. */
+int nl_recv_batch(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev,
+		  unsigned max, unsigned *n);
 
 #endif

@@ -167,3 +167,55 @@ int nl_recv(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev, in
 {
 	return recv_one(s, buf, cap, ev, timeout_ms < 0 ? -1 : net_now_ms() + timeout_ms);
 }
+
+#define NL_BATCH_MAX 64
+
+int nl_recv_batch(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev,
+		  unsigned max, unsigned *n)
+{
+	struct sockaddr_nl from[NL_BATCH_MAX];
+	struct iovec iov[NL_BATCH_MAX];
+	struct mmsghdr mm[NL_BATCH_MAX];
+	int got;
+
+	*n = 0;
+	if (max > NL_BATCH_MAX)
+		max = NL_BATCH_MAX;
+	for (unsigned i = 0; i < max; i++) {
+		iov[i].iov_base = buf + i * cap;
+		iov[i].iov_len = cap;
+		memset(&mm[i], 0, sizeof(mm[i]));
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	do
+		got = recvmmsg(s->ns_fd, mm, max, MSG_DONTWAIT, NULL);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		if (errno == EAGAIN)
+			return RC_OK;
+		if (errno == ENOBUFS) {
+			log_warn("netlink: kernel events were lost (receive buffer full)");
+			return RC_AGAIN;
+		}
+		log_error("netlink: recv: %s", strerror(errno));
+		return RC_TRANS;
+	}
+	for (int i = 0; i < got; i++) {
+		size_t len = mm[i].msg_len;
+
+		if (from[i].nl_pid != 0)
+			continue;
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			log_error("netlink: message larger than %zu bytes dropped", cap);
+			continue;
+		}
+		if (nl_decode(iov[i].iov_base, len, &ev[*n]) == 0)
+			(*n)++;
+		else
+			log_warn("netlink: malformed message of %zu bytes ignored", len);
+	}
+	return RC_OK;
+}

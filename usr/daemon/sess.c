@@ -157,6 +157,7 @@ static int sess_bring_up(struct sess_table *t, struct sess *s)
 	if (!rc) {
 		rc = kernel_open(&k, NULL);
 		if (!rc) {
+			k.k_route = &t->st_route;
 			rc = ksession_start(&k, &c->sc_kern, lr, fd, &s->s_ks);
 			kernel_close(&k);
 		}
@@ -238,6 +239,7 @@ int sess_logout(struct sess_table *t, int sid)
 		rec_get_int(s->s_rec, "node.conn[0].timeo.logout_timeout", &tmo);
 	rc = kernel_open(&k, NULL);
 	if (!rc) {
+		k.k_route = &t->st_route;
 		rc = ksession_stop(&k, &s->s_ks, (int)(tmo > 0 ? tmo : 15) * 1000);
 		kernel_close(&k);
 	}

@@ -19,6 +19,7 @@
 
 #include "ipc.h"
 #include "ksession.h"
+#include "kwait.h"
 #include "scan_gate.h"
 #include "scan_policy.h"
 #include "sess_fsm.h"
@@ -54,6 +55,7 @@ struct sess_table {
 	char *st_iname;            /* initiator name */
 	char *st_ialias;           /* initiator alias, may be NULL */
 	uint32_t st_isid_next;     /* ISID qualifier of the next new session */
+	struct kroute st_route;    /* Login/Logout responses from the main loop */
 };
 
 /* --- the table (pure, under st_lock) --- */

@@ -59,6 +59,7 @@ struct sess_events *sess_events_open(struct sess_table *t, int quiet)
 		free(e);
 		return NULL;
 	}
+	kroute_live(&t->st_route);
 	return e;
 }
 
@@ -204,28 +205,38 @@ static void event_conn_error(struct sess_events *e, const struct nl_event *ev)
 		sess_release(e->se_t, s);
 }
 
-void sess_events_handle(struct sess_events *e)
+static void event_one(struct sess_events *e, const struct nl_event *ev)
 {
-	struct nl_event ev;
+	if (kroute_offer(&e->se_t->st_route, ev))
+		return;   /* a Login/Logout response a thread waits for */
+	switch (ev->ne_type) {
+	case NL_K_CONN_ERROR:
+		event_conn_error(e, ev);
+		break;
+	case NL_K_RECV_PDU:
+		event_pdu(e, ev);
+		break;
+	default:
+		log_debug("kernel event %s for session %u", nl_type_name(ev->ne_type),
+			  ev->ne_sid);
+	}
+}
+
+unsigned sess_events_handle(struct sess_events *e)
+{
+	struct nl_event ev[KEVENTS_BATCH];
+	unsigned n, total = 0;
 	int rc;
 
-	while ((rc = kevents_read(&e->se_ke, &ev, 0)) != RC_TRANS_TIMEOUT) {
-		if (rc == RC_AGAIN) {
+	do {
+		rc = kevents_read_batch(&e->se_ke, ev, &n);
+		if (rc == RC_AGAIN)
 			log_warn("kernel events were lost; sessions may need a rescan");
-			continue;
-		}
-		if (rc)
-			return;
-		switch (ev.ne_type) {
-		case NL_K_CONN_ERROR:
-			event_conn_error(e, &ev);
+		else if (rc != RC_OK)
 			break;
-		case NL_K_RECV_PDU:
-			event_pdu(e, &ev);
-			break;
-		default:
-			log_debug("kernel event %s for session %u", nl_type_name(ev.ne_type),
-				  ev.ne_sid);
-		}
-	}
+		for (unsigned i = 0; i < n; i++)
+			event_one(e, &ev[i]);
+		total += n;
+	} while (rc == RC_AGAIN || n == KEVENTS_BATCH);
+	return total;
 }

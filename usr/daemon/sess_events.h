@@ -20,8 +20,8 @@ struct sess_events *sess_events_open(struct sess_table *t, int quiet);
 void sess_events_close(struct sess_events *e);
 /* -1 for NULL, which poll() ignores. */
 int sess_events_fd(const struct sess_events *e);
-/* Reads and acts on every event waiting. */
-void sess_events_handle(struct sess_events *e);
+/* Reads and acts on every event waiting; returns how many there were. */
+unsigned sess_events_handle(struct sess_events *e);
 
 /* Thread body for a claimed session whose target asked for logout (also
  * run by sess_release when the request came while the session was busy). */

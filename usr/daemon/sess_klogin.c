@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "kernel.h"
+#include "kwait.h"
 #include "ksession_param.h"
 #include "log.h"
 #include "net.h"
@@ -20,11 +21,10 @@
 
 /* Waits for this connection's next Login response; RC_TRANS when the
  * kernel reports the connection failed meanwhile. */
-static int klogin_wait(struct kevents *ke, const struct ksess *ks, int64_t end,
-		       struct pdu *rsp, uint32_t itt)
+static int klogin_wait(struct kwait *w, int64_t end, struct pdu *rsp, uint32_t itt)
 {
 	struct nl_event ev;
-	int rc = kevents_wait_pdu(ke, ks->ks_sid, OP_LOGIN_RSP, end, &ev);
+	int rc = kwait_next(w, end, &ev);
 
 	if (rc != RC_OK)
 		return rc;
@@ -37,7 +37,7 @@ static int klogin_wait(struct kevents *ke, const struct ksess *ks, int64_t end,
 	return RC_OK;
 }
 
-static int klogin_exchange(struct kern *k, struct kevents *ke, const struct ksess *ks,
+static int klogin_exchange(struct kern *k, struct kwait *w, const struct ksess *ks,
 			   const struct login_params *p, struct login_result *res)
 {
 	int64_t end = net_now_ms() + p->lp_timeout_ms;
@@ -54,7 +54,7 @@ static int klogin_exchange(struct kern *k, struct kevents *ke, const struct kses
 		rc = kernel_send_pdu(k, ks->ks_sid, ks->ks_cid, req.pdu_bhs,
 				     req.pdu_data, req.pdu_data_len);
 		if (rc == RC_OK)
-			rc = klogin_wait(ke, ks, end, &rsp, p->lp_itt);
+			rc = klogin_wait(w, end, &rsp, p->lp_itt);
 		if (rc == RC_OK) {
 			pdu_free(&req);
 			st = login_sm_step(&sm, &rsp, &req, res);
@@ -73,17 +73,17 @@ static int klogin_exchange(struct kern *k, struct kevents *ke, const struct kses
 int sess_klogin(struct kern *k, struct ksess *ks, const struct ksess_conf *c,
 		const struct login_params *p, int fd, struct login_result *res)
 {
-	struct kevents ke;
+	struct kwait *w;
 	int rc;
 
 	/* subscribe before anything is sent, so no response slips past */
-	rc = kevents_open(&ke);
+	rc = kwait_open(&w, k->k_route, ks->ks_sid, OP_LOGIN_RSP);
 	if (rc != RC_OK)
 		return rc;
 	rc = kernel_bind_conn(k, ks->ks_sid, ks->ks_cid, fd, 1);
 	if (rc == RC_OK)
-		rc = klogin_exchange(k, &ke, ks, p, res);
-	kevents_close(&ke);
+		rc = klogin_exchange(k, w, ks, p, res);
+	kwait_close(w);
 	if (rc == RC_OK)
 		rc = ksession_set_params(k, ks, c, res);
 	if (rc == RC_OK)

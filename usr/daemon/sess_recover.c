@@ -133,6 +133,7 @@ void sess_recover(struct sess_table *t, struct sess *s)
 	if (c && lr && kernel_open(&k, NULL) == RC_OK) {
 		int wait = recover_first_delay(s, start);
 
+		k.k_route = &t->st_route;
 		ksession_suspend(&k, &s->s_ks);
 		rc = sess_cfg_build(s->s_rec, t->st_iname, s->s_ks.ks_isid, c);
 		/* the kernel fails queued I/O once replacement_timeout runs out:

@@ -16,6 +16,7 @@ int sess_table_init(struct sess_table *t, const char *config, const char *iname)
 	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->st_lock, NULL);
 	pthread_cond_init(&t->st_cond, NULL);
+	kroute_init(&t->st_route);
 	t->st_config = config ? strdup(config) : NULL;
 	t->st_iname = iname ? strdup(iname) : NULL;
 	/* ISIDs must not repeat those of sessions an earlier iscsid left
@@ -41,6 +42,7 @@ void sess_table_fini(struct sess_table *t)
 	free(t->st_ialias);
 	pthread_mutex_destroy(&t->st_lock);
 	pthread_cond_destroy(&t->st_cond);
+	kroute_fini(&t->st_route);
 }
 
 int sess_key_from_rec(const struct rec *r, struct sess_key *k)
