@@ -17,7 +17,7 @@ import (
 type BootOptions struct {
 	Image      *Image
 	ConsoleLog string        // default: <cache>/console-<pid>.log
-	MemoryMB   int           // default 512
+	MemoryMB   int           // default: LAB_MEMORY_MB, the image's, then 512
 	KVM        bool          // also set by LAB_KVM=1; TCG otherwise
 	Timeout    time.Duration // until the agent answers; default 180 s
 	Initiator  string        // "stock" (default) or "project"
@@ -96,6 +96,10 @@ func (o *BootOptions) defaults() {
 	if o.ConsoleLog == "" {
 		o.ConsoleLog = filepath.Join(filepath.Dir(o.Image.Initrd),
 			fmt.Sprintf("console-%d.log", os.Getpid()))
+	}
+	if o.MemoryMB == 0 {
+		// a bench at 1024 sessions needs more kernel memory than the tests
+		o.MemoryMB, _ = strconv.Atoi(os.Getenv("LAB_MEMORY_MB"))
 	}
 	if o.MemoryMB == 0 {
 		o.MemoryMB = o.Image.MemoryMB

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,11 +186,45 @@ const struct key_def *keys_at(size_t idx)
 	return idx < keys_count() ? &key_table[idx] : NULL;
 }
 
+/* Rows sorted by name, built once: every line of every record and of
+ * iscsid.conf is looked up here, and iscsid reads both at each event
+ * (a scan per AEN in a storm), so a search, not a walk of the table. */
+#define KEYS_N (sizeof(key_table) / sizeof(key_table[0]))
+static unsigned short by_name[KEYS_N];
+_Static_assert(KEYS_N <= 65535, "row numbers fit by_name");
+static pthread_once_t by_name_once = PTHREAD_ONCE_INIT;
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	return strcmp(key_table[*(const unsigned short *)a].k_name,
+		      key_table[*(const unsigned short *)b].k_name);
+}
+
+static void by_name_build(void)
+{
+	for (size_t i = 0; i < KEYS_N; i++)
+		by_name[i] = (unsigned short)i;
+	qsort(by_name, KEYS_N, sizeof(by_name[0]), by_name_cmp);
+}
+
 int keys_find(const char *name)
 {
-	for (size_t i = 0; name && i < keys_count(); i++)
-		if (strcmp(key_table[i].k_name, name) == 0)
-			return (int)i;
+	size_t lo = 0, hi = KEYS_N;
+
+	if (!name)
+		return -1;
+	pthread_once(&by_name_once, by_name_build);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, key_table[by_name[mid]].k_name);
+
+		if (c == 0)
+			return by_name[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return -1;
 }
 
