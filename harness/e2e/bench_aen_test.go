@@ -102,8 +102,8 @@ echo "io_ok=$ok io_bad=$bad" > /tmp/aen.io) >/dev/null 2>&1 &
 // aenCPU prints the CPU ticks (1/100 s) of every iscsid process, reaped
 // children included (stock forks a scan per AEN), then those of their main
 // threads alone (the event loop: receiving and sorting the AENs, without
-// the scans the project runs in threads of their own).
-const aenCPU = `c=0; m=0; for p in $(pidof iscsid); do c=$((c + $(awk '{print $14+$15+$16+$17}' /proc/$p/stat))); m=$((m + $(awk '{print $14+$15}' /proc/$p/task/$p/stat))); done; echo $c $m`
+// the scans the project runs in threads of their own), user and system.
+const aenCPU = `c=0; u=0; k=0; for p in $(pidof iscsid); do c=$((c + $(awk '{print $14+$15+$16+$17}' /proc/$p/stat))); u=$((u + $(awk '{print $14}' /proc/$p/task/$p/stat))); k=$((k + $(awk '{print $15}' /proc/$p/task/$p/stat))); done; echo $c $u $k`
 
 func aenOne(t *testing.T, c aenCol) scaleRun {
 	n := *benchAENSessions
@@ -116,7 +116,7 @@ for i in $(seq 600); do set -- /sys/class/scsi_device/*; [ $# -ge %d ] && [ -e "
 	before := auditTarget(s, "")
 	_, err = guest.MustRun(fmt.Sprintf(aenIO), time.Minute)
 	require.NoError(t, err, "I/O loop")
-	cpu0, loop0 := aenTicks(t)
+	cpu0, user0, sys0 := aenTicks(t)
 
 	sent := aenStorm(t, tgts, *benchAENRate, *benchAENFor)
 
@@ -129,7 +129,7 @@ ls /sys/class/scsi_device | wc -l`, want), 5*time.Minute)
 	require.NoError(t, err)
 	s.host = -1
 	devs := len(s.settleAll())
-	cpu1, loop1 := aenTicks(t)
+	cpu1, user1, sys1 := aenTicks(t)
 	_, err = guest.MustRun(`touch /tmp/aen.stop; for i in $(seq 600); do [ -s /tmp/aen.io ] && exit 0; sleep 0.1; done; exit 1`, 2*time.Minute)
 	require.NoError(t, err, "I/O loop ends")
 	io, err := guest.ReadFile("/tmp/aen.io")
@@ -140,7 +140,8 @@ ls /sys/class/scsi_device | wc -l`, want), 5*time.Minute)
 	run["wire_aens"] = float64(after.AEN3F0E - before.AEN3F0E)
 	run["wire_scans"] = float64(after.ReportLUNs - before.ReportLUNs)
 	run["cpu_s"] = float64(cpu1-cpu0) / 100
-	run["loop_cpu_s"] = float64(loop1-loop0) / 100
+	run["loop_cpu_s"] = float64(user1-user0+sys1-sys0) / 100
+	run["loop_sys_s"] = float64(sys1-sys0) / 100
 	run["devices"] = float64(devs)
 	run["want"] = float64(want)
 	if c.initiator == "project" {
@@ -156,17 +157,18 @@ ls /sys/class/scsi_device | wc -l`, want), 5*time.Minute)
 	return run
 }
 
-// aenTicks returns aenCPU's two figures: all, main threads.
-func aenTicks(t *testing.T) (int, int) {
+// aenTicks returns aenCPU's figures: all, main threads' user, their system.
+func aenTicks(t *testing.T) (int, int, int) {
 	r, err := guest.MustRun(aenCPU, time.Minute)
 	require.NoError(t, err)
 	f := strings.Fields(r.Stdout)
-	require.Len(t, f, 2, "cpu ticks %q", r.Stdout)
-	all, err := strconv.Atoi(f[0])
-	require.NoError(t, err, "cpu ticks %q", r.Stdout)
-	loop, err := strconv.Atoi(f[1])
-	require.NoError(t, err, "cpu ticks %q", r.Stdout)
-	return all, loop
+	require.Len(t, f, 3, "cpu ticks %q", r.Stdout)
+	var v [3]int
+	for i := range v {
+		v[i], err = strconv.Atoi(f[i])
+		require.NoError(t, err, "cpu ticks %q", r.Stdout)
+	}
+	return v[0], v[1], v[2]
 }
 
 // aenStorm sends rate AENs a second to every target for d, adding LUN 1

@@ -152,7 +152,7 @@ static char *node_link_name(const struct rec *r)
 	return s;
 }
 
-static char *ext_path(const struct idb *db, const struct rec *r)
+char *idb_node_ext_path(const struct idb *db, const struct rec *r)
 {
 	char *name = node_link_name(r), *p = NULL;
 
@@ -165,7 +165,7 @@ static char *ext_path(const struct idb *db, const struct rec *r)
 /* Merges the sidecar of our own keys, if any, into a record just read. */
 static void read_ext(const struct idb *db, struct rec *r)
 {
-	char *p = ext_path(db, r), *text = NULL;
+	char *p = idb_node_ext_path(db, r), *text = NULL;
 
 	if (p && idb_file_read(p, &text) == RC_OK)
 		rec_parse(r, text);
@@ -177,7 +177,7 @@ static void read_ext(const struct idb *db, struct rec *r)
  * removes a stale one. */
 static int write_ext(struct idb *db, const struct rec *r)
 {
-	char *p = ext_path(db, r), *text = rec_format(r, REC_FMT_EXT), *dir = NULL;
+	char *p = idb_node_ext_path(db, r), *text = rec_format(r, REC_FMT_EXT), *dir = NULL;
 	int rc = RC_NOMEM;
 
 	if (p && text && asprintf(&dir, "%s/nodes_ext", db->db_root) >= 0) {
@@ -564,7 +564,7 @@ int idb_node_delete(struct idb *db, const struct rec *r)
 		}
 		if (rec_int(r, "node.tpgt") >= 0)
 			unlink_links(db, name);
-		ext = ext_path(db, r);
+		ext = idb_node_ext_path(db, r);
 		if (ext)
 			unlink(ext);
 		free(ext);

@@ -85,6 +85,8 @@ int idb_iface_foreach(struct idb *db, idb_rec_fn fn, void *arg, size_t *nfound);
 
 /* Path helpers (malloc'd), exposed for tests and the library. */
 char *idb_node_path(const struct idb *db, const struct rec *r);
+/* Path of the record's sidecar of our own keys (nodes_ext/), present or not. */
+char *idb_node_ext_path(const struct idb *db, const struct rec *r);
 char *idb_disc_path(const struct idb *db, const char *addr, int port);
 
 /* Does a node record match m? (pure) */

@@ -103,21 +103,77 @@ struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
 	return r;
 }
 
-int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun)
+/* The record's two files and iscsid.conf, named once per session. */
+static void scanset_paths(struct sess_table *t, struct sess *s, char *path[SCANSET_FILES])
 {
-	struct conf *conf = sess_conf_now(t);
-	struct scan_settings ss;
-	struct scan_plan plan;
-	struct rec *disk;
-	long long tpgt;
-	int rc;
+	struct idb *db;
 
+	memset(path, 0, SCANSET_FILES * sizeof(path[0]));
+	if (idb_open(NULL, &db) == RC_OK) {
+		path[SCANSET_REC] = idb_node_path(db, s->s_rec);
+		path[SCANSET_EXT] = idb_node_ext_path(db, s->s_rec);
+		idb_close(db);
+	}
+	path[SCANSET_CONF] = t->st_config ? strdup(t->st_config) : NULL;
+}
+
+/* Settings from the files as they are now (sess_scanset.h): read again
+ * only when one changed, or when the record is not where its own keys
+ * say (then nothing tells a change, so every time). */
+static void sess_scan_settings_for(struct sess_table *t, struct sess *s,
+				   struct scan_settings *ss)
+{
+	struct scanset *c = &s->s_scanset;
+	struct file_sig sig[SCANSET_FILES];
+	struct conf *conf;
+	struct rec *disk;
+	const char *path[SCANSET_FILES];
+	char *made[SCANSET_FILES] = { NULL };
+	long long tpgt;
+	int fresh;
+
+	pthread_mutex_lock(&t->st_lock);
+	if (!c->ss_path[SCANSET_REC]) {
+		pthread_mutex_unlock(&t->st_lock);
+		scanset_paths(t, s, made);
+		pthread_mutex_lock(&t->st_lock);
+	}
+	for (int i = 0; i < SCANSET_FILES; i++) {
+		if (!c->ss_path[i])   /* set once, then fixed for the session's life */
+			c->ss_path[i] = made[i], made[i] = NULL;
+		path[i] = c->ss_path[i];
+	}
+	pthread_mutex_unlock(&t->st_lock);
+	for (int i = 0; i < SCANSET_FILES; i++) {
+		free(made[i]);
+		file_sig_read(path[i], &sig[i]);
+	}
+	pthread_mutex_lock(&t->st_lock);
+	fresh = sig[SCANSET_REC].fs_present && scanset_fresh(c, sig);
+	if (fresh)
+		*ss = c->ss_set;
+	pthread_mutex_unlock(&t->st_lock);
+	if (fresh)
+		return;
 	if (rec_get_int(s->s_rec, "node.tpgt", &tpgt) != RC_OK)
 		tpgt = -1;
+	conf = sess_conf_now(t);
 	disk = sess_rec_now(&s->s_key, (int)tpgt);
-	sess_scan_settings_now(s->s_rec, disk, conf, &ss);
+	sess_scan_settings_now(s->s_rec, disk, conf, ss);
 	rec_free(disk);
 	conf_free(conf);
+	pthread_mutex_lock(&t->st_lock);
+	scanset_store(c, sig, ss);
+	pthread_mutex_unlock(&t->st_lock);
+}
+
+int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun)
+{
+	struct scan_settings ss;
+	struct scan_plan plan;
+	int rc;
+
+	sess_scan_settings_for(t, s, &ss);
 	plan = scan_plan(ev, &ss, lun);
 	/* at every level, as iscsid(8) OPTIONS (-d) promises for policy lines */
 	log_report("session %u [%s %s,%d]: %s scan, row \"%s\": %s",

@@ -23,6 +23,7 @@
 #include "scan_gate.h"
 #include "scan_policy.h"
 #include "sess_fsm.h"
+#include "sess_scanset.h"
 
 struct rec;
 
@@ -44,6 +45,7 @@ struct sess {
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */
+	struct scanset s_scanset;  /* settings of its last scan, under st_lock */
 	struct sess *s_next;
 };
 

@@ -34,6 +34,7 @@ void sess_table_fini(struct sess_table *t)
 	for (; s; s = n) {
 		n = s->s_next;
 		rec_free(s->s_rec);
+		scanset_free(&s->s_scanset);
 		free(s);
 	}
 	t->st_head = NULL;
@@ -120,6 +121,7 @@ void sess_unlink(struct sess_table *t, struct sess *s)
 	pthread_cond_broadcast(&t->st_cond);
 	pthread_mutex_unlock(&t->st_lock);
 	rec_free(s->s_rec);
+	scanset_free(&s->s_scanset);
 	free(s);
 }
 
