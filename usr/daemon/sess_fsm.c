@@ -148,8 +148,9 @@ enum sess_act sess_fsm_locked(struct sess_table *t, struct sess *s, enum sess_ev
 			  s->s_key.sk_target, s->s_key.sk_addr, s->s_key.sk_port,
 			  sess_ev_name(ev), sess_state_name(from),
 			  sess_state_name(s->s_life.l_state), sess_act_name(a));
-	/* whoever waits for the session (logout) looks again */
-	if (a == SACT_RELEASE || a == SACT_UNUSE)
+	/* whoever waits for the session (logout) looks again; a scan's
+	 * hold-off ends when the session is to stop */
+	if (a == SACT_RELEASE || a == SACT_UNUSE || a == SACT_WAIT)
 		pthread_cond_broadcast(&t->st_cond);
 	return a;
 }
