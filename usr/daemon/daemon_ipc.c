@@ -70,7 +70,7 @@ static int put_config(struct ipc_abi_rsp *rsp, const char *v)
 
 static int put_config_file(const struct sess_table *t, struct ipc_abi_rsp *rsp)
 {
-	char *path = t->st_config ? NULL : conf_etc_path("iscsid.conf");
+	char *path = t->st_config ? NULL : conf_etc_path(CONF_FILE);
 	int rc = put_config(rsp, t->st_config ? t->st_config : path);
 
 	free(path);

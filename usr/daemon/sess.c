@@ -112,8 +112,8 @@ int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t
 	long long tpgt;
 	int rc;
 
-	if (rec_get_int(s->s_rec, "node.tpgt", &tpgt) != RC_OK)
-		tpgt = -1;
+	if (rec_get_int(s->s_rec, K_NODE_TPGT, &tpgt) != RC_OK)
+		tpgt = keys_default_num(K_NODE_TPGT);	/* any */
 	disk = sess_rec_now(&s->s_key, (int)tpgt);
 	sess_scan_settings_now(s->s_rec, disk, conf, &ss);
 	rec_free(disk);
@@ -228,17 +228,19 @@ static struct sess *sess_take_for_logout(struct sess_table *t, int sid)
 int sess_logout(struct sess_table *t, int sid)
 {
 	struct sess *s = sess_take_for_logout(t, sid);
-	long long tmo = 15;
+	long long tmo = keys_default_num(K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT);
 	struct kern k;
 	int rc;
 
 	if (!s)
 		return RC_SESS_NOT_FOUND;
 	if (s->s_rec)
-		rec_get_int(s->s_rec, "node.conn[0].timeo.logout_timeout", &tmo);
+		rec_get_int(s->s_rec, K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT, &tmo);
+	if (tmo <= 0)
+		tmo = keys_default_num(K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT);
 	rc = kernel_open(&k, NULL);
 	if (!rc) {
-		rc = ksession_stop(&k, &s->s_ks, (int)(tmo > 0 ? tmo : 15) * 1000);
+		rc = ksession_stop(&k, &s->s_ks, (int)tmo * 1000);
 		kernel_close(&k);
 	}
 	log_info("session %d [%s %s,%d] logged out%s", sid, s->s_key.sk_target,
