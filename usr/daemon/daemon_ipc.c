@@ -19,9 +19,7 @@ static struct rec *login_rec(const struct ipc_abi_node *n, int *rc)
 {
 	struct ipc_node_id id;
 	struct idb_match m;
-	struct rec **recs = NULL, *r = NULL;
-	struct idb *db;
-	size_t cnt = 0;
+	struct rec *r;
 
 	*rc = ipc_node_id(n, &id);
 	if (*rc) {
@@ -29,12 +27,7 @@ static struct rec *login_rec(const struct ipc_abi_node *n, int *rc)
 		return NULL;
 	}
 	m = (struct idb_match){ id.ni_target, id.ni_addr, id.ni_port, -1, id.ni_iface };
-	if (idb_open(NULL, &db) == RC_OK) {
-		if (idb_node_find(db, &m, &recs, &cnt) == RC_OK && cnt > 0)
-			r = rec_dup(recs[0]);
-		idb_recs_free(recs, cnt);
-		idb_close(db);
-	}
+	r = sess_rec_find(&m);
 	if (r) {
 		log_debug("login %s %s,%d: record from the database", id.ni_target,
 			  id.ni_addr, id.ni_port);

@@ -87,20 +87,26 @@ static struct conf *sess_conf_now(const struct sess_table *t)
 	return c;
 }
 
-struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
+struct rec *sess_rec_find(const struct idb_match *m)
 {
-	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, tpgt, k->sk_iface };
 	struct rec **recs = NULL, *r = NULL;
 	struct idb *db;
 	size_t n = 0;
 
 	if (idb_open(NULL, &db) != RC_OK)
 		return NULL;
-	if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+	if (idb_node_find(db, m, &recs, &n) == RC_OK && n > 0)
 		r = rec_dup(recs[0]);
 	idb_recs_free(recs, n);
 	idb_close(db);
 	return r;
+}
+
+struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
+{
+	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, tpgt, k->sk_iface };
+
+	return sess_rec_find(&m);
 }
 
 int sess_scan(struct sess_table *t, struct sess *s, enum scan_event ev, uint64_t lun)
