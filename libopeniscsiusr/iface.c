@@ -33,12 +33,12 @@ struct iscsi_iface *usr_iface_from_rec(const struct rec *r)
 
 	if (!f)
 		return NULL;
-	f->if_name = dup_or(rec_get(r, "iface.iscsi_ifacename"), "");
-	f->if_transport = dup_or(rec_get(r, "iface.transport_name"), "");
-	f->if_iname = dup_or(rec_get(r, "iface.initiatorname"), "");
-	f->if_ipaddress = dup_or(rec_get(r, "iface.ipaddress"), "");
-	f->if_hwaddress = dup_or(rec_get(r, "iface.hwaddress"), "");
-	f->if_netdev = dup_or(rec_get(r, "iface.net_ifacename"), "");
+	f->if_name = dup_or(rec_get(r, K_IFACE_ISCSI_IFACENAME), "");
+	f->if_transport = dup_or(rec_get(r, K_IFACE_TRANSPORT_NAME), "");
+	f->if_iname = dup_or(rec_get(r, K_IFACE_INITIATORNAME), "");
+	f->if_ipaddress = dup_or(rec_get(r, K_IFACE_IPADDRESS), "");
+	f->if_hwaddress = dup_or(rec_get(r, K_IFACE_HWADDRESS), "");
+	f->if_netdev = dup_or(rec_get(r, K_IFACE_NET_IFACENAME), "");
 	f->if_port_state = strdup("unknown");
 	f->if_port_speed = strdup("unknown");
 	f->if_rec = rec_dup(r);
@@ -70,12 +70,12 @@ static struct rec *iface_rec_of(const struct iscsi_iface *f)
 
 	if (!r)
 		return NULL;
-	rec_set_msg(r, "iface.iscsi_ifacename", f->if_name, msg, sizeof(msg));
-	rec_set_msg(r, "iface.transport_name", f->if_transport, msg, sizeof(msg));
-	rec_set_msg(r, "iface.initiatorname", f->if_iname, msg, sizeof(msg));
-	rec_set_msg(r, "iface.ipaddress", f->if_ipaddress, msg, sizeof(msg));
-	rec_set_msg(r, "iface.hwaddress", f->if_hwaddress, msg, sizeof(msg));
-	rec_set_msg(r, "iface.net_ifacename", f->if_netdev, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_ISCSI_IFACENAME, f->if_name, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_TRANSPORT_NAME, f->if_transport, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_INITIATORNAME, f->if_iname, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_IPADDRESS, f->if_ipaddress, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_HWADDRESS, f->if_hwaddress, msg, sizeof(msg));
+	rec_set_msg(r, K_IFACE_NET_IFACENAME, f->if_netdev, msg, sizeof(msg));
 	return r;
 }
 

@@ -39,11 +39,15 @@ static struct iscsi_node *node_of(struct rec *r)
 	if (!n)
 		return NULL;
 	n->nd_rec = r;
-	n->nd_target = strdup((a = rec_get(r, "node.name")) ? a : "");
-	n->nd_addr = strdup((a = rec_get(r, "node.conn[0].address")) ? a : "");
-	n->nd_iface = strdup((a = rec_get(r, "iface.iscsi_ifacename")) ? a : IFACE_DEFAULT);
-	n->nd_port = rec_get_int(r, "node.conn[0].port", &v) == RC_OK ? (uint32_t)v : ISCSI_PORT_DEFAULT;
-	n->nd_tpgt = rec_get_int(r, "node.tpgt", &v) == RC_OK ? (int32_t)v : -1;
+	n->nd_target = strdup((a = rec_get(r, K_NODE_NAME)) ? a : "");
+	n->nd_addr = strdup((a = rec_get(r, K_NODE_CONN_0_ADDRESS)) ? a : "");
+	n->nd_iface = strdup((a = rec_get(r, K_IFACE_ISCSI_IFACENAME)) ? a : IFACE_DEFAULT);
+	if (rec_get_int(r, K_NODE_CONN_0_PORT, &v) != RC_OK)
+		v = keys_default_num(K_NODE_CONN_0_PORT);
+	n->nd_port = (uint32_t)v;
+	if (rec_get_int(r, K_NODE_TPGT, &v) != RC_OK)
+		v = keys_default_num(K_NODE_TPGT);
+	n->nd_tpgt = (int32_t)v;
 	if (n->nd_addr) {
 		/* IPv6 literals are bracketed so the port stays separable. */
 		const char *fmt = strchr(n->nd_addr, ':') ? "[%s]:%u" : "%s:%u";

@@ -68,7 +68,7 @@ static int login_start(const struct rec *r, int *fd)
 static int login_one(const struct rec *r, const struct adm_sess *sv, size_t ns,
 		     int *ret, int *failed)
 {
-	const char *iface = rec_get(r, "iface.iscsi_ifacename");
+	const char *iface = rec_get(r, K_IFACE_ISCSI_IFACENAME);
 	int fd = -1, rc;
 
 	if (sess_find(sv, ns, r)) {
@@ -147,8 +147,8 @@ int adm_login_each(struct rec *const *recs, size_t n)
 /* node.startup (or the first connection's) against -L / -U's mode. */
 static int startup_matches(const struct rec *r, const char *mode)
 {
-	const char *s = rec_get(r, "node.startup");
-	const char *c = rec_get(r, "node.conn[0].startup");
+	const char *s = rec_get(r, K_NODE_STARTUP);
+	const char *c = rec_get(r, K_NODE_CONN_0_STARTUP);
 
 	s = s ? s : "manual";
 	if (!strcmp(mode, "onboot"))

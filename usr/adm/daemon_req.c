@@ -11,26 +11,28 @@
 #include "daemon_req.h"
 #include "err.h"
 #include "log.h"
+#include "login.h"
 #include "rec.h"
 
 /* Stock runs iscsid.startup (e.g. "systemctl start iscsid.socket") when
  * nobody listens, and explains itself when it cannot. */
 static void req_startup(void)
 {
-	char *path = conf_etc_path("iscsid.conf");
+	const char *key = keys_conf_name(K_ISCSID_STARTUP);
+	char *path = conf_etc_path(CONF_FILE);
 	struct conf *c = NULL;
 	const char *cmd = NULL;
 
 	if (path && access(path, R_OK) != 0)
-		log_error("can't open iscsid.startup configuration file %s", path);
+		log_error("can't open %s configuration file %s", key, path);
 	else if (path && conf_load(path, &c) == RC_OK)
-		cmd = conf_get(c, "iscsid.startup");
+		cmd = conf_get(c, key);
 	if (!cmd || !*cmd)
 		log_error("iscsid is not running. Could not start it up "
 			  "automatically using the startup command in the "
-			  "iscsid.conf iscsid.startup setting. Please check "
+			  "%s %s setting. Please check "
 			  "that the file exists or that your init scripts "
-			  "have started iscsid.");
+			  "have started iscsid.", CONF_FILE, key);
 	else if (system(cmd) < 0)
 		log_error("Could not execute '%s' (err %d)", cmd, errno);
 	conf_free(c);
@@ -144,14 +146,16 @@ int adm_req_call(const struct ipc_abi_req *req, struct ipc_abi_rsp *rsp, int tim
 
 int adm_req_login_tmo(const struct rec *r)
 {
-	long long login = 15, retry = 8;
+	long long login = 0;
+	long long retry = keys_default_num(K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX);
 
-	rec_get_int(r, "node.conn[0].timeo.login_timeout", &login);
-	rec_get_int(r, "node.session.initial_login_retry_max", &retry);
+	rec_get_int(r, K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT, &login);
+	rec_get_int(r, K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX, &retry);
+	/* iscsid's login bound for a value of 0 or less; nonsense is the same */
 	if (login < 1 || login > 3600)
-		login = 15;
+		login = LOGIN_TIMEOUT_MS_DEFAULT / 1000;
 	if (retry < 0 || retry > 100)
-		retry = 8;
+		retry = keys_default_num(K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX);
 	/* each try: connect + login, then the retry pause; plus the scan */
 	return (int)((login + 3) * (retry + 1) * 1000 + ADM_REQ_SCAN_TMO_MS);
 }

@@ -99,8 +99,8 @@ static int disc_get_drec(struct disc_ctx *c)
 		return RC_NOMEM;
 	conf_apply_disc(c->conf, c->drec);
 	snprintf(port, sizeof(port), "%d", c->port);
-	if (rec_set(c->drec, "discovery.sendtargets.address", c->addr) ||
-	    rec_set(c->drec, "discovery.sendtargets.port", port))
+	if (rec_set(c->drec, K_DISCOVERY_SENDTARGETS_ADDRESS, c->addr) ||
+	    rec_set(c->drec, K_DISCOVERY_SENDTARGETS_PORT, port))
 		return RC_INVAL;
 	c->drec_new = true;
 	return RC_OK;
@@ -134,19 +134,7 @@ static int disc_prepare(struct disc_ctx *c)
 	return RC_OK;
 }
 
-/* Copies the iface record's iface.* values into a node record. */
-static void disc_apply_iface(struct rec *node, const struct rec *iface)
-{
-	for (size_t i = 0; i < keys_count(); i++) {
-		const struct key_def *k = keys_at(i);
-		const char *v = rec_get_raw(iface, k->k_name);
-		if (v && strncmp(k->k_name, "iface.", 6) == 0 &&
-		    keys_find_kind(k->k_name, REC_NODE) >= 0)
-			rec_set_msg(node, k->k_name, v, NULL, 0);
-	}
-}
-
-static int set_int(struct rec *r, const char *key, long long v)
+static int set_int(struct rec *r, enum key_id key, long long v)
 {
 	char buf[24];
 	snprintf(buf, sizeof(buf), "%lld", v);
@@ -161,16 +149,16 @@ static struct rec *disc_node_new(struct disc_ctx *c, const struct st_target *t,
 	struct rec *r = rec_new(REC_NODE), *def = rec_new_default(REC_NODE), *ir = NULL;
 	int bad = !r || !def;
 
-	bad = bad || rec_set(r, "node.name", t->stt_name) ||
-	      set_int(r, "node.tpgt", p->sp_tpgt) ||
-	      rec_set(r, "node.conn[0].address", p->sp_host) ||
-	      set_int(r, "node.conn[0].port", p->sp_port) ||
-	      rec_set(r, "node.discovery_address", c->addr) ||
-	      set_int(r, "node.discovery_port", c->port) ||
-	      rec_set(r, "node.discovery_type", "send_targets") ||
-	      rec_set(r, "iface.iscsi_ifacename", iface);
-	if (!bad && strcmp(iface, "default") && idb_iface_read(c->db, iface, &ir) == RC_OK) {
-		disc_apply_iface(r, ir);
+	bad = bad || rec_set(r, K_NODE_NAME, t->stt_name) ||
+	      set_int(r, K_NODE_TPGT, p->sp_tpgt) ||
+	      rec_set(r, K_NODE_CONN_0_ADDRESS, p->sp_host) ||
+	      set_int(r, K_NODE_CONN_0_PORT, p->sp_port) ||
+	      rec_set(r, K_NODE_DISCOVERY_ADDRESS, c->addr) ||
+	      set_int(r, K_NODE_DISCOVERY_PORT, c->port) ||
+	      rec_set(r, K_NODE_DISCOVERY_TYPE, "send_targets") ||
+	      rec_set(r, K_IFACE_ISCSI_IFACENAME, iface);
+	if (!bad && strcmp(iface, IFACE_DEFAULT) && idb_iface_read(c->db, iface, &ir) == RC_OK) {
+		rec_copy_iface(r, ir);
 		rec_free(ir);
 	}
 	if (!bad) {
@@ -225,7 +213,7 @@ static int disc_build_nodes(struct disc_ctx *c, const struct st_result *res,
 	for (size_t i = 0; i < res->sr_n; i++)
 		for (size_t j = 0; j < res->sr_targets[i].stt_n; j++)
 			for (size_t f = 0; f < nif; f++) {
-				const char *ifn = c->o->o_niface ? c->o->o_ifaces[f] : "default";
+				const char *ifn = c->o->o_niface ? c->o->o_ifaces[f] : IFACE_DEFAULT;
 				int rc = disc_node_add(c, &res->sr_targets[i],
 						       &res->sr_targets[i].stt_portals[j], ifn, &v[k]);
 				if (rc != RC_OK) {
@@ -241,8 +229,8 @@ static int disc_build_nodes(struct disc_ctx *c, const struct st_result *res,
 
 static int same_node(const struct rec *a, const struct rec *b)
 {
-	static const char *keys[] = { "node.name", "node.conn[0].address",
-				      "node.conn[0].port", "iface.iscsi_ifacename" };
+	static const enum key_id keys[] = { K_NODE_NAME, K_NODE_CONN_0_ADDRESS,
+				      K_NODE_CONN_0_PORT, K_IFACE_ISCSI_IFACENAME };
 	for (size_t i = 0; i < 4; i++)
 		if (strcmp(rec_get(a, keys[i]), rec_get(b, keys[i])))
 			return 0;
@@ -260,9 +248,9 @@ static void disc_delete_stale(struct disc_ctx *c, struct rec **fresh, size_t n)
 		return;
 	for (size_t i = 0; i < nold; i++) {
 		long long port = -1;
-		const char *a = rec_get(old[i], "node.discovery_address");
-		rec_get_int(old[i], "node.discovery_port", &port);
-		if (strcmp(rec_get(old[i], "node.discovery_type"), "send_targets") ||
+		const char *a = rec_get(old[i], K_NODE_DISCOVERY_ADDRESS);
+		rec_get_int(old[i], K_NODE_DISCOVERY_PORT, &port);
+		if (strcmp(rec_get(old[i], K_NODE_DISCOVERY_TYPE), "send_targets") ||
 		    !a || strcmp(a, c->addr) || port != c->port)
 			continue;
 		size_t j = 0;
@@ -283,12 +271,12 @@ static void disc_store_nodes(struct disc_ctx *c, struct rec **nodes, size_t n)
 		if (idb_node_write(c->db, nodes[i]) != RC_OK ||
 		    idb_node_link_discovery(c->db, nodes[i], c->addr, c->port) != RC_OK) {
 			long long port = 0, tpgt = 0;
-			rec_get_int(nodes[i], "node.conn[0].port", &port);
-			rec_get_int(nodes[i], "node.tpgt", &tpgt);
+			rec_get_int(nodes[i], K_NODE_CONN_0_PORT, &port);
+			rec_get_int(nodes[i], K_NODE_TPGT, &tpgt);
 			log_error("Could not add/update [tcp:[hw=,ip=,net_if=,iscsi_if=%s] %s,%lld,%lld %s]",
-				  rec_get(nodes[i], "iface.iscsi_ifacename"),
-				  rec_get(nodes[i], "node.conn[0].address"), port, tpgt,
-				  rec_get(nodes[i], "node.name"));
+				  rec_get(nodes[i], K_IFACE_ISCSI_IFACENAME),
+				  rec_get(nodes[i], K_NODE_CONN_0_ADDRESS), port, tpgt,
+				  rec_get(nodes[i], K_NODE_NAME));
 		}
 	}
 }

@@ -10,13 +10,14 @@
 #include "log.h"
 #include "rec.h"
 
-static long long drec_int(const struct rec *d, const char *key, long long def)
+/* The record's number, else the key table's default. */
+static long long drec_int(const struct rec *d, enum key_id key)
 {
 	long long v;
-	return rec_get_int(d, key, &v) == RC_OK ? v : def;
+	return rec_get_int(d, key, &v) == RC_OK ? v : keys_default_num(key);
 }
 
-static const char *drec_str(const struct rec *d, const char *key)
+static const char *drec_str(const struct rec *d, enum key_id key)
 {
 	const char *v = rec_get(d, key);
 	return v && *v ? v : NULL;
@@ -35,18 +36,18 @@ void disc_login_params(const struct rec *d, const char *iname, struct login_para
 	lp->lp_isid[3] = (uint8_t)(pid >> 16);
 	lp->lp_isid[4] = (uint8_t)(pid >> 8);
 	lp->lp_isid[5] = (uint8_t)pid;
-	const char *am = rec_get(d, "discovery.sendtargets.auth.authmethod");
+	const char *am = rec_get(d, K_DISCOVERY_SENDTARGETS_AUTH_AUTHMETHOD);
 	if (am && strcmp(am, "CHAP") == 0) {
-		lp->lp_username = drec_str(d, "discovery.sendtargets.auth.username");
-		lp->lp_password = drec_str(d, "discovery.sendtargets.auth.password");
-		lp->lp_username_in = drec_str(d, "discovery.sendtargets.auth.username_in");
-		lp->lp_password_in = drec_str(d, "discovery.sendtargets.auth.password_in");
+		lp->lp_username = drec_str(d, K_DISCOVERY_SENDTARGETS_AUTH_USERNAME);
+		lp->lp_password = drec_str(d, K_DISCOVERY_SENDTARGETS_AUTH_PASSWORD);
+		lp->lp_username_in = drec_str(d, K_DISCOVERY_SENDTARGETS_AUTH_USERNAME_IN);
+		lp->lp_password_in = drec_str(d, K_DISCOVERY_SENDTARGETS_AUTH_PASSWORD_IN);
 	}
-	lp->lp_n_chap_algs = chap_algs_parse(rec_get(d, "node.session.auth.chap_algs"),
+	lp->lp_n_chap_algs = chap_algs_parse(rec_get(d, K_NODE_SESSION_AUTH_CHAP_ALGS),
 					     lp->lp_chap_algs);
-	lp->lp_mine.ip_max_recv_dlen = (uint32_t)drec_int(d,
-		"discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", 32768);
-	lp->lp_timeout_ms = (int)drec_int(d, "discovery.sendtargets.timeo.login_timeout", 15) * 1000;
+	lp->lp_mine.ip_max_recv_dlen =
+		(uint32_t)drec_int(d, K_DISCOVERY_SENDTARGETS_ISCSI_MAXRECVDATASEGMENTLENGTH);
+	lp->lp_timeout_ms = (int)drec_int(d, K_DISCOVERY_SENDTARGETS_TIMEO_LOGIN_TIMEOUT) * 1000;
 }
 
 /* Pause before retry number n (1-based), lengthening as stock does:
@@ -150,13 +151,14 @@ int disc_sendtargets(const struct rec *d, const char *iname, const char *host, i
 	struct st_request rq = { .sq_port = (uint16_t)port };
 	struct login_result lr;
 	char err[256], cur_host[LOGIN_ADDR_MAX];
-	int reopen = (int)drec_int(d, "discovery.sendtargets.reopen_max", 5);
+	int reopen = (int)drec_int(d, K_DISCOVERY_SENDTARGETS_REOPEN_MAX);
 	int failures = 0, redirects = 0, rc = RC_OK, final = RC_OK;
 
 	snprintf(cur_host, sizeof(cur_host), "%s", host);
 	disc_login_params(d, iname, &rq.sq_login);
 	rq.sq_conn_timeout_ms = rq.sq_login.lp_timeout_ms;
-	rq.sq_reply_timeout_ms = (int)drec_int(d, "discovery.sendtargets.timeo.active_timeout", 30) * 1000;
+	rq.sq_reply_timeout_ms =
+		(int)drec_int(d, K_DISCOVERY_SENDTARGETS_TIMEO_ACTIVE_TIMEOUT) * 1000;
 	for (;;) {
 		rq.sq_host = cur_host;
 		memset(&lr, 0, sizeof(lr));
@@ -177,7 +179,7 @@ int disc_sendtargets(const struct rec *d, const char *iname, const char *host, i
 			return final;
 		if (--reopen < 0) {
 			log_error("connection login retries (reopen_max) %d exceeded",
-				  (int)drec_int(d, "discovery.sendtargets.reopen_max", 5));
+				  (int)drec_int(d, K_DISCOVERY_SENDTARGETS_REOPEN_MAX));
 			return RC_PDU_TIMEOUT;  /* what stock 2.1.8 reports, whatever failed */
 		}
 		disc_backoff(++failures);

@@ -17,8 +17,8 @@ static int flat_cb(struct rec *r, void *arg)
 	long long port = ISCSI_PORT_DEFAULT;
 
 	(void)arg;
-	rec_get_int(r, "discovery.sendtargets.port", &port);
-	adm_print_portal(stdout, rec_get(r, "discovery.sendtargets.address"), port);
+	rec_get_int(r, K_DISCOVERY_SENDTARGETS_PORT, &port);
+	adm_print_portal(stdout, rec_get(r, K_DISCOVERY_SENDTARGETS_ADDRESS), port);
 	printf(" via sendtargets\n");
 	return 0;
 }
@@ -40,10 +40,10 @@ static int node_tree_where(const struct node_set *ns, const char *type, const ch
 	for (size_t i = 0; keep && i < ns->ns_n; i++) {
 		struct rec *r = ns->ns_recs[i];
 		long long p = -1;
-		const char *a = rec_get(r, "node.discovery_address");
+		const char *a = rec_get(r, K_NODE_DISCOVERY_ADDRESS);
 
-		rec_get_int(r, "node.discovery_port", &p);
-		if (strcmp(rec_get(r, "node.discovery_type"), type))
+		rec_get_int(r, K_NODE_DISCOVERY_PORT, &p);
+		if (strcmp(rec_get(r, K_NODE_DISCOVERY_TYPE), type))
 			continue;
 		if (addr && (!a || strcmp(a, addr) || p != port))
 			continue;
@@ -57,9 +57,9 @@ static int node_tree_where(const struct node_set *ns, const char *type, const ch
 static int tree_cb(struct rec *r, void *arg)
 {
 	long long port = ISCSI_PORT_DEFAULT;
-	const char *addr = rec_get(r, "discovery.sendtargets.address");
+	const char *addr = rec_get(r, K_DISCOVERY_SENDTARGETS_ADDRESS);
 
-	rec_get_int(r, "discovery.sendtargets.port", &port);
+	rec_get_int(r, K_DISCOVERY_SENDTARGETS_PORT, &port);
 	printf("DiscoveryAddress: %s,%lld\n", addr, port);
 	node_tree_where(arg, "send_targets", addr, port);
 	return 0;
@@ -120,8 +120,8 @@ static int disc_new(struct idb *db, const struct adm_opts *o)
 		conf_apply_disc(c, r);
 	conf_free(c);
 	snprintf(port, sizeof(port), "%d", adm_opts_port(o));
-	rec_set(r, "discovery.sendtargets.address", o->o_addr);
-	rec_set(r, "discovery.sendtargets.port", port);
+	rec_set(r, K_DISCOVERY_SENDTARGETS_ADDRESS, o->o_addr);
+	rec_set(r, K_DISCOVERY_SENDTARGETS_PORT, port);
 	rc = idb_disc_write(db, r);
 	if (rc == RC_OK)
 		printf("New discovery record for [%s,%d] added.\n", o->o_addr, adm_opts_port(o));

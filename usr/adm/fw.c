@@ -51,9 +51,9 @@ static struct rec *fw_node(const struct conf *c, const struct fw_boot *b)
 static int fw_params_allowed(const struct adm_opts *o)
 {
 	for (size_t i = 0; i < o->o_nname; i++)
-		if (!strcmp(o->o_names[i], "iface.net_ifacename") ||
-		    !strcmp(o->o_names[i], "iface.hwaddress") ||
-		    !strcmp(o->o_names[i], "iface.transport_name")) {
+		if (!strcmp(o->o_names[i], keys_name(K_IFACE_NET_IFACENAME)) ||
+		    !strcmp(o->o_names[i], keys_name(K_IFACE_HWADDRESS)) ||
+		    !strcmp(o->o_names[i], keys_name(K_IFACE_TRANSPORT_NAME))) {
 			log_error("Cannot override interface parameters for firmware logins");
 			return 0;
 		}
@@ -64,11 +64,11 @@ static int fw_params_allowed(const struct adm_opts *o)
  * left alone: 30 initial login retries, no NOPs, scan auto. */
 static int fw_login_params(const struct adm_opts *o, struct rec *r)
 {
-	static const struct { const char *key, *val; } boot[] = {
-		{ "node.session.initial_login_retry_max", "30" },
-		{ "node.conn[0].timeo.noop_out_interval", "0" },
-		{ "node.conn[0].timeo.noop_out_timeout", "0" },
-		{ "node.session.scan", "auto" },
+	static const struct { enum key_id key; const char *val; } boot[] = {
+		{ K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX, "30" },
+		{ K_NODE_CONN_0_TIMEO_NOOP_OUT_INTERVAL, "0" },
+		{ K_NODE_CONN_0_TIMEO_NOOP_OUT_TIMEOUT, "0" },
+		{ K_NODE_SESSION_SCAN, "auto" },
 	};
 	size_t pairs = o->o_nname < o->o_nvalue ? o->o_nname : o->o_nvalue;
 
@@ -77,7 +77,7 @@ static int fw_login_params(const struct adm_opts *o, struct rec *r)
 	for (size_t i = 0; i < sizeof(boot) / sizeof(boot[0]); i++)
 		rec_set(r, boot[i].key, boot[i].val);
 	for (size_t i = 0; i < pairs; i++)
-		if (rec_set(r, o->o_names[i], o->o_values[i]) != RC_OK)
+		if (rec_set_name(r, o->o_names[i], o->o_values[i]) != RC_OK)
 			return RC_INVAL;
 	return RC_OK;
 }
@@ -135,8 +135,8 @@ struct fw_auto {
 static int fw_auto_cb(struct rec *r, void *arg)
 {
 	struct fw_auto *a = arg;
-	const char *name = rec_get(r, "iface.iscsi_ifacename");
-	const char *t = rec_get(r, "iface.transport_name");
+	const char *name = rec_get(r, K_IFACE_ISCSI_IFACENAME);
+	const char *t = rec_get(r, K_IFACE_TRANSPORT_NAME);
 
 	if (a->fa_n < ADM_MAX_IFACES && a->fa_tcp && name && !idb_iface_is_builtin(name) &&
 	    t && !strcmp(t, "tcp"))
@@ -162,8 +162,8 @@ static size_t fw_ifaces(struct idb *db, const struct adm_opts *o, struct rec **o
 			continue;
 		}
 		log_error("Could not read iface info for %s. Make sure an iface config with the "
-			  "file name and iface.iscsi_ifacename %s is in %s/ifaces.",
-			  o->o_ifaces[i], o->o_ifaces[i], db->db_root);
+			  "file name and %s %s is in %s/ifaces.", o->o_ifaces[i],
+			  keys_name(K_IFACE_ISCSI_IFACENAME), o->o_ifaces[i], db->db_root);
 	}
 	if (!k) {
 		struct fw_auto a = { out, 0, usr_sysfs_exists(usr_sysfs_root(),
@@ -174,18 +174,6 @@ static size_t fw_ifaces(struct idb *db, const struct adm_opts *o, struct rec **o
 		k = a.fa_n;
 	}
 	return k;
-}
-
-/* Copies the iface record's iface.* values over the node's. */
-static void fw_bind_iface(struct rec *node, const struct rec *iface)
-{
-	for (size_t i = 0; i < keys_count(); i++) {
-		const struct key_def *k = keys_at(i);
-		const char *v = rec_get_raw(iface, k->k_name);
-
-		if (v && !strncmp(k->k_name, "iface.", 6) && keys_find_kind(k->k_name, REC_NODE) >= 0)
-			rec_set_msg(node, k->k_name, v, NULL, 0);
-	}
 }
 
 /* Every (target, iface) record, discovery source "fw". */
@@ -207,9 +195,9 @@ static int fw_disc_recs(struct rec **ifs, size_t nif, const struct fw_boot *v,
 				break;
 			}
 			if (nif)
-				fw_bind_iface(r, ifs[f]);
-			rec_set(r, "node.discovery_type", "fw");
-			rec_set(r, "node.discovery_port", "0");
+				rec_copy_iface(r, ifs[f]);
+			rec_set(r, K_NODE_DISCOVERY_TYPE, "fw");
+			rec_set(r, K_NODE_DISCOVERY_PORT, "0");
 			recs[k++] = r;
 		}
 	conf_free(c);
@@ -220,8 +208,8 @@ static int fw_disc_recs(struct rec **ifs, size_t nif, const struct fw_boot *v,
 
 static int fw_same_node(const struct rec *a, const struct rec *b)
 {
-	static const char *const keys[] = { "node.name", "node.conn[0].address",
-					    "node.conn[0].port", "iface.iscsi_ifacename" };
+	static const enum key_id keys[] = { K_NODE_NAME, K_NODE_CONN_0_ADDRESS,
+					    K_NODE_CONN_0_PORT, K_IFACE_ISCSI_IFACENAME };
 
 	for (size_t i = 0; i < 4; i++)
 		if (strcmp(rec_get(a, keys[i]), rec_get(b, keys[i])))
@@ -239,7 +227,7 @@ static void fw_delete_stale(struct idb *db, struct rec **fresh, size_t n)
 	if (idb_node_find(db, &m, &old, &nold) != RC_OK)
 		return;
 	for (size_t i = 0; i < nold; i++) {
-		const char *t = rec_get(old[i], "node.discovery_type");
+		const char *t = rec_get(old[i], K_NODE_DISCOVERY_TYPE);
 		size_t j = 0;
 
 		if (!t || strcmp(t, "fw"))
@@ -262,17 +250,17 @@ static void fw_store(struct idb *db, struct rec **recs, size_t n, unsigned ops)
 		if (exists && !(ops & ADM_OP_UPDATE))
 			continue;
 		if (exists) {
-			rec_set(recs[i], "node.startup", "onboot");
-			rec_set(recs[i], "node.conn[0].startup", "onboot");
+			rec_set(recs[i], K_NODE_STARTUP, "onboot");
+			rec_set(recs[i], K_NODE_CONN_0_STARTUP, "onboot");
 		}
 		if (idb_node_write(db, recs[i]) != RC_OK)
 			log_error("Could not add/update [%s:[hw=%s,ip=%s,net_if=%s,iscsi_if=%s] %s,%s,1 %s]",
-				  rec_get(recs[i], "iface.transport_name"),
-				  rec_get(recs[i], "iface.hwaddress"), rec_get(recs[i], "iface.ipaddress"),
-				  rec_get(recs[i], "iface.net_ifacename"),
-				  rec_get(recs[i], "iface.iscsi_ifacename"),
-				  rec_get(recs[i], "node.conn[0].address"),
-				  rec_get(recs[i], "node.conn[0].port"), rec_get(recs[i], "node.name"));
+				  rec_get(recs[i], K_IFACE_TRANSPORT_NAME),
+				  rec_get(recs[i], K_IFACE_HWADDRESS), rec_get(recs[i], K_IFACE_IPADDRESS),
+				  rec_get(recs[i], K_IFACE_NET_IFACENAME),
+				  rec_get(recs[i], K_IFACE_ISCSI_IFACENAME),
+				  rec_get(recs[i], K_NODE_CONN_0_ADDRESS),
+				  rec_get(recs[i], K_NODE_CONN_0_PORT), rec_get(recs[i], K_NODE_NAME));
 	}
 }
 

@@ -258,33 +258,41 @@ static void line(FILE *f, const char *key, const char *val)
 		fprintf(f, "%s = %s\n", key, val);
 }
 
+static void kline(FILE *f, enum key_id key, const char *val)
+{
+	line(f, keys_name(key), val);
+}
+
 void fw_boot_print(FILE *f, const struct fw_boot *b)
 {
 	int dhcp = b->fb_origin == 3 || (*b->fb_dhcp && strcmp(b->fb_dhcp, "0.0.0.0"));
+	char num[16];
 
 	fprintf(f, "# BEGIN RECORD 2.1.8\n");
-	line(f, "iface.initiatorname", b->fb_iname);
-	line(f, "iface.isid", b->fb_isid);
-	fprintf(f, "iface.transport_name = tcp\n");
-	line(f, "iface.hwaddress", b->fb_mac);
-	fprintf(f, "iface.bootproto = %s\n", dhcp ? "DHCP" : "STATIC");
-	line(f, "iface.ipaddress", b->fb_ipaddr);
+	kline(f, K_IFACE_INITIATORNAME, b->fb_iname);
+	line(f, keys_label(K_IFACE_ISID), b->fb_isid);
+	kline(f, K_IFACE_TRANSPORT_NAME, "tcp");
+	kline(f, K_IFACE_HWADDRESS, b->fb_mac);
+	kline(f, K_IFACE_BOOTPROTO, dhcp ? "DHCP" : "STATIC");
+	kline(f, K_IFACE_IPADDRESS, b->fb_ipaddr);
+	snprintf(num, sizeof(num), "%d", b->fb_prefix);
 	if (b->fb_prefix)
-		fprintf(f, "iface.prefix_len = %d\n", b->fb_prefix);
-	line(f, "iface.subnet_mask", b->fb_mask);
-	line(f, "iface.gateway", b->fb_gateway);
-	line(f, "iface.primary_dns", b->fb_dns1);
-	line(f, "iface.secondary_dns", b->fb_dns2);
-	line(f, "iface.vlan_id", b->fb_vlan);
-	line(f, "iface.net_ifacename", b->fb_netdev);
-	line(f, "node.name", b->fb_target);
-	line(f, "node.conn[0].address", b->fb_taddr);
-	fprintf(f, "node.conn[0].port = %d\n", b->fb_tport);
-	line(f, "node.session.auth.username", b->fb_chap_name);
-	line(f, "node.session.auth.password", b->fb_chap_secret);
-	line(f, "node.session.auth.username_in", b->fb_rchap_name);
-	line(f, "node.session.auth.password_in", b->fb_rchap_secret);
-	line(f, "node.boot_lun", b->fb_lun);
+		kline(f, K_IFACE_PREFIX_LEN, num);
+	kline(f, K_IFACE_SUBNET_MASK, b->fb_mask);
+	kline(f, K_IFACE_GATEWAY, b->fb_gateway);
+	line(f, keys_label(K_IFACE_PRIMARY_DNS), b->fb_dns1);
+	line(f, keys_label(K_IFACE_SECONDARY_DNS), b->fb_dns2);
+	kline(f, K_IFACE_VLAN_ID, b->fb_vlan);
+	kline(f, K_IFACE_NET_IFACENAME, b->fb_netdev);
+	kline(f, K_NODE_NAME, b->fb_target);
+	kline(f, K_NODE_CONN_0_ADDRESS, b->fb_taddr);
+	snprintf(num, sizeof(num), "%d", b->fb_tport);
+	kline(f, K_NODE_CONN_0_PORT, num);
+	kline(f, K_NODE_SESSION_AUTH_USERNAME, b->fb_chap_name);
+	kline(f, K_NODE_SESSION_AUTH_PASSWORD, b->fb_chap_secret);
+	kline(f, K_NODE_SESSION_AUTH_USERNAME_IN, b->fb_rchap_name);
+	kline(f, K_NODE_SESSION_AUTH_PASSWORD_IN, b->fb_rchap_secret);
+	line(f, keys_label(K_NODE_BOOT_LUN), b->fb_lun);
 	fprintf(f, "# END RECORD\n");
 }
 
@@ -294,22 +302,22 @@ int fw_boot_to_node(const struct fw_boot *b, struct rec *r)
 	int rc;
 
 	snprintf(port, sizeof(port), "%d", b->fb_tport);
-	rc = rec_set(r, "node.name", b->fb_target);
-	rc = rc ? rc : rec_set(r, "node.conn[0].address", b->fb_taddr);
-	rc = rc ? rc : rec_set(r, "node.conn[0].port", port);
-	rc = rc ? rc : rec_set(r, "node.tpgt", "1");	/* stock fixes it at 1 */
-	rc = rc ? rc : rec_set(r, "iface.iscsi_ifacename", IFACE_DEFAULT);
+	rc = rec_set(r, K_NODE_NAME, b->fb_target);
+	rc = rc ? rc : rec_set(r, K_NODE_CONN_0_ADDRESS, b->fb_taddr);
+	rc = rc ? rc : rec_set(r, K_NODE_CONN_0_PORT, port);
+	rc = rc ? rc : rec_set(r, K_NODE_TPGT, "1");	/* stock fixes it at 1 */
+	rc = rc ? rc : rec_set(r, K_IFACE_ISCSI_IFACENAME, IFACE_DEFAULT);
 	if (rc)
 		return RC_INVAL;
 	if (*b->fb_iname)
-		rec_set(r, "iface.initiatorname", b->fb_iname);
+		rec_set(r, K_IFACE_INITIATORNAME, b->fb_iname);
 	if (*b->fb_chap_name)
-		rec_set(r, "node.session.auth.username", b->fb_chap_name);
+		rec_set(r, K_NODE_SESSION_AUTH_USERNAME, b->fb_chap_name);
 	if (*b->fb_chap_secret)
-		rec_set(r, "node.session.auth.password", b->fb_chap_secret);
+		rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, b->fb_chap_secret);
 	if (*b->fb_rchap_name)
-		rec_set(r, "node.session.auth.username_in", b->fb_rchap_name);
+		rec_set(r, K_NODE_SESSION_AUTH_USERNAME_IN, b->fb_rchap_name);
 	if (*b->fb_rchap_secret)
-		rec_set(r, "node.session.auth.password_in", b->fb_rchap_secret);
+		rec_set(r, K_NODE_SESSION_AUTH_PASSWORD_IN, b->fb_rchap_secret);
 	return RC_OK;
 }

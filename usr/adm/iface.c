@@ -24,7 +24,7 @@ static int tree_cb(struct rec *r, void *arg)
 {
 	struct idb_match m = IDB_MATCH_ANY;
 	struct rec **recs = NULL;
-	const char *name = rec_get(r, "iface.iscsi_ifacename");
+	const char *name = rec_get(r, K_IFACE_ISCSI_IFACENAME);
 	const char *prev = NULL;
 	size_t n = 0;
 
@@ -33,16 +33,16 @@ static int tree_cb(struct rec *r, void *arg)
 	if (idb_node_find(arg, &m, &recs, &n) != RC_OK)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *t = rec_get(recs[i], "node.name");
+		const char *t = rec_get(recs[i], K_NODE_NAME);
 		long long port = 0, tpgt = -1;
 
 		if (!prev || strcmp(prev, t))
 			printf("\tTarget: %s\n", t);
 		prev = t;
-		rec_get_int(recs[i], "node.conn[0].port", &port);
-		rec_get_int(recs[i], "node.tpgt", &tpgt);
+		rec_get_int(recs[i], K_NODE_CONN_0_PORT, &port);
+		rec_get_int(recs[i], K_NODE_TPGT, &tpgt);
 		printf("\t\tPortal: ");
-		adm_print_portal(stdout, rec_get(recs[i], "node.conn[0].address"), port);
+		adm_print_portal(stdout, rec_get(recs[i], K_NODE_CONN_0_ADDRESS), port);
 		printf(",%lld\n", tpgt);
 	}
 	idb_recs_free(recs, n);
@@ -88,7 +88,7 @@ static int iface_new(struct idb *db, const char *name)
 	r = rec_new_default(REC_IFACE);
 	if (!r)
 		return RC_NOMEM;
-	rc = rec_set(r, "iface.iscsi_ifacename", name);
+	rc = rec_set(r, K_IFACE_ISCSI_IFACENAME, name);
 	if (rc == RC_OK)
 		rc = idb_iface_write(db, r);
 	rec_free(r);

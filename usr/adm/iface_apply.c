@@ -21,7 +21,7 @@
 #include "rec.h"
 #include "usr_sysfs.h"
 
-static const char *val(const struct rec *f, const char *key)
+static const char *val(const struct rec *f, enum key_id key)
 {
 	const char *v = rec_get(f, key);
 
@@ -86,9 +86,9 @@ int adm_iface_apply(struct idb *db, const struct adm_opts *o)
 	}
 	if ((rc = read_iface(db, name, &r)) != RC_OK)
 		return rc;
-	rc = net_config(usr_sysfs_root(), adm_iface_net_params(r), val(r, "iface.transport_name"),
-			val(r, "iface.hwaddress"), val(r, "iface.net_ifacename"),
-			val(r, "iface.ipaddress"));
+	rc = net_config(usr_sysfs_root(), adm_iface_net_params(r), val(r, K_IFACE_TRANSPORT_NAME),
+			val(r, K_IFACE_HWADDRESS), val(r, K_IFACE_NET_IFACENAME),
+			val(r, K_IFACE_IPADDRESS));
 	rec_free(r);
 	if (rc != RC_OK) {
 		log_error("Could not apply net configuration: %s", rc_str(rc));
@@ -109,7 +109,7 @@ static int applyall_cb(struct rec *r, void *arg)
 {
 	struct applyall *a = arg;
 
-	if (!strcmp(val(r, "iface.hwaddress"), a->aa_hwaddress))
+	if (!strcmp(val(r, K_IFACE_HWADDRESS), a->aa_hwaddress))
 		a->aa_count += adm_iface_net_params(r);
 	return 0;
 }
@@ -212,14 +212,14 @@ int adm_iface_ping(struct idb *db, const struct adm_opts *o)
 	if ((rc = read_iface(db, o->o_ifaces[0], &r)) != RC_OK)
 		return rc;
 	rc = RC_INVAL;
-	if (!transport_known(root, val(r, "iface.transport_name")))
+	if (!transport_known(root, val(r, K_IFACE_TRANSPORT_NAME)))
 		log_error("Can't find transport.");
-	else if (adm_host_by_hwinfo(root, val(r, "iface.hwaddress"), val(r, "iface.net_ifacename"),
-				    val(r, "iface.ipaddress"), &host) == RC_OK && host == 0)
+	else if (adm_host_by_hwinfo(root, val(r, K_IFACE_HWADDRESS), val(r, K_IFACE_NET_IFACENAME),
+				    val(r, K_IFACE_IPADDRESS), &host) == RC_OK && host == 0)
 		log_error("Can't find host_no.");	/* host 0 counts as none, as in stock */
 	else if (!ping_address_ok(o->o_ping_ip))
 		log_error("Invalid IP address.");
-	else if ((rc = adm_host_offload(val(r, "iface.transport_name"), "ping")) == RC_OK)
+	else if ((rc = adm_host_offload(val(r, K_IFACE_TRANSPORT_NAME), "ping")) == RC_OK)
 		rc = ping_run(count, interval);
 	rec_free(r);
 	return rc;

@@ -9,14 +9,14 @@
 #include "iface_net.h"
 #include "rec.h"
 
-static const char *val(const struct rec *f, const char *key)
+static const char *val(const struct rec *f, enum key_id key)
 {
 	const char *v = rec_get(f, key);
 
 	return v ? v : "";
 }
 
-static int set(const struct rec *f, const char *key)
+static int set(const struct rec *f, enum key_id key)
 {
 	long long n = 0;
 
@@ -24,7 +24,7 @@ static int set(const struct rec *f, const char *key)
 }
 
 /* "enable" or "disable" given: the parameter is sent either way */
-static int toggled(const struct rec *f, const char *key)
+static int toggled(const struct rec *f, enum key_id key)
 {
 	const char *v = val(f, key);
 
@@ -33,31 +33,31 @@ static int toggled(const struct rec *f, const char *key)
 
 int adm_iface_is_ipv6(const struct rec *f)
 {
-	const char *ip = val(f, "iface.ipaddress");
+	const char *ip = val(f, K_IFACE_IPADDRESS);
 
 	if (!*ip || !strcmp(ip, "<empty>"))
-		return strstr(val(f, "iface.iscsi_ifacename"), "ipv6") != NULL;
-	return strcmp(val(f, "iface.bootproto"), "dhcp") && !strchr(ip, '.');
+		return strstr(val(f, K_IFACE_ISCSI_IFACENAME), "ipv6") != NULL;
+	return strcmp(val(f, K_IFACE_BOOTPROTO), "dhcp") && !strchr(ip, '.');
 }
 
 static int common_count(const struct rec *f)
 {
-	static const char *const toggles[] = {
-		"iface.delayed_ack", "iface.tcp_nagle", "iface.tcp_wsf_state",
-		"iface.tcp_timestamp", "iface.redirect", "iface.header_digest",
-		"iface.data_digest", "iface.immediate_data", "iface.initial_r2t",
-		"iface.data_seq_inorder", "iface.data_pdu_inorder", "iface.chap_auth",
-		"iface.bidi_chap", "iface.strict_login_compliance", "iface.discovery_auth",
-		"iface.discovery_logout",
+	static const enum key_id toggles[] = {
+		K_IFACE_DELAYED_ACK, K_IFACE_TCP_NAGLE, K_IFACE_TCP_WSF_STATE,
+		K_IFACE_TCP_TIMESTAMP, K_IFACE_REDIRECT, K_IFACE_HEADER_DIGEST,
+		K_IFACE_DATA_DIGEST, K_IFACE_IMMEDIATE_DATA, K_IFACE_INITIAL_R2T,
+		K_IFACE_DATA_SEQ_INORDER, K_IFACE_DATA_PDU_INORDER, K_IFACE_CHAP_AUTH,
+		K_IFACE_BIDI_CHAP, K_IFACE_STRICT_LOGIN_COMPLIANCE, K_IFACE_DISCOVERY_AUTH,
+		K_IFACE_DISCOVERY_LOGOUT,
 	};
-	static const char *const numbers[] = {
-		"iface.mtu", "iface.port", "iface.tcp_wsf", "iface.tcp_timer_scale",
-		"iface.def_task_mgmt_timeout", "iface.erl", "iface.max_receive_data_len",
-		"iface.first_burst_len", "iface.max_burst_len", "iface.max_outstanding_r2t",
+	static const enum key_id numbers[] = {
+		K_IFACE_MTU, K_IFACE_PORT, K_IFACE_TCP_WSF, K_IFACE_TCP_TIMER_SCALE,
+		K_IFACE_DEF_TASK_MGMT_TIMEOUT, K_IFACE_ERL, K_IFACE_MAX_RECEIVE_DATA_LEN,
+		K_IFACE_FIRST_BURST_LEN, K_IFACE_MAX_BURST_LEN, K_IFACE_MAX_OUTSTANDING_R2T,
 	};
 	int n = 1;	/* the VLAN state, enabled or not */
 
-	if (strcmp(val(f, "iface.vlan_state"), "disable") && set(f, "iface.vlan_id"))
+	if (strcmp(val(f, K_IFACE_VLAN_STATE), "disable") && set(f, K_IFACE_VLAN_ID))
 		n++;
 	for (size_t i = 0; i < sizeof(toggles) / sizeof(toggles[0]); i++)
 		n += toggled(f, toggles[i]);
@@ -68,48 +68,37 @@ static int common_count(const struct rec *f)
 
 static int ipv4_count(const struct rec *f)
 {
-	static const char *const toggles[] = {
-		"iface.dhcp_dns", "iface.dhcp_slp_da", "iface.tos_state",
-		"iface.gratuitous_arp", "iface.dhcp_alt_client_id_state",
-		"iface.dhcp_req_vendor_id_state", "iface.dhcp_vendor_id_state",
-		"iface.dhcp_learn_iqn", "iface.fragmentation", "iface.incoming_forwarding",
+	static const enum key_id toggles[] = {
+		K_IFACE_DHCP_DNS, K_IFACE_DHCP_SLP_DA, K_IFACE_TOS_STATE,
+		K_IFACE_GRATUITOUS_ARP, K_IFACE_DHCP_ALT_CLIENT_ID_STATE,
+		K_IFACE_DHCP_REQ_VENDOR_ID_STATE, K_IFACE_DHCP_VENDOR_ID_STATE,
+		K_IFACE_DHCP_LEARN_IQN, K_IFACE_FRAGMENTATION, K_IFACE_INCOMING_FORWARDING,
 	};
 	int n = 0;
 
-	if (strstr(val(f, "iface.bootproto"), "dhcp"))
+	if (strstr(val(f, K_IFACE_BOOTPROTO), "dhcp"))
 		n = 1;
-	else if (strstr(val(f, "iface.ipaddress"), "."))
-		n = 2 + !!strstr(val(f, "iface.subnet_mask"), ".") +
-		    !!strstr(val(f, "iface.gateway"), ".");
+	else if (strstr(val(f, K_IFACE_IPADDRESS), "."))
+		n = 2 + !!strstr(val(f, K_IFACE_SUBNET_MASK), ".") +
+		    !!strstr(val(f, K_IFACE_GATEWAY), ".");
 	if (!n)
 		return 0;	/* neither DHCP nor a usable address */
 	n++;		/* the iface state */
 	for (size_t i = 0; i < sizeof(toggles) / sizeof(toggles[0]); i++)
 		n += toggled(f, toggles[i]);
-	n += !!*val(f, "iface.dhcp_alt_client_id") + !!*val(f, "iface.dhcp_vendor_id");
-	n += set(f, "iface.tos") + set(f, "iface.ttl");
+	n += !!*val(f, K_IFACE_DHCP_ALT_CLIENT_ID) + !!*val(f, K_IFACE_DHCP_VENDOR_ID);
+	n += set(f, K_IFACE_TOS) + set(f, K_IFACE_TTL);
 	return n + common_count(f);
 }
 
-/* An IPv6 address source: automatic (one parameter), or a configured
- * address (two), or nothing usable. */
-static int ipv6_source(const struct rec *f, int automatic, const char *addrkey)
-{
-	if (automatic)
-		return 1;
-	return strchr(val(f, addrkey), ':') ? 2 : 0;
-}
-
+/* Stock counts each IPv6 address source (address, link-local, router):
+ * automatic is one parameter, a configured address two. The key table has
+ * no IPv6 autoconfiguration, link-local or router keys, so a record can
+ * only give the configured address. */
 static int ipv6_count(const struct rec *f)
 {
-	const char *cfg = val(f, "iface.ipv6_autocfg");
-	int n = 0;
+	int n = strchr(val(f, K_IFACE_IPADDRESS), ':') ? 2 : 0;
 
-	n += ipv6_source(f, strstr(cfg, "nd") || strstr(cfg, "dhcpv6"), "iface.ipaddress");
-	n += ipv6_source(f, !!strstr(val(f, "iface.linklocal_autocfg"), "auto"),
-			 "iface.ipv6_linklocal");
-	n += ipv6_source(f, !!strstr(val(f, "iface.router_autocfg"), "auto"),
-			 "iface.ipv6_router");
 	if (!n)
 		return 0;
 	return n + 1 + common_count(f);
@@ -117,7 +106,7 @@ static int ipv6_count(const struct rec *f)
 
 int adm_iface_net_params(const struct rec *f)
 {
-	if (!strcmp(val(f, "iface.state"), "disable"))
+	if (!strcmp(val(f, K_IFACE_STATE), "disable"))
 		return 1;	/* only "disable this protocol" is sent */
 	return adm_iface_is_ipv6(f) ? ipv6_count(f) : ipv4_count(f);
 }

@@ -29,16 +29,6 @@ static int adm_node_select(struct idb *db, const struct adm_opts *o, struct rec 
 	return idb_node_find(db, &m, recs, n);
 }
 
-static void copy_iface(struct rec *node, const struct rec *iface)
-{
-	for (size_t i = 0; i < keys_count(); i++) {
-		const struct key_def *k = keys_at(i);
-
-		if ((k->k_kinds & KEY_IFACE) && iface->r_val[i])
-			rec_set(node, k->k_name, iface->r_val[i]);
-	}
-}
-
 /* A new node record as -o new builds it: built-in defaults, iscsid.conf,
  * the iface record, then identity. RC_NOMEM (stock's exit 3) when the
  * iface cannot be read. */
@@ -57,17 +47,17 @@ static int adm_node_build(struct idb *db, const struct conf *c, const char *targ
 		rec_free(r);
 		return RC_NOMEM;	/* stock exits 3 here */
 	}
-	copy_iface(r, ir);
+	rec_copy_iface(r, ir);
 	rec_free(ir);
-	if (rec_set(r, "node.name", target) != RC_OK ||
-	    rec_set(r, "node.conn[0].address", addr) != RC_OK) {
+	if (rec_set(r, K_NODE_NAME, target) != RC_OK ||
+	    rec_set(r, K_NODE_CONN_0_ADDRESS, addr) != RC_OK) {
 		rec_free(r);
 		return RC_INVAL;
 	}
 	snprintf(num, sizeof(num), "%d", port);
-	rec_set(r, "node.conn[0].port", num);
+	rec_set(r, K_NODE_CONN_0_PORT, num);
 	snprintf(num, sizeof(num), "%d", tpgt);
-	rec_set(r, "node.tpgt", num);
+	rec_set(r, K_NODE_TPGT, num);
 	*out = r;
 	return RC_OK;
 }
@@ -77,12 +67,12 @@ static struct rec *adm_node_effective(const struct conf *c, const struct rec *r)
 {
 	struct rec *e = rec_dup(r);
 
-	if (e && !rec_is_set(e, KEY_AUTOSCAN_EN))
-		rec_set(e, KEY_AUTOSCAN_EN, conf_autoscan_default(c) ? "Yes" : "No");
+	if (e && !rec_is_set(e, K_NODE_SESSION_AUTOSCAN_EN))
+		rec_set(e, K_NODE_SESSION_AUTOSCAN_EN, conf_autoscan_default(c) ? "Yes" : "No");
 	return e;
 }
 
-static const char *g(const struct rec *r, const char *key)
+static const char *g(const struct rec *r, enum key_id key)
 {
 	const char *v = rec_get(r, key);
 
@@ -100,10 +90,10 @@ static int node_add(struct idb *db, const struct conf *c, const char *target,
 	rc = idb_node_write(db, r);
 	if (rc == RC_OK)
 		printf("New iSCSI node [%s:[hw=%s,ip=%s,net_if=%s,iscsi_if=%s] %s,%s,%s %s] added\n",
-		       g(r, "iface.transport_name"), g(r, "iface.hwaddress"),
-		       g(r, "iface.ipaddress"), g(r, "iface.net_ifacename"),
-		       g(r, "iface.iscsi_ifacename"), g(r, "node.conn[0].address"),
-		       g(r, "node.conn[0].port"), g(r, "node.tpgt"), g(r, "node.name"));
+		       g(r, K_IFACE_TRANSPORT_NAME), g(r, K_IFACE_HWADDRESS),
+		       g(r, K_IFACE_IPADDRESS), g(r, K_IFACE_NET_IFACENAME),
+		       g(r, K_IFACE_ISCSI_IFACENAME), g(r, K_NODE_CONN_0_ADDRESS),
+		       g(r, K_NODE_CONN_0_PORT), g(r, K_NODE_TPGT), g(r, K_NODE_NAME));
 	else
 		log_error("Error while adding record: %s", rc_str(rc));
 	rec_free(r);
@@ -128,8 +118,8 @@ static int iface_exists(struct idb *db, const char *name)
 /* An earlier record has the same target, portal and tag. */
 static int seen_portal(struct rec **recs, size_t i)
 {
-	static const char *const id[] = { "node.name", "node.conn[0].address",
-					  "node.conn[0].port", "node.tpgt" };
+	static const enum key_id id[] = { K_NODE_NAME, K_NODE_CONN_0_ADDRESS,
+					  K_NODE_CONN_0_PORT, K_NODE_TPGT };
 
 	for (size_t j = 0; j < i; j++) {
 		size_t k = 0;
@@ -162,9 +152,9 @@ static int node_renew(struct idb *db, const struct adm_opts *o, const struct con
 
 		if (seen_portal(recs, i))
 			continue;
-		rec_get_int(recs[i], "node.conn[0].port", &port);
-		rec_get_int(recs[i], "node.tpgt", &tpgt);
-		rc = node_add(db, c, g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
+		rec_get_int(recs[i], K_NODE_CONN_0_PORT, &port);
+		rec_get_int(recs[i], K_NODE_TPGT, &tpgt);
+		rc = node_add(db, c, g(recs[i], K_NODE_NAME), g(recs[i], K_NODE_CONN_0_ADDRESS),
 			      (int)port, (int)tpgt, adm_opts_iface(o));
 	}
 	idb_recs_free(recs, n);
@@ -228,9 +218,9 @@ static int node_delete(struct idb *db, struct rec **recs, size_t n)
 		if (adm_sessions_use(ses, recs[i])) {
 			log_error("This command will remove the record [iface: %s, target: %s, "
 				  "portal: %s,%s], but a session is using it. Logout session then "
-				  "rerun command to remove record.", g(recs[i], "iface.iscsi_ifacename"),
-				  g(recs[i], "node.name"), g(recs[i], "node.conn[0].address"),
-				  g(recs[i], "node.conn[0].port"));
+				  "rerun command to remove record.", g(recs[i], K_IFACE_ISCSI_IFACENAME),
+				  g(recs[i], K_NODE_NAME), g(recs[i], K_NODE_CONN_0_ADDRESS),
+				  g(recs[i], K_NODE_CONN_0_PORT));
 			rc = RC_SESS_EXISTS;
 			continue;
 		}

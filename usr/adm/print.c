@@ -5,7 +5,7 @@
 #include "print.h"
 #include "rec.h"
 
-static const char *val(const struct rec *r, const char *key)
+static const char *val(const struct rec *r, enum key_id key)
 {
 	const char *v = rec_get(r, key);
 
@@ -17,7 +17,7 @@ static const char *or_empty(const char *v)
 	return v && *v ? v : "<empty>";
 }
 
-static long long ival(const struct rec *r, const char *key)
+static long long ival(const struct rec *r, enum key_id key)
 {
 	long long v = -1;
 
@@ -41,12 +41,12 @@ void adm_print_node_flat(FILE *f, const struct rec *r)
 {
 	char e[ESC_BUF];
 
-	adm_print_portal(f, val(r, "node.conn[0].address"), ival(r, "node.conn[0].port"));
+	adm_print_portal(f, val(r, K_NODE_CONN_0_ADDRESS), ival(r, K_NODE_CONN_0_PORT));
 	/* stock prints the tpgt as unsigned: -1 becomes 4294967295 */
-	fprintf(f, ",%u %s\n", (unsigned)ival(r, "node.tpgt"), esc_str(val(r, "node.name"), e, sizeof(e)));
+	fprintf(f, ",%u %s\n", (unsigned)ival(r, K_NODE_TPGT), esc_str(val(r, K_NODE_NAME), e, sizeof(e)));
 }
 
-static int same(const struct rec *a, const struct rec *b, const char *key)
+static int same(const struct rec *a, const struct rec *b, enum key_id key)
 {
 	return strcmp(val(a, key), val(b, key)) == 0;
 }
@@ -55,29 +55,29 @@ void adm_print_node_tree(FILE *f, struct rec *const *recs, size_t n, int portal_
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct rec *r = recs[i], *prev = i ? recs[i - 1] : NULL;
-		int new_target = !prev || !same(prev, r, "node.name");
+		int new_target = !prev || !same(prev, r, K_NODE_NAME);
 		char e[ESC_BUF];
 
 		if (new_target)
-			fprintf(f, "Target: %s\n", esc_str(val(r, "node.name"), e, sizeof(e)));
-		if (portal_per_iface || new_target || !same(prev, r, "node.conn[0].address") ||
-		    !same(prev, r, "node.conn[0].port") || !same(prev, r, "node.tpgt")) {
+			fprintf(f, "Target: %s\n", esc_str(val(r, K_NODE_NAME), e, sizeof(e)));
+		if (portal_per_iface || new_target || !same(prev, r, K_NODE_CONN_0_ADDRESS) ||
+		    !same(prev, r, K_NODE_CONN_0_PORT) || !same(prev, r, K_NODE_TPGT)) {
 			fprintf(f, "\tPortal: ");
-			adm_print_portal(f, val(r, "node.conn[0].address"),
-					 ival(r, "node.conn[0].port"));
-			fprintf(f, ",%lld\n", ival(r, "node.tpgt"));
+			adm_print_portal(f, val(r, K_NODE_CONN_0_ADDRESS),
+					 ival(r, K_NODE_CONN_0_PORT));
+			fprintf(f, ",%lld\n", ival(r, K_NODE_TPGT));
 		}
 		fprintf(f, "\t\tIface Name: %s\n",
-			esc_str(or_empty(val(r, "iface.iscsi_ifacename")), e, sizeof(e)));
+			esc_str(or_empty(val(r, K_IFACE_ISCSI_IFACENAME)), e, sizeof(e)));
 	}
 }
 
 void adm_print_iface_flat(FILE *f, const struct rec *r)
 {
-	fprintf(f, "%s %s,%s,%s,%s,%s\n", val(r, "iface.iscsi_ifacename"),
-		or_empty(val(r, "iface.transport_name")), or_empty(val(r, "iface.hwaddress")),
-		or_empty(val(r, "iface.ipaddress")), or_empty(val(r, "iface.net_ifacename")),
-		or_empty(val(r, "iface.initiatorname")));
+	fprintf(f, "%s %s,%s,%s,%s,%s\n", val(r, K_IFACE_ISCSI_IFACENAME),
+		or_empty(val(r, K_IFACE_TRANSPORT_NAME)), or_empty(val(r, K_IFACE_HWADDRESS)),
+		or_empty(val(r, K_IFACE_IPADDRESS)), or_empty(val(r, K_IFACE_NET_IFACENAME)),
+		or_empty(val(r, K_IFACE_INITIATORNAME)));
 }
 
 static int wanted(const char *key, const char *const *names, size_t n)

@@ -33,7 +33,7 @@ static int check_name(const struct rec *r, const char *name, enum adm_mode mode,
 		log_error("Cannot modify %s. Use iface mode to update this value.", name);
 		return RC_INVAL;
 	}
-	if ((flags & KF_RO) || (mode == ADM_MODE_IFACE && !strcmp(name, "iface.iscsi_ifacename"))) {
+	if ((flags & KF_RO) || (mode == ADM_MODE_IFACE && row == K_IFACE_ISCSI_IFACENAME)) {
 		log_error("Cannot modify %s. It is used to look up the record and cannot be changed.",
 			  name);
 		return RC_INVAL;
@@ -53,13 +53,13 @@ int adm_update_apply(struct rec *r, const struct adm_opts *o, enum adm_mode mode
 
 		/* stock takes these in node mode and keeps nothing (the
 		 * transport comes from the iface record) */
-		if (mode == ADM_MODE_NODE && (!strcmp(name, "node.transport_name") ||
-					      !strcmp(name, "iface.transport_name")))
+		if (mode == ADM_MODE_NODE && (!strcmp(name, keys_label(K_NODE_TRANSPORT_NAME)) ||
+					      !strcmp(name, keys_name(K_IFACE_TRANSPORT_NAME))))
 			continue;
 		rc = check_name(work, name, mode, tail);
 		if (rc != RC_OK)
 			break;
-		rc = rec_set_msg(work, name, o->o_values[i], msg, sizeof(msg));
+		rc = rec_set_name_msg(work, name, o->o_values[i], msg, sizeof(msg));
 		if (rc == RC_INVAL) {
 			log_error("%s", msg);
 			if (mode == ADM_MODE_NODE)

@@ -9,14 +9,6 @@
 #include "idb.h"
 #include "log.h"
 
-/* iscsid.conf keys that are not record keys but are known (stock's file
- * documents them); anything else draws a warning. */
-static const char *const conf_other_keys[] = {
-	"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid",
-	"isns.address", "isns.port", "discovery.isns.use_discoveryd",
-	"discovery.isns.discoveryd_poll_inval", "discovery.type", NULL
-};
-
 struct conf *conf_new(void)
 {
 	struct conf *c = calloc(1, sizeof(*c));
@@ -72,10 +64,12 @@ int conf_report(const struct conf *c)
 	return c && c->c_nsyntax ? RC_INVAL : RC_OK;
 }
 
+/* iscsid.conf keys that are not record keys but are known (stock's file
+ * documents them); anything else draws a warning. */
 static int is_other_key(const char *key)
 {
-	for (size_t i = 0; conf_other_keys[i]; i++)
-		if (!strcmp(conf_other_keys[i], key))
+	for (int i = 0; i < K_CONF_COUNT; i++)
+		if (!strcmp(keys_conf_name((enum conf_key)i), key))
 			return 1;
 	return 0;
 }
@@ -101,11 +95,10 @@ static int add_ent(struct conf *c, const char *key, const char *val, int line)
 
 /* Stores a record-key default; a bad value warns and is ignored, as stock
  * ignores it, so one typo does not stop iscsid. */
-static void set_default(struct conf *c, const char *name, const char *key,
+static void set_default(struct conf *c, const char *name, enum key_id key,
 			const char *val, int line)
 {
-	int row = keys_find(key);
-	unsigned kinds = keys_at((size_t)row)->k_kinds;
+	unsigned kinds = keys_at((size_t)key)->k_kinds;
 	char msg[512];
 
 	if ((kinds & KEY_NODE) && rec_set_msg(c->c_node, key, val, msg, sizeof(msg)) != RC_OK) {
@@ -119,7 +112,7 @@ static void set_default(struct conf *c, const char *name, const char *key,
 static int parse_one(struct conf *c, const char *name, char *line, int lineno)
 {
 	char *key, *val;
-	int split = rec_line_split(line, &key, &val);
+	int split = rec_line_split(line, &key, &val), row;
 
 	if (split > 0)
 		return RC_OK;
@@ -129,8 +122,9 @@ static int parse_one(struct conf *c, const char *name, char *line, int lineno)
 		c->c_nsyntax++;
 		return RC_OK;
 	}
-	if (keys_find(key) >= 0)
-		set_default(c, name, key, val, lineno);
+	row = keys_find(key);
+	if (row >= 0)
+		set_default(c, name, (enum key_id)row, val, lineno);
 	else if (!is_other_key(key))
 		note(c, "%s line %d: unknown setting '%s' ignored", name, lineno, key);
 	return add_ent(c, key, val, lineno);
@@ -179,7 +173,7 @@ static char *conf_path(const char *path, const char *file)
 
 int conf_load(const char *path, struct conf **out)
 {
-	char *p = conf_path(path, "iscsid.conf");
+	char *p = conf_path(path, CONF_FILE);
 	char *text = NULL;
 	int rc;
 
@@ -213,9 +207,9 @@ static void apply(const struct rec *src, struct rec *dst)
 	for (size_t i = 0; i < keys_count(); i++) {
 		const char *v = src->r_val[i];
 
-		if (!v || !strcmp(keys_at(i)->k_name, KEY_AUTOSCAN_EN))
+		if (!v || i == K_NODE_SESSION_AUTOSCAN_EN)
 			continue;
-		rec_set(dst, keys_at(i)->k_name, v);
+		rec_set(dst, (enum key_id)i, v);
 	}
 }
 
@@ -234,7 +228,7 @@ int conf_autoscan_default(const struct conf *c)
 	int b = 1;
 
 	if (c)
-		rec_get_bool(c->c_node, KEY_AUTOSCAN_EN, &b);
+		rec_get_bool(c->c_node, K_NODE_SESSION_AUTOSCAN_EN, &b);
 	return b;
 }
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include "rec.h"
 
+#define CONF_FILE "iscsid.conf"	/* in the etc directory */
+
 struct conf_ent {
 	char *ce_key;
 	char *ce_val;

@@ -100,7 +100,7 @@ int idb_portal_parse(const char *text, char *addr, size_t addrlen, int *port, in
 	return RC_OK;
 }
 
-static int rec_int(const struct rec *r, const char *key)
+static int rec_int(const struct rec *r, enum key_id key)
 {
 	long long v = -1;
 
@@ -108,7 +108,7 @@ static int rec_int(const struct rec *r, const char *key)
 	return (int)v;
 }
 
-static const char *rec_str(const struct rec *r, const char *key)
+static const char *rec_str(const struct rec *r, enum key_id key)
 {
 	const char *v = rec_get(r, key);
 
@@ -117,7 +117,7 @@ static const char *rec_str(const struct rec *r, const char *key)
 
 static const char *rec_iface(const struct rec *r)
 {
-	const char *v = rec_str(r, "iface.iscsi_ifacename");
+	const char *v = rec_str(r, K_IFACE_ISCSI_IFACENAME);
 
 	return *v ? v : IFACE_DEFAULT;
 }
@@ -125,17 +125,17 @@ static const char *rec_iface(const struct rec *r)
 char *idb_node_path(const struct idb *db, const struct rec *r)
 {
 	char *path = NULL;
-	int tpgt = rec_int(r, "node.tpgt"), n;
+	int tpgt = rec_int(r, K_NODE_TPGT), n;
 
 	/* tpgt unknown (-1): stock's flat layout, one file per portal */
 	if (tpgt < 0)
 		n = asprintf(&path, "%s/nodes/%s/%s,%d", db->db_root,
-			     rec_str(r, "node.name"), rec_str(r, "node.conn[0].address"),
-			     rec_int(r, "node.conn[0].port"));
+			     rec_str(r, K_NODE_NAME), rec_str(r, K_NODE_CONN_0_ADDRESS),
+			     rec_int(r, K_NODE_CONN_0_PORT));
 	else
 		n = asprintf(&path, "%s/nodes/%s/%s,%d,%d/%s", db->db_root,
-			     rec_str(r, "node.name"), rec_str(r, "node.conn[0].address"),
-			     rec_int(r, "node.conn[0].port"), tpgt, rec_iface(r));
+			     rec_str(r, K_NODE_NAME), rec_str(r, K_NODE_CONN_0_ADDRESS),
+			     rec_int(r, K_NODE_CONN_0_PORT), tpgt, rec_iface(r));
 	return n < 0 ? NULL : path;
 }
 
@@ -145,9 +145,9 @@ static char *node_link_name(const struct rec *r)
 {
 	char *s = NULL;
 
-	if (asprintf(&s, "%s,%s,%d,%d,%s", rec_str(r, "node.name"),
-		     rec_str(r, "node.conn[0].address"), rec_int(r, "node.conn[0].port"),
-		     rec_int(r, "node.tpgt"), rec_iface(r)) < 0)
+	if (asprintf(&s, "%s,%s,%d,%d,%s", rec_str(r, K_NODE_NAME),
+		     rec_str(r, K_NODE_CONN_0_ADDRESS), rec_int(r, K_NODE_CONN_0_PORT),
+		     rec_int(r, K_NODE_TPGT), rec_iface(r)) < 0)
 		return NULL;
 	return s;
 }
@@ -220,8 +220,8 @@ const char *idb_node_problem(const struct rec *r)
 	char *link;
 	size_t n;
 
-	if ((why = idb_name_problem(rec_str(r, "node.name"))) ||
-	    (why = idb_name_problem(rec_str(r, "node.conn[0].address"))) ||
+	if ((why = idb_name_problem(rec_str(r, K_NODE_NAME))) ||
+	    (why = idb_name_problem(rec_str(r, K_NODE_CONN_0_ADDRESS))) ||
 	    (why = idb_name_problem(rec_iface(r))))
 		return why;
 	/* the sidecar and the static/ and send_targets/ links carry all of it */
@@ -246,19 +246,19 @@ static int path_safe(const char *s)
 
 static int node_paths_safe(const struct rec *r)
 {
-	return path_safe(rec_str(r, "node.name")) && path_safe(rec_str(r, "node.conn[0].address")) &&
+	return path_safe(rec_str(r, K_NODE_NAME)) && path_safe(rec_str(r, K_NODE_CONN_0_ADDRESS)) &&
 	       path_safe(rec_iface(r));
 }
 
 int idb_match_node(const struct idb_match *m, const struct rec *r)
 {
-	if (m->m_target && strcmp(m->m_target, rec_str(r, "node.name")))
+	if (m->m_target && strcmp(m->m_target, rec_str(r, K_NODE_NAME)))
 		return 0;
-	if (m->m_addr && strcmp(m->m_addr, rec_str(r, "node.conn[0].address")))
+	if (m->m_addr && strcmp(m->m_addr, rec_str(r, K_NODE_CONN_0_ADDRESS)))
 		return 0;
-	if (m->m_port >= 0 && m->m_port != rec_int(r, "node.conn[0].port"))
+	if (m->m_port >= 0 && m->m_port != rec_int(r, K_NODE_CONN_0_PORT))
 		return 0;
-	if (m->m_tpgt >= 0 && m->m_tpgt != rec_int(r, "node.tpgt"))
+	if (m->m_tpgt >= 0 && m->m_tpgt != rec_int(r, K_NODE_TPGT))
 		return 0;
 	if (m->m_iface && strcmp(m->m_iface, rec_iface(r)))
 		return 0;
@@ -432,9 +432,9 @@ static int make_link(struct idb *db, const char *dir, const struct rec *r)
 	int rc = RC_NOMEM;
 
 	if (name && asprintf(&link, "%s/%s", dir, name) >= 0 &&
-	    asprintf(&target, "%s/nodes/%s/%s,%d,%d", db->db_root, rec_str(r, "node.name"),
-		     rec_str(r, "node.conn[0].address"), rec_int(r, "node.conn[0].port"),
-		     rec_int(r, "node.tpgt")) >= 0) {
+	    asprintf(&target, "%s/nodes/%s/%s,%d,%d", db->db_root, rec_str(r, K_NODE_NAME),
+		     rec_str(r, K_NODE_CONN_0_ADDRESS), rec_int(r, K_NODE_CONN_0_PORT),
+		     rec_int(r, K_NODE_TPGT)) >= 0) {
 		rc = idb_mkdirs(dir);
 		if (rc == RC_OK && symlink(target, link) && errno != EEXIST)
 			rc = RC_IDBM;
@@ -470,7 +470,7 @@ static int write_node_locked(struct idb *db, const struct rec *r)
 
 int idb_node_write(struct idb *db, const struct rec *r)
 {
-	const char *type = rec_get(r, "node.discovery_type");
+	const char *type = rec_get(r, K_NODE_DISCOVERY_TYPE);
 	char *dir = NULL;
 	int rc;
 
@@ -483,7 +483,7 @@ int idb_node_write(struct idb *db, const struct rec *r)
 		return rc;
 	rc = write_node_locked(db, r);
 	/* static and firmware records get a link in static/ or fw/ */
-	if (rc == RC_OK && rec_int(r, "node.tpgt") >= 0 && type &&
+	if (rc == RC_OK && rec_int(r, K_NODE_TPGT) >= 0 && type &&
 	    (!strcmp(type, "static") || !strcmp(type, "fw")) &&
 	    asprintf(&dir, "%s/%s", db->db_root, type) >= 0)
 		rc = make_link(db, dir, r);
@@ -497,7 +497,7 @@ int idb_node_link_discovery(struct idb *db, const struct rec *node, const char *
 	char *dir = NULL;
 	int rc;
 
-	if (rec_int(node, "node.tpgt") < 0)
+	if (rec_int(node, K_NODE_TPGT) < 0)
 		return RC_OK;	/* flat records have no directory to point at */
 	if (asprintf(&dir, "%s/send_targets/%s,%d", db->db_root, daddr, dport) < 0)
 		return RC_NOMEM;
@@ -562,7 +562,7 @@ int idb_node_delete(struct idb *db, const struct rec *r)
 			if (!strstr(path + strlen(db->db_root), "/nodes/") || rmdir(path))
 				break;
 		}
-		if (rec_int(r, "node.tpgt") >= 0)
+		if (rec_int(r, K_NODE_TPGT) >= 0)
 			unlink_links(db, name);
 		ext = idb_node_ext_path(db, r);
 		if (ext)

@@ -53,12 +53,12 @@ int idb_disc_read(struct idb *db, const char *addr, int port, struct rec **out)
 
 int idb_disc_write(struct idb *db, const struct rec *r)
 {
-	const char *addr = rec_get(r, "discovery.sendtargets.address");
+	const char *addr = rec_get(r, K_DISCOVERY_SENDTARGETS_ADDRESS);
 	long long port = ISCSI_PORT_DEFAULT;
 	char *path;
 	int rc;
 
-	rec_get_int(r, "discovery.sendtargets.port", &port);
+	rec_get_int(r, K_DISCOVERY_SENDTARGETS_PORT, &port);
 	if (!addr || !*addr || strchr(addr, '/') || !strcmp(addr, ".") || !strcmp(addr, ".."))
 		return RC_INVAL;
 	path = idb_disc_path(db, addr, (int)port);
@@ -236,8 +236,8 @@ static struct rec *iface_builtin(const char *name)
 		return NULL;
 	r = rec_new_default(REC_IFACE);
 	if (r) {
-		rec_set(r, "iface.iscsi_ifacename", name);
-		rec_set(r, "iface.transport_name", !strcmp(name, "iser") ? "iser" : "tcp");
+		rec_set(r, K_IFACE_ISCSI_IFACENAME, name);
+		rec_set(r, K_IFACE_TRANSPORT_NAME, !strcmp(name, "iser") ? "iser" : "tcp");
 	}
 	return r;
 }
@@ -259,7 +259,7 @@ int idb_iface_read(struct idb *db, const char *name, struct rec **out)
 
 int idb_iface_write(struct idb *db, const struct rec *r)
 {
-	const char *name = rec_get(r, "iface.iscsi_ifacename");
+	const char *name = rec_get(r, K_IFACE_ISCSI_IFACENAME);
 	char *path = NULL;
 	int rc;
 

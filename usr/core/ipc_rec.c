@@ -23,7 +23,7 @@ enum fcode {
 };
 
 struct field {
-	const char *f_key;
+	enum key_id f_key;
 	size_t f_off;
 	enum fcode f_code;
 	size_t f_size;
@@ -50,78 +50,78 @@ static const char *const w_algs[] = { "MD5", "SHA1", "SHA256", "SHA3-256", NULL 
 #define FU(k, m, c) { k, N_(m), c, sizeof(((struct ipc_abi_node *)0)->m), 0, NULL }
 
 static const struct field fields[] = {
-	FS("node.name", an_name),
-	FI("node.tpgt", an_tpgt),
-	FE("node.startup", an_startup, w_startup),
-	FE("node.leading_login", an_leading_login, w_bool),
-	FS("iface.iscsi_ifacename", an_iface.ai_name),
-	FS("iface.net_ifacename", an_iface.ai_netdev),
-	FS("iface.ipaddress", an_iface.ai_ipaddress),
-	FU("iface.prefix_len", an_iface.ai_prefix_len, FC_U8),
-	FS("iface.hwaddress", an_iface.ai_hwaddress),
-	FS("iface.transport_name", an_iface.ai_transport_name),
-	FS("iface.initiatorname", an_iface.ai_iname),
-	FS("iface.state", an_iface.ai_state),
-	FU("iface.vlan_id", an_iface.ai_vlan_id, FC_U16),
-	FU("iface.vlan_priority", an_iface.ai_vlan_priority, FC_U8),
-	FS("iface.vlan_state", an_iface.ai_vlan_state),
-	FU("iface.iface_num", an_iface.ai_iface_num, FC_U32),
-	FU("iface.mtu", an_iface.ai_mtu, FC_U16),
-	FU("iface.port", an_iface.ai_port, FC_U16),
-	FS("iface.bootproto", an_iface.ai_bootproto),
-	FS("iface.subnet_mask", an_iface.ai_subnet_mask),
-	FS("iface.gateway", an_iface.ai_gateway),
-	FS("node.discovery_address", an_disc_address),
-	FI("node.discovery_port", an_disc_port),
-	FE("node.discovery_type", an_disc_type, w_dtype),
-	FI("node.session.initial_cmdsn", an_session.as_initial_cmdsn),
-	FI("node.session.initial_login_retry_max", an_session.as_initial_login_retry_max),
-	FI("node.session.xmit_thread_priority", an_session.as_xmit_thread_priority),
-	FI("node.session.cmds_max", an_session.as_cmds_max),
-	FI("node.session.queue_depth", an_session.as_queue_depth),
-	FI("node.session.nr_sessions", an_session.as_nr_sessions),
-	FE("node.session.auth.authmethod", an_session.as_auth.aa_method, w_auth),
-	FS("node.session.auth.username", an_session.as_auth.aa_user),
-	{ "node.session.auth.password", N_(an_session.as_auth.aa_pass), FC_PASS,
+	FS(K_NODE_NAME, an_name),
+	FI(K_NODE_TPGT, an_tpgt),
+	FE(K_NODE_STARTUP, an_startup, w_startup),
+	FE(K_NODE_LEADING_LOGIN, an_leading_login, w_bool),
+	FS(K_IFACE_ISCSI_IFACENAME, an_iface.ai_name),
+	FS(K_IFACE_NET_IFACENAME, an_iface.ai_netdev),
+	FS(K_IFACE_IPADDRESS, an_iface.ai_ipaddress),
+	FU(K_IFACE_PREFIX_LEN, an_iface.ai_prefix_len, FC_U8),
+	FS(K_IFACE_HWADDRESS, an_iface.ai_hwaddress),
+	FS(K_IFACE_TRANSPORT_NAME, an_iface.ai_transport_name),
+	FS(K_IFACE_INITIATORNAME, an_iface.ai_iname),
+	FS(K_IFACE_STATE, an_iface.ai_state),
+	FU(K_IFACE_VLAN_ID, an_iface.ai_vlan_id, FC_U16),
+	FU(K_IFACE_VLAN_PRIORITY, an_iface.ai_vlan_priority, FC_U8),
+	FS(K_IFACE_VLAN_STATE, an_iface.ai_vlan_state),
+	FU(K_IFACE_IFACE_NUM, an_iface.ai_iface_num, FC_U32),
+	FU(K_IFACE_MTU, an_iface.ai_mtu, FC_U16),
+	FU(K_IFACE_PORT, an_iface.ai_port, FC_U16),
+	FS(K_IFACE_BOOTPROTO, an_iface.ai_bootproto),
+	FS(K_IFACE_SUBNET_MASK, an_iface.ai_subnet_mask),
+	FS(K_IFACE_GATEWAY, an_iface.ai_gateway),
+	FS(K_NODE_DISCOVERY_ADDRESS, an_disc_address),
+	FI(K_NODE_DISCOVERY_PORT, an_disc_port),
+	FE(K_NODE_DISCOVERY_TYPE, an_disc_type, w_dtype),
+	FI(K_NODE_SESSION_INITIAL_CMDSN, an_session.as_initial_cmdsn),
+	FI(K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX, an_session.as_initial_login_retry_max),
+	FI(K_NODE_SESSION_XMIT_THREAD_PRIORITY, an_session.as_xmit_thread_priority),
+	FI(K_NODE_SESSION_CMDS_MAX, an_session.as_cmds_max),
+	FI(K_NODE_SESSION_QUEUE_DEPTH, an_session.as_queue_depth),
+	FI(K_NODE_SESSION_NR_SESSIONS, an_session.as_nr_sessions),
+	FE(K_NODE_SESSION_AUTH_AUTHMETHOD, an_session.as_auth.aa_method, w_auth),
+	FS(K_NODE_SESSION_AUTH_USERNAME, an_session.as_auth.aa_user),
+	{ K_NODE_SESSION_AUTH_PASSWORD, N_(an_session.as_auth.aa_pass), FC_PASS,
 	  IPC_ABI_AUTH_LEN, N_(an_session.as_auth.aa_pass_len), NULL },
-	FS("node.session.auth.username_in", an_session.as_auth.aa_user_in),
-	{ "node.session.auth.password_in", N_(an_session.as_auth.aa_pass_in), FC_PASS,
+	FS(K_NODE_SESSION_AUTH_USERNAME_IN, an_session.as_auth.aa_user_in),
+	{ K_NODE_SESSION_AUTH_PASSWORD_IN, N_(an_session.as_auth.aa_pass_in), FC_PASS,
 	  IPC_ABI_AUTH_LEN, N_(an_session.as_auth.aa_pass_in_len), NULL },
-	{ "node.session.auth.chap_algs", N_(an_session.as_auth.aa_chap_algs), FC_ALGS,
+	{ K_NODE_SESSION_AUTH_CHAP_ALGS, N_(an_session.as_auth.aa_chap_algs), FC_ALGS,
 	  sizeof(uint32_t) * IPC_ABI_CHAP_ALGS, 0, w_algs },
-	FI("node.session.timeo.replacement_timeout", an_session.as_replacement_timeout),
-	FI("node.session.err_timeo.abort_timeout", an_session.as_abort_timeout),
-	FI("node.session.err_timeo.lu_reset_timeout", an_session.as_lu_reset_timeout),
-	FI("node.session.err_timeo.tgt_reset_timeout", an_session.as_tgt_reset_timeout),
-	FI("node.session.err_timeo.host_reset_timeout", an_session.as_host_reset_timeout),
-	FE("node.session.iscsi.FastAbort", an_session.as_fast_abort, w_bool),
-	FE("node.session.iscsi.InitialR2T", an_session.as_initial_r2t, w_bool),
-	FE("node.session.iscsi.ImmediateData", an_session.as_immediate_data, w_bool),
-	FI("node.session.iscsi.FirstBurstLength", an_session.as_first_burst),
-	FI("node.session.iscsi.MaxBurstLength", an_session.as_max_burst),
-	FI("node.session.iscsi.DefaultTime2Retain", an_session.as_time2retain),
-	FI("node.session.iscsi.DefaultTime2Wait", an_session.as_time2wait),
-	FI("node.session.iscsi.MaxConnections", an_session.as_max_conns),
-	FI("node.session.iscsi.MaxOutstandingR2T", an_session.as_max_r2t),
-	FI("node.session.iscsi.ERL", an_session.as_erl),
-	FE("node.session.scan", an_session.as_scan, w_scan),
-	FI("node.session.reopen_max", an_session.as_reopen_max),
-	FS("node.conn[0].address", an_conn.ac_address),
-	FI("node.conn[0].port", an_conn.ac_port),
-	FE("node.conn[0].startup", an_conn.ac_startup, w_startup),
-	FI("node.conn[0].tcp.window_size", an_conn.ac_window_size),
-	FI("node.conn[0].tcp.type_of_service", an_conn.ac_tos),
-	FI("node.conn[0].timeo.logout_timeout", an_conn.ac_logout_timeout),
-	FI("node.conn[0].timeo.login_timeout", an_conn.ac_login_timeout),
-	FI("node.conn[0].timeo.auth_timeout", an_conn.ac_auth_timeout),
-	FI("node.conn[0].timeo.noop_out_interval", an_conn.ac_noop_interval),
-	FI("node.conn[0].timeo.noop_out_timeout", an_conn.ac_noop_timeout),
-	FI("node.conn[0].iscsi.MaxXmitDataSegmentLength", an_conn.ac_max_xmit_dlen),
-	FI("node.conn[0].iscsi.MaxRecvDataSegmentLength", an_conn.ac_max_recv_dlen),
-	FE("node.conn[0].iscsi.HeaderDigest", an_conn.ac_header_digest, w_digest),
-	FE("node.conn[0].iscsi.DataDigest", an_conn.ac_data_digest, w_digest),
-	FE("node.conn[0].iscsi.IFMarker", an_conn.ac_ifmarker, w_bool),
-	FE("node.conn[0].iscsi.OFMarker", an_conn.ac_ofmarker, w_bool),
+	FI(K_NODE_SESSION_TIMEO_REPLACEMENT_TIMEOUT, an_session.as_replacement_timeout),
+	FI(K_NODE_SESSION_ERR_TIMEO_ABORT_TIMEOUT, an_session.as_abort_timeout),
+	FI(K_NODE_SESSION_ERR_TIMEO_LU_RESET_TIMEOUT, an_session.as_lu_reset_timeout),
+	FI(K_NODE_SESSION_ERR_TIMEO_TGT_RESET_TIMEOUT, an_session.as_tgt_reset_timeout),
+	FI(K_NODE_SESSION_ERR_TIMEO_HOST_RESET_TIMEOUT, an_session.as_host_reset_timeout),
+	FE(K_NODE_SESSION_ISCSI_FASTABORT, an_session.as_fast_abort, w_bool),
+	FE(K_NODE_SESSION_ISCSI_INITIALR2T, an_session.as_initial_r2t, w_bool),
+	FE(K_NODE_SESSION_ISCSI_IMMEDIATEDATA, an_session.as_immediate_data, w_bool),
+	FI(K_NODE_SESSION_ISCSI_FIRSTBURSTLENGTH, an_session.as_first_burst),
+	FI(K_NODE_SESSION_ISCSI_MAXBURSTLENGTH, an_session.as_max_burst),
+	FI(K_NODE_SESSION_ISCSI_DEFAULTTIME2RETAIN, an_session.as_time2retain),
+	FI(K_NODE_SESSION_ISCSI_DEFAULTTIME2WAIT, an_session.as_time2wait),
+	FI(K_NODE_SESSION_ISCSI_MAXCONNECTIONS, an_session.as_max_conns),
+	FI(K_NODE_SESSION_ISCSI_MAXOUTSTANDINGR2T, an_session.as_max_r2t),
+	FI(K_NODE_SESSION_ISCSI_ERL, an_session.as_erl),
+	FE(K_NODE_SESSION_SCAN, an_session.as_scan, w_scan),
+	FI(K_NODE_SESSION_REOPEN_MAX, an_session.as_reopen_max),
+	FS(K_NODE_CONN_0_ADDRESS, an_conn.ac_address),
+	FI(K_NODE_CONN_0_PORT, an_conn.ac_port),
+	FE(K_NODE_CONN_0_STARTUP, an_conn.ac_startup, w_startup),
+	FI(K_NODE_CONN_0_TCP_WINDOW_SIZE, an_conn.ac_window_size),
+	FI(K_NODE_CONN_0_TCP_TYPE_OF_SERVICE, an_conn.ac_tos),
+	FI(K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT, an_conn.ac_logout_timeout),
+	FI(K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT, an_conn.ac_login_timeout),
+	FI(K_NODE_CONN_0_TIMEO_AUTH_TIMEOUT, an_conn.ac_auth_timeout),
+	FI(K_NODE_CONN_0_TIMEO_NOOP_OUT_INTERVAL, an_conn.ac_noop_interval),
+	FI(K_NODE_CONN_0_TIMEO_NOOP_OUT_TIMEOUT, an_conn.ac_noop_timeout),
+	FI(K_NODE_CONN_0_ISCSI_MAXXMITDATASEGMENTLENGTH, an_conn.ac_max_xmit_dlen),
+	FI(K_NODE_CONN_0_ISCSI_MAXRECVDATASEGMENTLENGTH, an_conn.ac_max_recv_dlen),
+	FE(K_NODE_CONN_0_ISCSI_HEADERDIGEST, an_conn.ac_header_digest, w_digest),
+	FE(K_NODE_CONN_0_ISCSI_DATADIGEST, an_conn.ac_data_digest, w_digest),
+	FE(K_NODE_CONN_0_ISCSI_IFMARKER, an_conn.ac_ifmarker, w_bool),
+	FE(K_NODE_CONN_0_ISCSI_OFMARKER, an_conn.ac_ofmarker, w_bool),
 };
 
 static int word_index(const char *const *w, const char *v)
@@ -219,7 +219,7 @@ int ipc_node_from_rec(const struct rec *r, struct ipc_abi_node *n)
 		if (field_put(&fields[i], v, (uint8_t *)n)) {
 			log_error("value '%s' of %s does not fit stock's request",
 				  fields[i].f_code == FC_PASS ? "********" : v,
-				  fields[i].f_key);
+				  keys_name(fields[i].f_key));
 			return RC_INVAL;
 		}
 	}
@@ -302,12 +302,12 @@ int ipc_node_to_rec(const struct ipc_abi_node *n, struct rec *r)
 		char msg[256];
 
 		if (field_get(f, (const uint8_t *)n, buf, IPC_ABI_HOST_LEN + 1)) {
-			log_error("refusing malformed request: field %s", f->f_key);
+			log_error("refusing malformed request: field %s", keys_name(f->f_key));
 			rc = RC_INVALID_MGMT_REQ;
 		} else if (rec_set_msg(r, f->f_key, buf, msg, sizeof(msg)) != RC_OK) {
 			/* stock stores what it got; a value we would refuse
 			 * from an operator keeps the record's default */
-			log_debug("request field %s not taken: %s", f->f_key, msg);
+			log_debug("request field %s not taken: %s", keys_name(f->f_key), msg);
 		}
 	}
 	free(buf);

@@ -1,8 +1,9 @@
-/* The key table. Row order is print order: a record of one kind prints the
- * rows carrying its kind bit, top to bottom. Discovery records print their
- * own keys around node.session.auth.chap_algs (stock shares that key with
- * node records), hence the discovery rows sit on both sides of the node
- * rows. Names, order and built-in defaults follow stock open-iscsi 2.1.8. */
+/* The key table, built from the rows of keys.def. Row order is print
+ * order: a record of one kind prints the rows carrying its kind bit, top to
+ * bottom. Discovery records print their own keys around
+ * node.session.auth.chap_algs (stock shares that key with node records),
+ * hence the discovery rows sit on both sides of the node rows. Names, order
+ * and built-in defaults follow stock open-iscsi 2.1.8. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -44,136 +45,21 @@ static const char *const e_digest[] = { "None", "CRC32C", "CRC32C,None", "None,C
  * stores them unchecked and its records must load unchanged; fields that
  * are small by nature (ports, VLAN, TOS, ERL) are checked. */
 static const struct key_def key_table[] = {
-	/* discovery (SendTargets) record, first part */
-	E("discovery.startup", D, e_dstartup, "manual", 0),
-	E("discovery.type", D, e_dtype, "sendtargets", RO),
-	S("discovery.sendtargets.address", D, "", RO),
-	V("discovery.sendtargets.port", D, 0, 65535, ISCSI_PORT_DEFAULT_STR, RO),
-	E("discovery.sendtargets.auth.authmethod", D, e_auth, "None", 0),
-	S("discovery.sendtargets.auth.username", D, "", 0),
-	P("discovery.sendtargets.auth.password", D),
-	S("discovery.sendtargets.auth.username_in", D, "", 0),
-	P("discovery.sendtargets.auth.password_in", D),
-	/* node record */
-	S("node.name", N, "", RO),
-	V("node.tpgt", N, -1, 65535, "-1", RO),
-	E("node.startup", N, e_startup, "manual", 0),
-	B("node.leading_login", N, "No", 0),
-	/* iface part: node records embed it, iface records are only this */
-	S("iface.iscsi_ifacename", I, IFACE_DEFAULT, IM),
-	S("iface.net_ifacename", I, "", IM),
-	S("iface.ipaddress", I, "", IM),
-	V("iface.prefix_len", I, 0, 128, "0", IM),
-	S("iface.hwaddress", I, "", IM),
-	S("iface.transport_name", I, "tcp", 0),
-	S("iface.initiatorname", I, "", IM),
-	S("iface.state", I, "", IM),
-	V("iface.vlan_id", I, 0, 4095, "0", IM),
-	V("iface.vlan_priority", I, 0, 7, "0", IM),
-	S("iface.vlan_state", I, "", IM),
-	V("iface.iface_num", I, 0, IMAX, "0", IM),
-	V("iface.mtu", I, 0, 65535, "0", IM),
-	V("iface.port", I, 0, 65535, "0", IM),
-	S("iface.bootproto", I, "", IM),
-	S("iface.subnet_mask", I, "", IM),
-	S("iface.gateway", I, "", IM),
-	S("iface.dhcp_alt_client_id_state", I, "", IM),
-	S("iface.dhcp_alt_client_id", I, "", IM),
-	S("iface.dhcp_dns", I, "", IM),
-	S("iface.dhcp_learn_iqn", I, "", IM),
-	S("iface.dhcp_req_vendor_id_state", I, "", IM),
-	S("iface.dhcp_vendor_id_state", I, "", IM),
-	S("iface.dhcp_vendor_id", I, "", IM),
-	S("iface.dhcp_slp_da", I, "", IM),
-	S("iface.fragmentation", I, "", IM),
-	S("iface.gratuitous_arp", I, "", IM),
-	S("iface.incoming_forwarding", I, "", IM),
-	S("iface.tos_state", I, "", IM),
-	V("iface.tos", I, 0, 255, "0", IM),
-	V("iface.ttl", I, 0, 255, "0", IM),
-	S("iface.delayed_ack", I, "", IM),
-	S("iface.tcp_nagle", I, "", IM),
-	S("iface.tcp_wsf_state", I, "", IM),
-	V("iface.tcp_wsf", I, 0, 255, "0", IM),
-	V("iface.tcp_timer_scale", I, 0, 255, "0", IM),
-	S("iface.tcp_timestamp", I, "", IM),
-	S("iface.redirect", I, "", IM),
-	V("iface.def_task_mgmt_timeout", I, 0, 65535, "0", IM),
-	S("iface.header_digest", I, "", IM),
-	S("iface.data_digest", I, "", IM),
-	S("iface.immediate_data", I, "", IM),
-	S("iface.initial_r2t", I, "", IM),
-	S("iface.data_seq_inorder", I, "", IM),
-	S("iface.data_pdu_inorder", I, "", IM),
-	V("iface.erl", I, 0, 2, "0", IM),
-	V("iface.max_receive_data_len", I, 0, IMAX, "0", IM),
-	V("iface.first_burst_len", I, 0, IMAX, "0", IM),
-	V("iface.max_outstanding_r2t", I, 0, 65535, "0", IM),
-	V("iface.max_burst_len", I, 0, IMAX, "0", IM),
-	S("iface.chap_auth", I, "", IM),
-	S("iface.bidi_chap", I, "", IM),
-	S("iface.strict_login_compliance", I, "", IM),
-	S("iface.discovery_auth", I, "", IM),
-	S("iface.discovery_logout", I, "", IM),
-	/* node record, continued */
-	S("node.discovery_address", N, "", RO),
-	V("node.discovery_port", N, 0, 65535, "0", RO),
-	E("node.discovery_type", N, e_ntype, "static", RO),
-	V("node.session.initial_cmdsn", N, 0, IMAX, "0", 0),
-	V("node.session.initial_login_retry_max", N, 0, IMAX, "4", 0),
-	V("node.session.xmit_thread_priority", N, IMIN, IMAX, "-20", 0),
-	V("node.session.cmds_max", N, 0, IMAX, "128", 0),
-	V("node.session.queue_depth", N, 0, IMAX, "32", 0),
-	V("node.session.nr_sessions", N, 1, 1024, "1", 0),
-	E("node.session.auth.authmethod", N, e_auth, "None", 0),
-	S("node.session.auth.username", N, "", 0),
-	P("node.session.auth.password", N),
-	S("node.session.auth.username_in", N, "", 0),
-	P("node.session.auth.password_in", N),
-	L("node.session.auth.chap_algs", N | D, e_algs, "MD5"),
-	V("node.session.timeo.replacement_timeout", N, IMIN, IMAX, "120", 0),
-	V("node.session.err_timeo.abort_timeout", N, 0, IMAX, "15", 0),
-	V("node.session.err_timeo.lu_reset_timeout", N, 0, IMAX, "30", 0),
-	V("node.session.err_timeo.tgt_reset_timeout", N, 0, IMAX, "30", 0),
-	V("node.session.err_timeo.host_reset_timeout", N, 0, IMAX, "60", 0),
-	B("node.session.iscsi.FastAbort", N, "Yes", 0),
-	B("node.session.iscsi.InitialR2T", N, "No", 0),
-	B("node.session.iscsi.ImmediateData", N, "Yes", 0),
-	V("node.session.iscsi.FirstBurstLength", N, 0, IMAX, "262144", 0),
-	V("node.session.iscsi.MaxBurstLength", N, 0, IMAX, "16776192", 0),
-	V("node.session.iscsi.DefaultTime2Retain", N, 0, IMAX, "0", 0),
-	V("node.session.iscsi.DefaultTime2Wait", N, 0, IMAX, "2", 0),
-	V("node.session.iscsi.MaxConnections", N, 0, IMAX, "1", 0),
-	V("node.session.iscsi.MaxOutstandingR2T", N, 0, IMAX, "1", 0),
-	V("node.session.iscsi.ERL", N, 0, 2, "0", 0),
-	E(KEY_SCAN, N, e_scan, "auto", 0),
-	/* ours: no built-in default, an unset value follows iscsid.conf */
-	B(KEY_AUTOSCAN_EN, N, NULL, KF_NOSTOCK),
-	V("node.session.reopen_max", N, 0, IMAX, "0", 0),
-	S("node.conn[0].address", N, "", RO),
-	V("node.conn[0].port", N, 0, 65535, ISCSI_PORT_DEFAULT_STR, RO),
-	E("node.conn[0].startup", N, e_startup, "manual", 0),
-	V("node.conn[0].tcp.window_size", N, 0, IMAX, "524288", 0),
-	V("node.conn[0].tcp.type_of_service", N, 0, 255, "0", 0),
-	V("node.conn[0].timeo.logout_timeout", N, 0, IMAX, "15", 0),
-	V("node.conn[0].timeo.login_timeout", N, 0, IMAX, "30", 0),
-	V("node.conn[0].timeo.auth_timeout", N, 0, IMAX, "45", 0),
-	V("node.conn[0].timeo.noop_out_interval", N, 0, IMAX, "5", 0),
-	V("node.conn[0].timeo.noop_out_timeout", N, 0, IMAX, "5", 0),
-	V("node.conn[0].iscsi.MaxXmitDataSegmentLength", N, 0, IMAX, "0", 0),
-	V("node.conn[0].iscsi.MaxRecvDataSegmentLength", N, 0, IMAX, "262144", 0),
-	E("node.conn[0].iscsi.HeaderDigest", N, e_digest, "None", 0),
-	E("node.conn[0].iscsi.DataDigest", N, e_digest, "None", 0),
-	B("node.conn[0].iscsi.IFMarker", N, "No", 0),
-	B("node.conn[0].iscsi.OFMarker", N, "No", 0),
-	/* discovery record, second part */
-	V("discovery.sendtargets.timeo.login_timeout", D, 0, IMAX, "15", 0),
-	B("discovery.sendtargets.use_discoveryd", D, "No", 0),
-	V("discovery.sendtargets.discoveryd_poll_inval", D, 0, IMAX, "30", 0),
-	V("discovery.sendtargets.reopen_max", D, 0, IMAX, "5", 0),
-	V("discovery.sendtargets.timeo.auth_timeout", D, 0, IMAX, "45", 0),
-	V("discovery.sendtargets.timeo.active_timeout", D, 0, IMAX, "30", 0),
-	V("discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", D, 0, IMAX, "32768", 0),
+#define KEY(id, row) row,
+#include "keys.def"
+};
+
+_Static_assert(sizeof(key_table) / sizeof(key_table[0]) == K_COUNT,
+	       "one row per enum key_id");
+
+static const char *const conf_names[] = {
+#define CONF_KEY(id, name) name,
+#include "keys.def"
+};
+
+static const char *const label_names[] = {
+#define KEY_LABEL(id, name) name,
+#include "keys.def"
 };
 
 size_t keys_count(void)
@@ -184,6 +70,28 @@ size_t keys_count(void)
 const struct key_def *keys_at(size_t idx)
 {
 	return idx < keys_count() ? &key_table[idx] : NULL;
+}
+
+const char *keys_name(enum key_id id)
+{
+	return key_table[id].k_name;
+}
+
+const char *keys_conf_name(enum conf_key id)
+{
+	return conf_names[id];
+}
+
+const char *keys_label(enum key_label id)
+{
+	return label_names[id];
+}
+
+long long keys_default_num(enum key_id id)
+{
+	const struct key_def *k = &key_table[id];
+
+	return k->k_type == KT_INT && k->k_def ? strtoll(k->k_def, NULL, 10) : 0;
 }
 
 /* Rows sorted by name, built once: every line of every record and of

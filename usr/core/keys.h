@@ -1,7 +1,8 @@
 /* The one table of record keys: every key open-iscsi 2.1.8 knows for node,
  * discovery (SendTargets) and iface records, in the order stock prints
  * them, with value type, range and default. Everything that reads, writes,
- * validates or prints a record goes through this table (pure, no I/O). */
+ * validates or prints a record goes through this table (pure, no I/O).
+ * The names are spelled once, in keys.def; code uses the ids below. */
 #ifndef CORE_KEYS_H
 #define CORE_KEYS_H
 #include <stddef.h>
@@ -39,8 +40,27 @@ struct key_def {
 #define KF_NOSTOCK  (1u << 1)	/* ours only (autoscan_en): stock never wrote it */
 #define KF_IFACE_MODE (1u << 2)	/* in node mode only settable through -m iface */
 
-#define KEY_AUTOSCAN_EN "node.session.autoscan_en"
-#define KEY_SCAN        "node.session.scan"
+/* Record keys by row: K_NODE_NAME, K_NODE_CONN_0_PORT, ... (keys.def).
+ * Code names a key by its id, so a misspelt key does not compile. */
+enum key_id {
+#define KEY(id, row) K_##id,
+#include "keys.def"
+	K_COUNT		/* = keys_count() */
+};
+
+/* iscsid.conf keys that are not record keys: K_ISCSID_STARTUP, ... */
+enum conf_key {
+#define CONF_KEY(id, name) K_##id,
+#include "keys.def"
+	K_CONF_COUNT
+};
+
+/* Key-shaped names that are no key of ours (keys.def says which). */
+enum key_label {
+#define KEY_LABEL(id, name) K_##id,
+#include "keys.def"
+	K_LABEL_COUNT
+};
 
 /* Defaults code needs as values; the table's rows for node.conn[0].port,
  * discovery.sendtargets.port and iface.iscsi_ifacename spell them with
@@ -52,6 +72,13 @@ struct key_def {
 /* Number of rows; rows are numbered 0..keys_count()-1 in print order. */
 size_t keys_count(void);
 const struct key_def *keys_at(size_t idx);
+/* The name of a record key, an iscsid.conf key, a label. */
+const char *keys_name(enum key_id id);
+const char *keys_conf_name(enum conf_key id);
+const char *keys_label(enum key_label id);
+/* A KT_INT row's built-in default as a number (0 for any other row): for
+ * code that needs the default when a record holds no usable value. */
+long long keys_default_num(enum key_id id);
 /* Row of a key name, or -1 when unknown. */
 int keys_find(const char *name);
 /* Row of a key name if it belongs to a kind of record, else -1. */

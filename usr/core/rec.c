@@ -75,13 +75,13 @@ void rec_node_id(const struct rec *r, const char **target, const char **addr,
 	long long p = ISCSI_PORT_DEFAULT;
 	const char *s;
 
-	s = rec_get(r, "node.name");
+	s = rec_get(r, K_NODE_NAME);
 	*target = s ? s : "";
-	s = rec_get(r, "node.conn[0].address");
+	s = rec_get(r, K_NODE_CONN_0_ADDRESS);
 	*addr = s ? s : "";
-	rec_get_int(r, "node.conn[0].port", &p);
+	rec_get_int(r, K_NODE_CONN_0_PORT, &p);
 	*port = (int)p;
-	s = rec_get(r, "iface.iscsi_ifacename");
+	s = rec_get(r, K_IFACE_ISCSI_IFACENAME);
 	*iface = (s && *s) ? s : IFACE_DEFAULT;
 }
 
@@ -95,20 +95,24 @@ void rec_free(struct rec *r)
 	free(r);
 }
 
-static int rec_row(const struct rec *r, const char *key)
+/* Row of key if it belongs to r's kind, else -1. */
+static int rec_row(const struct rec *r, enum key_id key)
 {
-	return keys_find_kind(key, (unsigned)r->r_kind);
+	const struct key_def *k = keys_at((size_t)key);
+
+	return k && (k->k_kinds & (unsigned)r->r_kind) ? (int)key : -1;
 }
 
-int rec_set_msg(struct rec *r, const char *key, const char *val, char *msg, size_t msglen)
+/* Sets row (>= 0) after checking val; row < 0 is the unknown name. */
+static int set_row(struct rec *r, int row, const char *name, const char *val, char *msg,
+		   size_t msglen)
 {
-	int row = rec_row(r, key);
 	const char *canon;
 	char *copy = NULL;
 	int rc;
 
 	if (row < 0) {
-		snprintf(msg, msglen, "Unknown parameter %s.", key);
+		snprintf(msg, msglen, "Unknown parameter %s.", name);
 		return RC_INVAL;
 	}
 	if (val) {
@@ -124,24 +128,46 @@ int rec_set_msg(struct rec *r, const char *key, const char *val, char *msg, size
 	return RC_OK;
 }
 
-int rec_set(struct rec *r, const char *key, const char *val)
+int rec_set_msg(struct rec *r, enum key_id key, const char *val, char *msg, size_t msglen)
 {
-	char msg[512];
-	int rc = rec_set_msg(r, key, val, msg, sizeof(msg));
+	return set_row(r, rec_row(r, key), keys_name(key), val, msg, msglen);
+}
 
+int rec_set_name_msg(struct rec *r, const char *name, const char *val, char *msg,
+		     size_t msglen)
+{
+	return set_row(r, keys_find_kind(name, (unsigned)r->r_kind), name, val, msg, msglen);
+}
+
+static int logged(int rc, const char *msg)
+{
 	if (rc != RC_OK)
 		log_error("%s", msg);
 	return rc;
 }
 
-const char *rec_get_raw(const struct rec *r, const char *key)
+int rec_set(struct rec *r, enum key_id key, const char *val)
+{
+	char msg[512];
+
+	return logged(rec_set_msg(r, key, val, msg, sizeof(msg)), msg);
+}
+
+int rec_set_name(struct rec *r, const char *name, const char *val)
+{
+	char msg[512];
+
+	return logged(rec_set_name_msg(r, name, val, msg, sizeof(msg)), msg);
+}
+
+const char *rec_get_raw(const struct rec *r, enum key_id key)
 {
 	int row = rec_row(r, key);
 
 	return row < 0 ? NULL : r->r_val[row];
 }
 
-const char *rec_get(const struct rec *r, const char *key)
+const char *rec_get(const struct rec *r, enum key_id key)
 {
 	int row = rec_row(r, key);
 
@@ -150,12 +176,12 @@ const char *rec_get(const struct rec *r, const char *key)
 	return r->r_val[row] ? r->r_val[row] : keys_at((size_t)row)->k_def;
 }
 
-int rec_is_set(const struct rec *r, const char *key)
+int rec_is_set(const struct rec *r, enum key_id key)
 {
 	return rec_get_raw(r, key) != NULL;
 }
 
-int rec_get_int(const struct rec *r, const char *key, long long *out)
+int rec_get_int(const struct rec *r, enum key_id key, long long *out)
 {
 	const char *v = rec_get(r, key);
 	char *end;
@@ -166,7 +192,7 @@ int rec_get_int(const struct rec *r, const char *key, long long *out)
 	return *end ? RC_INVAL : RC_OK;
 }
 
-int rec_get_bool(const struct rec *r, const char *key, int *out)
+int rec_get_bool(const struct rec *r, enum key_id key, int *out)
 {
 	const char *v = rec_get(r, key);
 
@@ -179,6 +205,13 @@ int rec_get_bool(const struct rec *r, const char *key, int *out)
 	else
 		return RC_INVAL;
 	return RC_OK;
+}
+
+void rec_copy_iface(struct rec *node, const struct rec *iface)
+{
+	for (size_t i = 0; i < keys_count(); i++)
+		if ((keys_at(i)->k_kinds & KEY_IFACE) && iface->r_val[i])
+			rec_set_msg(node, (enum key_id)i, iface->r_val[i], NULL, 0);
 }
 
 void rec_merge_unset(struct rec *r, const struct rec *src)

@@ -29,23 +29,30 @@ void rec_node_id(const struct rec *r, const char **target, const char **addr,
 		 int *port, const char **iface);
 void rec_free(struct rec *r);
 
-/* Validating setter: unknown key (for this kind) or invalid value ->
- * RC_INVAL, message logged through log_error as stock words it, record
+/* Validating setter: a key not of this record's kind or an invalid value
+ * -> RC_INVAL, message logged through log_error as stock words it, record
  * unchanged. val NULL unsets the key. */
-int rec_set(struct rec *r, const char *key, const char *val);
+int rec_set(struct rec *r, enum key_id key, const char *val);
 /* Same, without logging: message into msg. */
-int rec_set_msg(struct rec *r, const char *key, const char *val, char *msg, size_t msglen);
+int rec_set_msg(struct rec *r, enum key_id key, const char *val, char *msg, size_t msglen);
+/* The same two for a key name given as text (operator, file): an unknown
+ * name is refused like a key of another kind. */
+int rec_set_name(struct rec *r, const char *name, const char *val);
+int rec_set_name_msg(struct rec *r, const char *name, const char *val, char *msg,
+		     size_t msglen);
 /* Effective value: the set value, else the key-table default, else NULL for
- * unknown keys. Unset autoscan_en returns NULL (ask conf). */
-const char *rec_get(const struct rec *r, const char *key);
+ * keys not of this record's kind. Unset autoscan_en returns NULL (ask conf). */
+const char *rec_get(const struct rec *r, enum key_id key);
 /* The stored value or NULL when unset. */
-const char *rec_get_raw(const struct rec *r, const char *key);
-int rec_is_set(const struct rec *r, const char *key);
-/* Typed getters on the effective value: RC_OK, or RC_INVAL when unknown,
- * unset without default, or not of that type. */
-int rec_get_int(const struct rec *r, const char *key, long long *out);
-int rec_get_bool(const struct rec *r, const char *key, int *out);
+const char *rec_get_raw(const struct rec *r, enum key_id key);
+int rec_is_set(const struct rec *r, enum key_id key);
+/* Typed getters on the effective value: RC_OK, or RC_INVAL when not of
+ * this kind, unset without default, or not of that type. */
+int rec_get_int(const struct rec *r, enum key_id key, long long *out);
+int rec_get_bool(const struct rec *r, enum key_id key, int *out);
 
+/* Copies the iface keys (KEY_IFACE rows) iface holds into node. */
+void rec_copy_iface(struct rec *node, const struct rec *iface);
 /* Fill every unset key of the record's kind from src (same kind), e.g.
  * iscsid.conf defaults or an iface record into a node record. */
 void rec_merge_unset(struct rec *r, const struct rec *src);

@@ -54,7 +54,7 @@ static void parse_line(struct rec *r, char *line, int lineno)
 	}
 	if (strcmp(val, REC_EMPTY) == 0)
 		val = "";
-	if (rec_set_msg(r, key, val, msg, sizeof(msg)) != RC_OK)
+	if (rec_set_name_msg(r, key, val, msg, sizeof(msg)) != RC_OK)
 		log_debugn(1, "record line %d: %s (skipped)", lineno, msg);
 }
 

@@ -132,12 +132,13 @@ int scan_run(const char *sysfs_root, uint32_t host_no, const struct scan_plan *p
 
 void scan_settings_from(const struct rec *r, const struct conf *conf, struct scan_settings *s)
 {
-	const char *scan = r ? rec_get(r, KEY_SCAN) : NULL;
+	const char *scan = r ? rec_get(r, K_NODE_SESSION_SCAN) : NULL;
 	int v;
 
 	s->ss_manual = scan && !strcmp(scan, "manual");
 	s->ss_rec_autoscan = -1;
-	if (r && rec_is_set(r, KEY_AUTOSCAN_EN) && rec_get_bool(r, KEY_AUTOSCAN_EN, &v) == RC_OK)
+	if (r && rec_is_set(r, K_NODE_SESSION_AUTOSCAN_EN) &&
+	    rec_get_bool(r, K_NODE_SESSION_AUTOSCAN_EN, &v) == RC_OK)
 		s->ss_rec_autoscan = v;
 	s->ss_conf_autoscan = conf ? conf_autoscan_default(conf) : 1;
 }

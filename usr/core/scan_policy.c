@@ -13,7 +13,7 @@ struct policy_cell {
 
 static const struct policy_cell policy_table[SCAN_EV_COUNT][COL_COUNT] = {
 	[SCAN_EV_LOGIN] = {
-		{ SCAN_NONE, "login, scan=manual", "new session and node.session.scan is manual: no scan" },
+		{ SCAN_NONE, "login, scan=manual", "new session, scan is manual: no scan" },
 		{ SCAN_LUN0, "login, autoscan_en=No", "new session with autoscan off: LUN 0 only" },
 		{ SCAN_ALL, "login, autoscan_en=Yes", "new session with autoscan on: all LUNs" },
 	},

@@ -19,9 +19,7 @@ static struct rec *login_rec(const struct ipc_abi_node *n, int *rc)
 {
 	struct ipc_node_id id;
 	struct idb_match m;
-	struct rec **recs = NULL, *r = NULL;
-	struct idb *db;
-	size_t cnt = 0;
+	struct rec *r;
 
 	*rc = ipc_node_id(n, &id);
 	if (*rc) {
@@ -29,12 +27,7 @@ static struct rec *login_rec(const struct ipc_abi_node *n, int *rc)
 		return NULL;
 	}
 	m = (struct idb_match){ id.ni_target, id.ni_addr, id.ni_port, -1, id.ni_iface };
-	if (idb_open(NULL, &db) == RC_OK) {
-		if (idb_node_find(db, &m, &recs, &cnt) == RC_OK && cnt > 0)
-			r = rec_dup(recs[0]);
-		idb_recs_free(recs, cnt);
-		idb_close(db);
-	}
+	r = sess_rec_find(&m);
 	if (r) {
 		log_debug("login %s %s,%d: record from the database", id.ni_target,
 			  id.ni_addr, id.ni_port);
@@ -70,7 +63,7 @@ static int put_config(struct ipc_abi_rsp *rsp, const char *v)
 
 static int put_config_file(const struct sess_table *t, struct ipc_abi_rsp *rsp)
 {
-	char *path = t->st_config ? NULL : conf_etc_path("iscsid.conf");
+	char *path = t->st_config ? NULL : conf_etc_path(CONF_FILE);
 	int rc = put_config(rsp, t->st_config ? t->st_config : path);
 
 	free(path);

@@ -87,20 +87,26 @@ static struct conf *sess_conf_now(const struct sess_table *t)
 	return c;
 }
 
-struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
+struct rec *sess_rec_find(const struct idb_match *m)
 {
-	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, tpgt, k->sk_iface };
 	struct rec **recs = NULL, *r = NULL;
 	struct idb *db;
 	size_t n = 0;
 
 	if (idb_open(NULL, &db) != RC_OK)
 		return NULL;
-	if (idb_node_find(db, &m, &recs, &n) == RC_OK && n > 0)
+	if (idb_node_find(db, m, &recs, &n) == RC_OK && n > 0)
 		r = rec_dup(recs[0]);
 	idb_recs_free(recs, n);
 	idb_close(db);
 	return r;
+}
+
+struct rec *sess_rec_now(const struct sess_key *k, int tpgt)
+{
+	struct idb_match m = { k->sk_target, k->sk_addr, k->sk_port, tpgt, k->sk_iface };
+
+	return sess_rec_find(&m);
 }
 
 /* The record's two files and iscsid.conf, named once per session. */
@@ -155,8 +161,8 @@ static void sess_scan_settings_for(struct sess_table *t, struct sess *s,
 	pthread_mutex_unlock(&t->st_lock);
 	if (fresh)
 		return;
-	if (rec_get_int(s->s_rec, "node.tpgt", &tpgt) != RC_OK)
-		tpgt = -1;
+	if (rec_get_int(s->s_rec, K_NODE_TPGT, &tpgt) != RC_OK)
+		tpgt = keys_default_num(K_NODE_TPGT);	/* any */
 	conf = sess_conf_now(t);
 	disk = sess_rec_now(&s->s_key, (int)tpgt);
 	sess_scan_settings_now(s->s_rec, disk, conf, ss);
@@ -285,18 +291,20 @@ static struct sess *sess_take_for_logout(struct sess_table *t, int sid)
 int sess_logout(struct sess_table *t, int sid)
 {
 	struct sess *s = sess_take_for_logout(t, sid);
-	long long tmo = 15;
+	long long tmo = keys_default_num(K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT);
 	struct kern k;
 	int rc;
 
 	if (!s)
 		return RC_SESS_NOT_FOUND;
 	if (s->s_rec)
-		rec_get_int(s->s_rec, "node.conn[0].timeo.logout_timeout", &tmo);
+		rec_get_int(s->s_rec, K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT, &tmo);
+	if (tmo <= 0)
+		tmo = keys_default_num(K_NODE_CONN_0_TIMEO_LOGOUT_TIMEOUT);
 	rc = kernel_open(&k, NULL);
 	if (!rc) {
 		k.k_route = &t->st_route;
-		rc = ksession_stop(&k, &s->s_ks, (int)(tmo > 0 ? tmo : 15) * 1000);
+		rc = ksession_stop(&k, &s->s_ks, (int)tmo * 1000);
 		kernel_close(&k);
 	}
 	log_info("session %d [%s %s,%d] logged out%s", sid, s->s_key.sk_target,

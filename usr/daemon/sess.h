@@ -26,6 +26,7 @@
 #include "sess_fsm.h"
 #include "sess_scanset.h"
 
+struct idb_match;
 struct rec;
 
 /* The event socket and the sessions its filter mutes (kfilter.h): those
@@ -101,8 +102,10 @@ int sess_state_get(struct sess_table *t, int sid, int *conn, int *stage);
 int sess_login(struct sess_table *t, struct rec *r, int multiple);
 int sess_logout(struct sess_table *t, int sid);
 int sess_rescan(struct sess_table *t, int sid, int64_t lun);	/* lun -1: every LUN */
-/* The node record of k (and tpgt, -1 = any) as it is on disk now, or NULL
- * when it was deleted or cannot be read. */
+/* The first node record m selects as it is on disk now (a copy), or NULL
+ * when there is none or the database cannot be read. */
+struct rec *sess_rec_find(const struct idb_match *m);
+/* The node record of k (and tpgt, -1 = any): sess_rec_find. */
 struct rec *sess_rec_now(const struct sess_key *k, int tpgt);
 /* Runs the scan the policy row for ev asks for, with the record's settings
  * as they are on disk now; logs the row and why. */

@@ -10,24 +10,26 @@
 #include "sess_params.h"
 #include "scan.h"
 
-/* The record's value, else the key table's default (rec_get_int); the
- * table is the only place defaults live, so a failure here is a key name
- * the table does not know (a typo), said loudly instead of read as 0. */
-static long long rec_num(const struct rec *r, const char *key)
+/* The record's value, else the key table's default (rec_get_int). Keys
+ * are ids, so a failure is a key of another record kind: said loudly, and
+ * the table's default is used. */
+static long long rec_num(const struct rec *r, enum key_id key)
 {
-	long long v = 0;
+	long long v;
 
-	if (rec_get_int(r, key, &v) != RC_OK)
-		log_error("internal: no integer value for %s", key);
+	if (rec_get_int(r, key, &v) != RC_OK) {
+		log_error("internal: no integer value for %s", keys_name(key));
+		v = keys_default_num(key);
+	}
 	return v;
 }
 
-static int rec_yes(const struct rec *r, const char *key)
+static int rec_yes(const struct rec *r, enum key_id key)
 {
 	int v = 0;
 
 	if (rec_get_bool(r, key, &v) != RC_OK)
-		log_error("internal: no Yes/No value for %s", key);
+		log_error("internal: no Yes/No value for %s", keys_name(key));
 	return v;
 }
 
@@ -36,7 +38,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static enum digest_pref rec_digest(const struct rec *r, const char *key)
+static enum digest_pref rec_digest(const struct rec *r, enum key_id key)
 {
 	enum digest_pref d = DIGEST_NONE;
 	const char *s = rec_get(r, key);
@@ -50,41 +52,41 @@ static void params_operational(const struct rec *r, struct iscsi_params *p)
 {
 	neg_params_default(p);
 	p->ip_max_recv_dlen = (uint32_t)rec_num(r,
-		"node.conn[0].iscsi.MaxRecvDataSegmentLength");
-	p->ip_max_burst = (uint32_t)rec_num(r, "node.session.iscsi.MaxBurstLength");
-	p->ip_first_burst = (uint32_t)rec_num(r, "node.session.iscsi.FirstBurstLength");
-	p->ip_max_conns = (uint32_t)rec_num(r, "node.session.iscsi.MaxConnections");
-	p->ip_max_r2t = (uint32_t)rec_num(r, "node.session.iscsi.MaxOutstandingR2T");
-	p->ip_erl = (uint32_t)rec_num(r, "node.session.iscsi.ERL");
-	p->ip_time2wait = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Wait");
-	p->ip_time2retain = (uint32_t)rec_num(r, "node.session.iscsi.DefaultTime2Retain");
-	p->ip_initial_r2t = rec_yes(r, "node.session.iscsi.InitialR2T");
-	p->ip_immediate_data = rec_yes(r, "node.session.iscsi.ImmediateData");
-	p->ip_ifmarker = rec_yes(r, "node.conn[0].iscsi.IFMarker");
-	p->ip_ofmarker = rec_yes(r, "node.conn[0].iscsi.OFMarker");
-	p->ip_hdig = rec_digest(r, "node.conn[0].iscsi.HeaderDigest");
-	p->ip_ddig = rec_digest(r, "node.conn[0].iscsi.DataDigest");
+		K_NODE_CONN_0_ISCSI_MAXRECVDATASEGMENTLENGTH);
+	p->ip_max_burst = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_MAXBURSTLENGTH);
+	p->ip_first_burst = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_FIRSTBURSTLENGTH);
+	p->ip_max_conns = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_MAXCONNECTIONS);
+	p->ip_max_r2t = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_MAXOUTSTANDINGR2T);
+	p->ip_erl = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_ERL);
+	p->ip_time2wait = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_DEFAULTTIME2WAIT);
+	p->ip_time2retain = (uint32_t)rec_num(r, K_NODE_SESSION_ISCSI_DEFAULTTIME2RETAIN);
+	p->ip_initial_r2t = rec_yes(r, K_NODE_SESSION_ISCSI_INITIALR2T);
+	p->ip_immediate_data = rec_yes(r, K_NODE_SESSION_ISCSI_IMMEDIATEDATA);
+	p->ip_ifmarker = rec_yes(r, K_NODE_CONN_0_ISCSI_IFMARKER);
+	p->ip_ofmarker = rec_yes(r, K_NODE_CONN_0_ISCSI_OFMARKER);
+	p->ip_hdig = rec_digest(r, K_NODE_CONN_0_ISCSI_HEADERDIGEST);
+	p->ip_ddig = rec_digest(r, K_NODE_CONN_0_ISCSI_DATADIGEST);
 }
 
 static void params_kernel(const struct rec *r, struct ksess_conf *k)
 {
 	ksess_conf_init(k);
-	copy_str(k->kc_target, sizeof(k->kc_target), rec_get(r, "node.name"));
-	copy_str(k->kc_address, sizeof(k->kc_address), rec_get(r, "node.conn[0].address"));
-	copy_str(k->kc_iface, sizeof(k->kc_iface), rec_get(r, "iface.iscsi_ifacename"));
+	copy_str(k->kc_target, sizeof(k->kc_target), rec_get(r, K_NODE_NAME));
+	copy_str(k->kc_address, sizeof(k->kc_address), rec_get(r, K_NODE_CONN_0_ADDRESS));
+	copy_str(k->kc_iface, sizeof(k->kc_iface), rec_get(r, K_IFACE_ISCSI_IFACENAME));
 	if (!k->kc_iface[0])
 		copy_str(k->kc_iface, sizeof(k->kc_iface), IFACE_DEFAULT);
-	k->kc_port = (uint16_t)rec_num(r, "node.conn[0].port");
-	k->kc_initial_cmdsn = (uint32_t)rec_num(r, "node.session.initial_cmdsn");
-	k->kc_cmds_max = (uint16_t)rec_num(r, "node.session.cmds_max");
-	k->kc_queue_depth = (uint16_t)rec_num(r, "node.session.queue_depth");
-	k->kc_recovery_tmo = (int)rec_num(r, "node.session.timeo.replacement_timeout");
-	k->kc_noop_interval = (int)rec_num(r, "node.conn[0].timeo.noop_out_interval");
-	k->kc_noop_timeout = (int)rec_num(r, "node.conn[0].timeo.noop_out_timeout");
-	k->kc_abort_tmo = (int)rec_num(r, "node.session.err_timeo.abort_timeout");
-	k->kc_lu_reset_tmo = (int)rec_num(r, "node.session.err_timeo.lu_reset_timeout");
-	k->kc_tgt_reset_tmo = (int)rec_num(r, "node.session.err_timeo.tgt_reset_timeout");
-	k->kc_fast_abort = rec_yes(r, "node.session.iscsi.FastAbort");
+	k->kc_port = (uint16_t)rec_num(r, K_NODE_CONN_0_PORT);
+	k->kc_initial_cmdsn = (uint32_t)rec_num(r, K_NODE_SESSION_INITIAL_CMDSN);
+	k->kc_cmds_max = (uint16_t)rec_num(r, K_NODE_SESSION_CMDS_MAX);
+	k->kc_queue_depth = (uint16_t)rec_num(r, K_NODE_SESSION_QUEUE_DEPTH);
+	k->kc_recovery_tmo = (int)rec_num(r, K_NODE_SESSION_TIMEO_REPLACEMENT_TIMEOUT);
+	k->kc_noop_interval = (int)rec_num(r, K_NODE_CONN_0_TIMEO_NOOP_OUT_INTERVAL);
+	k->kc_noop_timeout = (int)rec_num(r, K_NODE_CONN_0_TIMEO_NOOP_OUT_TIMEOUT);
+	k->kc_abort_tmo = (int)rec_num(r, K_NODE_SESSION_ERR_TIMEO_ABORT_TIMEOUT);
+	k->kc_lu_reset_tmo = (int)rec_num(r, K_NODE_SESSION_ERR_TIMEO_LU_RESET_TIMEOUT);
+	k->kc_tgt_reset_tmo = (int)rec_num(r, K_NODE_SESSION_ERR_TIMEO_TGT_RESET_TIMEOUT);
+	k->kc_fast_abort = rec_yes(r, K_NODE_SESSION_ISCSI_FASTABORT);
 }
 
 /* CHAP when authmethod says so and a user name is set; None otherwise. */
@@ -92,16 +94,16 @@ static void params_auth(const struct rec *r, struct sess_cfg *c)
 {
 	struct login_params *p = &c->sc_login;
 	struct ksess_conf *k = &c->sc_kern;
-	const char *m = rec_get(r, "node.session.auth.authmethod");
+	const char *m = rec_get(r, K_NODE_SESSION_AUTH_AUTHMETHOD);
 
 	if (!m || strcmp(m, "CHAP") != 0)
 		return;
-	copy_str(k->kc_username, sizeof(k->kc_username), rec_get(r, "node.session.auth.username"));
-	copy_str(k->kc_password, sizeof(k->kc_password), rec_get(r, "node.session.auth.password"));
+	copy_str(k->kc_username, sizeof(k->kc_username), rec_get(r, K_NODE_SESSION_AUTH_USERNAME));
+	copy_str(k->kc_password, sizeof(k->kc_password), rec_get(r, K_NODE_SESSION_AUTH_PASSWORD));
 	copy_str(k->kc_username_in, sizeof(k->kc_username_in),
-		 rec_get(r, "node.session.auth.username_in"));
+		 rec_get(r, K_NODE_SESSION_AUTH_USERNAME_IN));
 	copy_str(k->kc_password_in, sizeof(k->kc_password_in),
-		 rec_get(r, "node.session.auth.password_in"));
+		 rec_get(r, K_NODE_SESSION_AUTH_PASSWORD_IN));
 	if (!k->kc_username[0])
 		return;
 	p->lp_username = k->kc_username;
@@ -110,7 +112,7 @@ static void params_auth(const struct rec *r, struct sess_cfg *c)
 		p->lp_username_in = k->kc_username_in;
 		p->lp_password_in = k->kc_password_in;
 	}
-	p->lp_n_chap_algs = chap_algs_parse(rec_get(r, "node.session.auth.chap_algs"),
+	p->lp_n_chap_algs = chap_algs_parse(rec_get(r, K_NODE_SESSION_AUTH_CHAP_ALGS),
 					    p->lp_chap_algs);
 }
 
@@ -135,11 +137,11 @@ int sess_cfg_build(const struct rec *r, const char *iname, const uint8_t isid[6]
 	p->lp_cmdsn = c->sc_kern.kc_initial_cmdsn;
 	params_operational(r, &p->lp_mine);
 	params_auth(r, c);
-	tmo = rec_num(r, "node.conn[0].timeo.login_timeout");
+	tmo = rec_num(r, K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT);
 	/* 0 or less: login.c's own default */
 	if (tmo > 0)
 		p->lp_timeout_ms = (int)(tmo * 1000);
-	c->sc_login_retry_max = (int)rec_num(r, "node.session.initial_login_retry_max");
+	c->sc_login_retry_max = (int)rec_num(r, K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX);
 	c->sc_replacement_tmo = c->sc_kern.kc_recovery_tmo;
 	if (!c->sc_kern.kc_target[0] || !c->sc_kern.kc_address[0]) {
 		log_error("record has no target name or portal address");

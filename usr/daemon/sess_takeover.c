@@ -23,9 +23,9 @@ static struct rec *takeover_rec(const struct sess_key *k)
 	/* no record (deleted meanwhile): defaults keep logout and recovery working */
 	r = rec_new_default(REC_NODE);
 	snprintf(port, sizeof(port), "%d", k->sk_port);
-	if (r && (rec_set(r, "node.name", k->sk_target) ||
-		  rec_set(r, "node.conn[0].address", k->sk_addr) ||
-		  rec_set(r, "node.conn[0].port", port))) {
+	if (r && (rec_set(r, K_NODE_NAME, k->sk_target) ||
+		  rec_set(r, K_NODE_CONN_0_ADDRESS, k->sk_addr) ||
+		  rec_set(r, K_NODE_CONN_0_PORT, port))) {
 		rec_free(r);
 		r = NULL;
 	}

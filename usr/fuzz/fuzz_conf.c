@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (conf_parse(text, "fuzz.conf", &c) == 0 && c) {
 		struct rec *n = rec_new_default(REC_NODE), *d = rec_new_default(REC_DISC);
 
-		conf_get(c, "node.startup");
+		conf_get(c, keys_name(K_NODE_STARTUP));
 		conf_autoscan_default(c);
 		if (n) {
 			conf_apply_node(c, n);

@@ -3,12 +3,13 @@
  * Invariants: no more than ST_MAX_PORTALS portals, every kept name is a
  * non-empty string shorter than LOGIN_NAMELEN, every portal has a host. */
 #include "fuzz.h"
+#include "keys.h"
 #include "sendtargets.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct st_portal def = { "192.0.2.1", 3260, ST_TPGT_UNKNOWN };
+	struct st_portal def = { "192.0.2.1", ISCSI_PORT_DEFAULT, ST_TPGT_UNKNOWN };
 	size_t chunk = 1 + fuzz_u8(&in) * 16, len, total = 0;
 	struct text_buf tb;
 	struct text_list kv;

@@ -21,14 +21,14 @@ static void test_debian_conf(void)
 	T_STREQ(conf_get(c, "node.session.initial_login_retry_max"), "8");
 	conf_apply_node(c, r);
 	/* Debian differs from the built-in defaults here */
-	T_STREQ(rec_get(r, "node.session.initial_login_retry_max"), "8");
-	T_STREQ(rec_get(r, "node.conn[0].timeo.login_timeout"), "15");
-	T_STREQ(rec_get(r, KEY_SCAN), "auto");
+	T_STREQ(rec_get(r, K_NODE_SESSION_INITIAL_LOGIN_RETRY_MAX), "8");
+	T_STREQ(rec_get(r, K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT), "15");
+	T_STREQ(rec_get(r, K_NODE_SESSION_SCAN), "auto");
 	conf_apply_disc(c, d);
-	T_STREQ(rec_get(d, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength"), "32768");
+	T_STREQ(rec_get(d, K_DISCOVERY_SENDTARGETS_ISCSI_MAXRECVDATASEGMENTLENGTH), "32768");
 	/* Debian's file does not set autoscan_en: default Yes */
 	T_INTEQ(conf_autoscan_default(c), 1);
-	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));
+	T_CHECK(!rec_is_set(r, K_NODE_SESSION_AUTOSCAN_EN));
 	conf_free(c);
 	rec_free(r);
 	rec_free(d);
@@ -43,8 +43,8 @@ static void test_shipped_conf(void)
 	if (!c)
 		return;
 	T_INTEQ(c->c_ndiag, 0);
-	T_STREQ(conf_get(c, KEY_AUTOSCAN_EN), "Yes");
-	T_STREQ(conf_get(c, KEY_SCAN), "auto");
+	T_STREQ(conf_get(c, keys_name(K_NODE_SESSION_AUTOSCAN_EN)), "Yes");
+	T_STREQ(conf_get(c, keys_name(K_NODE_SESSION_SCAN)), "auto");
 	T_INTEQ(conf_autoscan_default(c), 1);
 	for (size_t i = 0; i < c->c_n; i++)
 		T_CHECK(keys_find(c->c_ents[i].ce_key) >= 0 ||
@@ -60,7 +60,7 @@ static void test_autoscan_resolution(void)
 	T_INTEQ(conf_parse("node.session.autoscan_en = No\n", "t", &c), RC_OK);
 	T_INTEQ(conf_autoscan_default(c), 0);
 	conf_apply_node(c, r);
-	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));	/* not copied into records */
+	T_CHECK(!rec_is_set(r, K_NODE_SESSION_AUTOSCAN_EN));	/* not copied into records */
 	T_INTEQ(conf_autoscan_default(NULL), 1);
 	conf_free(c);
 	rec_free(r);
@@ -76,7 +76,7 @@ static void test_errors(void)
 		T_INTEQ(c->c_nsyntax, 1);
 		T_INTEQ(c->c_ndiag, 1);
 		T_STREQ(c->c_diag[0], "t line 3: syntax error, expected \"name = value\" (line ignored)");
-		T_STREQ(rec_get(c->c_node, "node.startup"), "automatic");
+		T_STREQ(rec_get(c->c_node, K_NODE_STARTUP), "automatic");
 		T_INTEQ(conf_report(c), RC_INVAL);
 	}
 	conf_free(c);
@@ -88,8 +88,8 @@ static void test_errors(void)
 		T_INTEQ(c->c_ndiag, 2);
 		T_INTEQ(c->c_nsyntax, 0);
 		T_INTEQ(conf_report(c), RC_OK);
-		T_CHECK(!rec_is_set(c->c_node, "node.startup"));
-		T_STREQ(rec_get(c->c_node, KEY_SCAN), "manual");
+		T_CHECK(!rec_is_set(c->c_node, K_NODE_STARTUP));
+		T_STREQ(rec_get(c->c_node, K_NODE_SESSION_SCAN), "manual");
 		T_STREQ(conf_get(c, "foo.bar"), "1");
 	}
 	conf_free(c);

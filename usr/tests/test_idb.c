@@ -15,10 +15,10 @@ static struct rec *mknode(const char *t, const char *a, const char *port, const 
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", t);
-	rec_set(r, "node.conn[0].address", a);
-	rec_set(r, "node.conn[0].port", port);
-	rec_set(r, "node.tpgt", tpgt);
+	rec_set(r, K_NODE_NAME, t);
+	rec_set(r, K_NODE_CONN_0_ADDRESS, a);
+	rec_set(r, K_NODE_CONN_0_PORT, port);
+	rec_set(r, K_NODE_TPGT, tpgt);
 	return r;
 }
 
@@ -74,8 +74,8 @@ static void test_node_layout_and_roundtrip(void)
 	size_t n = 0;
 
 	T_INTEQ(idb_open(root, &db), RC_OK);
-	rec_set(r, "node.session.auth.password", "pw");
-	rec_set(r, KEY_AUTOSCAN_EN, "No");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, "pw");
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No");
 	T_INTEQ(idb_node_write(db, r), RC_OK);
 	T_INTEQ(idb_node_write(db, flat), RC_OK);
 	T_CHECK(exists("nodes/iqn.a:t1/127.0.0.1,3360,1/default"));
@@ -96,10 +96,10 @@ static void test_node_layout_and_roundtrip(void)
 	T_INTEQ(idb_node_find(db, &m, &got, &n), RC_OK);
 	T_INTEQ(n, 2);
 	if (n == 2) {
-		T_STREQ(rec_get(got[0], "node.name"), "iqn.a:t1");
-		T_STREQ(rec_get(got[0], "node.session.auth.password"), "pw");
-		T_STREQ(rec_get_raw(got[0], KEY_AUTOSCAN_EN), "No");
-		T_CHECK(!rec_is_set(got[1], KEY_AUTOSCAN_EN));
+		T_STREQ(rec_get(got[0], K_NODE_NAME), "iqn.a:t1");
+		T_STREQ(rec_get(got[0], K_NODE_SESSION_AUTH_PASSWORD), "pw");
+		T_STREQ(rec_get_raw(got[0], K_NODE_SESSION_AUTOSCAN_EN), "No");
+		T_CHECK(!rec_is_set(got[1], K_NODE_SESSION_AUTOSCAN_EN));
 	}
 	idb_recs_free(got, n);
 	m.m_addr = "::1";
@@ -119,8 +119,8 @@ static void test_node_layout_and_roundtrip(void)
 		struct rec *evil = mknode("../../escape", "127.0.0.1", "3260", "1");
 
 		T_INTEQ(idb_node_write(db, evil), RC_INVAL);
-		rec_set(evil, "node.name", "iqn.a:ok");
-		rec_set(evil, "iface.iscsi_ifacename", "..");
+		rec_set(evil, K_NODE_NAME, "iqn.a:ok");
+		rec_set(evil, K_IFACE_ISCSI_IFACENAME, "..");
 		T_INTEQ(idb_node_write(db, evil), RC_INVAL);
 		rec_free(evil);
 	}
@@ -138,13 +138,13 @@ static void test_discovery(void)
 	size_t n = 0;
 
 	idb_open(root, &db);
-	rec_set(d, "discovery.sendtargets.address", "127.0.0.1");
-	rec_set(d, "discovery.sendtargets.port", "3362");
-	rec_set(node, "node.discovery_type", "send_targets");
+	rec_set(d, K_DISCOVERY_SENDTARGETS_ADDRESS, "127.0.0.1");
+	rec_set(d, K_DISCOVERY_SENDTARGETS_PORT, "3362");
+	rec_set(node, K_NODE_DISCOVERY_TYPE, "send_targets");
 	T_INTEQ(idb_disc_write(db, d), RC_OK);
 	T_INTEQ(mode_of("send_targets/127.0.0.1,3362/st_config"), 0600);
 	T_INTEQ(idb_disc_read(db, "127.0.0.1", 3362, &back), RC_OK);
-	T_STREQ(back ? rec_get(back, "discovery.sendtargets.port") : NULL, "3362");
+	T_STREQ(back ? rec_get(back, K_DISCOVERY_SENDTARGETS_PORT) : NULL, "3362");
 	rec_free(back);
 	T_INTEQ(idb_node_write(db, node), RC_OK);
 	T_CHECK(!exists("static/iqn.a:d1,127.0.0.1,3362,1,default"));
@@ -179,9 +179,9 @@ static void test_iface(void)
 
 	idb_open(root, &db);
 	T_INTEQ(idb_iface_read(db, "default", &back), RC_OK);
-	T_STREQ(back ? rec_get(back, "iface.transport_name") : NULL, "tcp");
+	T_STREQ(back ? rec_get(back, K_IFACE_TRANSPORT_NAME) : NULL, "tcp");
 	rec_free(back);
-	rec_set(i, "iface.iscsi_ifacename", "eth0i");
+	rec_set(i, K_IFACE_ISCSI_IFACENAME, "eth0i");
 	T_INTEQ(idb_iface_write(db, i), RC_OK);
 	T_INTEQ(idb_iface_read(db, "eth0i", &back), RC_OK);
 	rec_free(back);
@@ -207,7 +207,7 @@ static void test_concurrent_writers(void)
 			idb_open(root, &db);
 			for (int j = 0; j < 20; j++) {
 				snprintf(v, sizeof(v), "%d", 10 + k);
-				rec_set(r, "node.session.queue_depth", v);
+				rec_set(r, K_NODE_SESSION_QUEUE_DEPTH, v);
 				if (idb_node_write(db, r) != RC_OK)
 					_exit(1);
 			}
@@ -229,9 +229,9 @@ static void test_concurrent_writers(void)
 		T_INTEQ(idb_node_find(db, &m, &got, &n), RC_OK);
 		T_INTEQ(n, 1);
 		if (n == 1) {
-			T_INTEQ(rec_get_int(got[0], "node.session.queue_depth", &q), RC_OK);
+			T_INTEQ(rec_get_int(got[0], K_NODE_SESSION_QUEUE_DEPTH, &q), RC_OK);
 			T_CHECK(q >= 10 && q < 18);
-			T_STREQ(rec_get(got[0], "node.conn[0].iscsi.OFMarker"), "No");
+			T_STREQ(rec_get(got[0], K_NODE_CONN_0_ISCSI_OFMARKER), "No");
 		}
 		idb_recs_free(got, n);
 		idb_close(db);

@@ -20,11 +20,11 @@ static struct rec *mknode(const char *t, const char *a, const char *tpgt)
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", t);
-	rec_set(r, "node.conn[0].address", a);
-	rec_set(r, "node.conn[0].port", "3260");
-	rec_set(r, "node.tpgt", tpgt);
-	rec_set(r, "node.session.autoscan_en", "No");	/* sidecar too */
+	rec_set(r, K_NODE_NAME, t);
+	rec_set(r, K_NODE_CONN_0_ADDRESS, a);
+	rec_set(r, K_NODE_CONN_0_PORT, "3260");
+	rec_set(r, K_NODE_TPGT, tpgt);
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No");	/* sidecar too */
 	return r;
 }
 

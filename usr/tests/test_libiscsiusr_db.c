@@ -30,11 +30,11 @@ static void add_node(struct idb *db, const char *t, const char *a, const char *p
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", t);
-	rec_set(r, "node.conn[0].address", a);
-	rec_set(r, "node.conn[0].port", port);
-	rec_set(r, "node.tpgt", "1");
-	rec_set(r, "node.session.auth.password", "s3cret");
+	rec_set(r, K_NODE_NAME, t);
+	rec_set(r, K_NODE_CONN_0_ADDRESS, a);
+	rec_set(r, K_NODE_CONN_0_PORT, port);
+	rec_set(r, K_NODE_TPGT, "1");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, "s3cret");
 	T_INTEQ(idb_node_write(db, r), RC_OK);
 	rec_free(r);
 }

@@ -35,10 +35,10 @@ static void add_node(struct idb *db, const char *t, const char *port)
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", t);
-	rec_set(r, "node.conn[0].address", "192.0.2.1");
-	rec_set(r, "node.conn[0].port", port);
-	rec_set(r, "node.tpgt", "1");
+	rec_set(r, K_NODE_NAME, t);
+	rec_set(r, K_NODE_CONN_0_ADDRESS, "192.0.2.1");
+	rec_set(r, K_NODE_CONN_0_PORT, port);
+	rec_set(r, K_NODE_TPGT, "1");
 	T_INTEQ(idb_node_write(db, r), RC_OK);
 	rec_free(r);
 }

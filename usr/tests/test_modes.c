@@ -139,14 +139,14 @@ static void test_boot_to_node(void)
 	snprintf(b.fb_chap_secret, sizeof(b.fb_chap_secret), "secretsecret");
 	b.fb_tport = 3262;
 	T_INTEQ(fw_boot_to_node(&b, r), RC_OK);
-	T_STREQ(rec_get(r, "node.name"), "iqn.a:t");
-	T_STREQ(rec_get(r, "node.conn[0].port"), "3262");
-	T_STREQ(rec_get(r, "node.tpgt"), "1");
-	T_STREQ(rec_get(r, "iface.iscsi_ifacename"), "default");
-	T_STREQ(rec_get(r, "iface.initiatorname"), "iqn.a:init");
-	T_STREQ(rec_get(r, "node.session.auth.password"), "secretsecret");
+	T_STREQ(rec_get(r, K_NODE_NAME), "iqn.a:t");
+	T_STREQ(rec_get(r, K_NODE_CONN_0_PORT), "3262");
+	T_STREQ(rec_get(r, K_NODE_TPGT), "1");
+	T_STREQ(rec_get(r, K_IFACE_ISCSI_IFACENAME), "default");
+	T_STREQ(rec_get(r, K_IFACE_INITIATORNAME), "iqn.a:init");
+	T_STREQ(rec_get(r, K_NODE_SESSION_AUTH_PASSWORD), "secretsecret");
 	/* stock leaves the method alone: the secrets are stored, not used */
-	T_STREQ(rec_get(r, "node.session.auth.authmethod"), "None");
+	T_STREQ(rec_get(r, K_NODE_SESSION_AUTH_AUTHMETHOD), "None");
 	rec_free(r);
 }
 
@@ -189,11 +189,11 @@ static struct rec *iface(const char *name, const char *k1, const char *v1,
 {
 	struct rec *r = rec_new_default(REC_IFACE);
 
-	rec_set(r, "iface.iscsi_ifacename", name);
+	rec_set(r, K_IFACE_ISCSI_IFACENAME, name);
 	if (k1)
-		rec_set(r, k1, v1);
+		rec_set_name(r, k1, v1);
 	if (k2)
-		rec_set(r, k2, v2);
+		rec_set_name(r, k2, v2);
 	return r;
 }
 

@@ -27,9 +27,9 @@ static struct rec *node_t1(void)
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", "iqn.2001-04.com.example:t1");
-	rec_set(r, "node.conn[0].address", "127.0.0.1");
-	rec_set(r, "node.conn[0].port", "3360");
+	rec_set(r, K_NODE_NAME, "iqn.2001-04.com.example:t1");
+	rec_set(r, K_NODE_CONN_0_ADDRESS, "127.0.0.1");
+	rec_set(r, K_NODE_CONN_0_PORT, "3360");
 	return r;
 }
 
@@ -40,7 +40,7 @@ static void test_show_matches_stock(void)
 	char *want = slurp("usr/tests/data/golden/stock_node_show_builtin.txt");
 	char *got;
 
-	rec_set(r, KEY_AUTOSCAN_EN, "No");
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No");
 	got = rec_format(r, REC_FMT_SHOW);
 	T_CHECK(want && got);
 	if (want && got) {
@@ -63,20 +63,20 @@ static void test_validation(void)
 	struct rec *r = node_t1();
 	char msg[256];
 
-	T_INTEQ(rec_set_msg(r, "node.startup", "bogus", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_STARTUP, "bogus", msg, sizeof(msg)), RC_INVAL);
 	T_STREQ(msg, "unknown value format 'bogus' for parameter name 'node.startup'");
-	T_STREQ(rec_get(r, "node.startup"), "manual");
-	T_INTEQ(rec_set_msg(r, "node.foo", "1", msg, sizeof(msg)), RC_INVAL);
-	T_INTEQ(rec_set_msg(r, "node.session.cmds_max", "abc", msg, sizeof(msg)), RC_INVAL);
-	T_INTEQ(rec_set_msg(r, "node.session.cmds_max", "12x", msg, sizeof(msg)), RC_INVAL);
-	T_INTEQ(rec_set_msg(r, "node.session.iscsi.InitialR2T", "yes", msg, sizeof(msg)), RC_INVAL);
-	T_INTEQ(rec_set_msg(r, KEY_AUTOSCAN_EN, "maybe", msg, sizeof(msg)), RC_INVAL);
-	T_INTEQ(rec_set_msg(r, "node.session.auth.chap_algs", "SHA256,MD5", msg, sizeof(msg)), RC_OK);
-	T_INTEQ(rec_set_msg(r, "node.session.auth.chap_algs", "SHA256,FOO", msg, sizeof(msg)), RC_INVAL);
-	T_STREQ(rec_get(r, "node.session.auth.chap_algs"), "SHA256,MD5");
-	T_INTEQ(rec_set_msg(r, "node.session.cmds_max", "64", msg, sizeof(msg)), RC_OK);
+	T_STREQ(rec_get(r, K_NODE_STARTUP), "manual");
+	T_INTEQ(rec_set_name_msg(r, "node.foo", "1", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_CMDS_MAX, "abc", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_CMDS_MAX, "12x", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_ISCSI_INITIALR2T, "yes", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_AUTOSCAN_EN, "maybe", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_AUTH_CHAP_ALGS, "SHA256,MD5", msg, sizeof(msg)), RC_OK);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_AUTH_CHAP_ALGS, "SHA256,FOO", msg, sizeof(msg)), RC_INVAL);
+	T_STREQ(rec_get(r, K_NODE_SESSION_AUTH_CHAP_ALGS), "SHA256,MD5");
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_CMDS_MAX, "64", msg, sizeof(msg)), RC_OK);
 	/* discovery keys do not belong to node records */
-	T_INTEQ(rec_set_msg(r, "discovery.startup", "manual", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_DISCOVERY_STARTUP, "manual", msg, sizeof(msg)), RC_INVAL);
 	rec_free(r);
 }
 
@@ -90,12 +90,12 @@ static void test_refused_secret_not_echoed(void)
 
 	for (size_t i = 0; i < 3; i++) {
 		msg[0] = '\0';
-		T_INTEQ(rec_set_msg(i < 2 ? r : d, keys[i], "topSECRET\nx", msg, sizeof(msg)), RC_INVAL);
+		T_INTEQ(rec_set_name_msg(i < 2 ? r : d, keys[i], "topSECRET\nx", msg, sizeof(msg)), RC_INVAL);
 		T_CHECK(strstr(msg, "topSECRET") == NULL);
 		T_CHECK(strstr(msg, keys[i]) != NULL);
 	}
 	msg[0] = '\0';
-	T_INTEQ(rec_set_msg(r, "node.session.auth.authmethod", "bogus", msg, sizeof(msg)), RC_INVAL);
+	T_INTEQ(rec_set_msg(r, K_NODE_SESSION_AUTH_AUTHMETHOD, "bogus", msg, sizeof(msg)), RC_INVAL);
 	T_CHECK(strstr(msg, "bogus") != NULL);	/* other values are still quoted, as stock does */
 	rec_free(r);
 	rec_free(d);
@@ -106,14 +106,14 @@ static void test_unset_autoscan(void)
 	struct rec *r = node_t1();
 	int b = -1;
 
-	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));
-	T_CHECK(rec_get(r, KEY_AUTOSCAN_EN) == NULL);
-	T_INTEQ(rec_get_bool(r, KEY_AUTOSCAN_EN, &b), RC_INVAL);
-	T_INTEQ(rec_set(r, KEY_AUTOSCAN_EN, "No"), RC_OK);
-	T_INTEQ(rec_get_bool(r, KEY_AUTOSCAN_EN, &b), RC_OK);
+	T_CHECK(!rec_is_set(r, K_NODE_SESSION_AUTOSCAN_EN));
+	T_CHECK(rec_get(r, K_NODE_SESSION_AUTOSCAN_EN) == NULL);
+	T_INTEQ(rec_get_bool(r, K_NODE_SESSION_AUTOSCAN_EN, &b), RC_INVAL);
+	T_INTEQ(rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No"), RC_OK);
+	T_INTEQ(rec_get_bool(r, K_NODE_SESSION_AUTOSCAN_EN, &b), RC_OK);
 	T_INTEQ(b, 0);
-	T_INTEQ(rec_set(r, KEY_AUTOSCAN_EN, NULL), RC_OK);
-	T_CHECK(!rec_is_set(r, KEY_AUTOSCAN_EN));
+	T_INTEQ(rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, NULL), RC_OK);
+	T_CHECK(!rec_is_set(r, K_NODE_SESSION_AUTOSCAN_EN));
 	rec_free(r);
 }
 
@@ -123,8 +123,8 @@ static void test_roundtrip_file(void)
 	long long v = 0;
 	char *file, *again;
 
-	rec_set(r, "node.session.auth.password", "s3cret");
-	rec_set(r, "node.session.queue_depth", "64");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, "s3cret");
+	rec_set(r, K_NODE_SESSION_QUEUE_DEPTH, "64");
 	file = rec_format(r, REC_FMT_FILE);
 	T_CHECK(strstr(file, "node.session.auth.password = s3cret\n") != NULL);
 	T_CHECK(strstr(file, "iface.net_ifacename") == NULL);	/* empty: left out */
@@ -132,17 +132,17 @@ static void test_roundtrip_file(void)
 	{
 		char *ext;
 
-		rec_set(r, KEY_AUTOSCAN_EN, "No");
+		rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No");
 		ext = rec_format(r, REC_FMT_FILE);
 		T_CHECK(strstr(ext, "autoscan_en") == NULL);	/* stock would refuse it */
 		free(ext);
 		ext = rec_format(r, REC_FMT_EXT);
 		T_STREQ(ext, "# BEGIN RECORD 2.1.8\nnode.session.autoscan_en = No\n# END RECORD\n");
 		free(ext);
-		rec_set(r, KEY_AUTOSCAN_EN, NULL);
+		rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, NULL);
 	}
 	T_INTEQ(rec_parse(back, file), RC_OK);
-	T_INTEQ(rec_get_int(back, "node.session.queue_depth", &v), RC_OK);
+	T_INTEQ(rec_get_int(back, K_NODE_SESSION_QUEUE_DEPTH, &v), RC_OK);
 	T_INTEQ(v, 64);
 	again = rec_format(back, REC_FMT_FILE);
 	T_STREQ(again, file);
@@ -165,9 +165,9 @@ static void test_parse_tolerant(void)
 	T_INTEQ(rec_parse(r, "# BEGIN RECORD 2.1.8\nnode.name = iqn.a:b\n"
 			     "node.future_key = 1\nnode.startup = never\n\n"
 			     "node.session.auth.username = <empty>\n"), RC_OK);
-	T_STREQ(rec_get(r, "node.name"), "iqn.a:b");
-	T_CHECK(!rec_is_set(r, "node.startup"));
-	T_STREQ(rec_get_raw(r, "node.session.auth.username"), "");
+	T_STREQ(rec_get(r, K_NODE_NAME), "iqn.a:b");
+	T_CHECK(!rec_is_set(r, K_NODE_STARTUP));
+	T_STREQ(rec_get_raw(r, K_NODE_SESSION_AUTH_USERNAME), "");
 	rec_free(r);
 }
 
@@ -176,7 +176,7 @@ static void test_disc_and_iface_kinds(void)
 	struct rec *d = rec_new_default(REC_DISC), *i = rec_new_default(REC_IFACE);
 	char *s;
 
-	rec_set(d, "discovery.sendtargets.address", "127.0.0.1");
+	rec_set(d, K_DISCOVERY_SENDTARGETS_ADDRESS, "127.0.0.1");
 	s = rec_format(d, REC_FMT_SHOW);
 	T_CHECK(strstr(s, "discovery.sendtargets.auth.password_in = <empty>\n"
 			  "node.session.auth.chap_algs = MD5\n"

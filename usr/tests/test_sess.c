@@ -232,9 +232,9 @@ static struct rec *node_rec(void)
 {
 	struct rec *r = rec_new_default(REC_NODE);
 
-	rec_set(r, "node.name", "iqn.2026-01.test:t1");
-	rec_set(r, "node.conn[0].address", "10.0.2.2");
-	rec_set(r, "node.conn[0].port", "3341");
+	rec_set(r, K_NODE_NAME, "iqn.2026-01.test:t1");
+	rec_set(r, K_NODE_CONN_0_ADDRESS, "10.0.2.2");
+	rec_set(r, K_NODE_CONN_0_PORT, "3341");
 	return r;
 }
 
@@ -260,13 +260,13 @@ static void test_cfg_build(void)
 	T_INTEQ(c->sc_login.lp_mine.ip_max_recv_dlen, 262144);
 	T_INTEQ(memcmp(c->sc_login.lp_isid, isid, 6), 0);
 
-	rec_set(r, "node.session.auth.authmethod", "CHAP");
-	rec_set(r, "node.session.auth.username", "alice");
-	rec_set(r, "node.session.auth.password", "secretsecret");
-	rec_set(r, "node.session.auth.username_in", "tgt");
-	rec_set(r, "node.session.auth.password_in", "targetsecret");
-	rec_set(r, "node.session.timeo.replacement_timeout", "20");
-	rec_set(r, "node.conn[0].timeo.login_timeout", "7");
+	rec_set(r, K_NODE_SESSION_AUTH_AUTHMETHOD, "CHAP");
+	rec_set(r, K_NODE_SESSION_AUTH_USERNAME, "alice");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, "secretsecret");
+	rec_set(r, K_NODE_SESSION_AUTH_USERNAME_IN, "tgt");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD_IN, "targetsecret");
+	rec_set(r, K_NODE_SESSION_TIMEO_REPLACEMENT_TIMEOUT, "20");
+	rec_set(r, K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT, "7");
 	T_INTEQ(sess_cfg_build(r, "iqn.2026-01.test:init", isid, c), RC_OK);
 	T_STREQ(c->sc_login.lp_username, "alice");
 	T_STREQ(c->sc_login.lp_password, "secretsecret");
@@ -293,8 +293,8 @@ static void test_scan_settings(void)
 	sess_scan_settings(r, no, &s);
 	T_INTEQ(s.ss_rec_autoscan, -1);
 	T_INTEQ(s.ss_conf_autoscan, 0);
-	rec_set(r, "node.session.autoscan_en", "Yes");
-	rec_set(r, "node.session.scan", "manual");
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "Yes");
+	rec_set(r, K_NODE_SESSION_SCAN, "manual");
 	sess_scan_settings(r, no, &s);
 	T_INTEQ(s.ss_rec_autoscan, 1);
 	T_INTEQ(s.ss_manual, 1);
@@ -310,15 +310,15 @@ static void test_scan_settings_now(void)
 	struct conf *no = NULL;
 	struct scan_settings s;
 
-	rec_set(login, "node.session.autoscan_en", "Yes");
-	rec_set(disk, "node.session.autoscan_en", "No");
+	rec_set(login, K_NODE_SESSION_AUTOSCAN_EN, "Yes");
+	rec_set(disk, K_NODE_SESSION_AUTOSCAN_EN, "No");
 	sess_scan_settings_now(login, disk, NULL, &s);
 	T_INTEQ(s.ss_rec_autoscan, 0);
 	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_LUN0);
 	sess_scan_settings_now(login, NULL, NULL, &s);
 	T_INTEQ(s.ss_rec_autoscan, 1);
 	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_ALL);
-	rec_set(disk, "node.session.scan", "manual");
+	rec_set(disk, K_NODE_SESSION_SCAN, "manual");
 	sess_scan_settings_now(login, disk, NULL, &s);
 	T_INTEQ(s.ss_manual, 1);
 	T_INTEQ(scan_plan(SCAN_EV_AEN, &s, 0).sp_action, SCAN_NONE);
@@ -347,15 +347,15 @@ static void test_rec_now(void)
 	setenv("ISCSI_ETC_DIR", dir, 1);
 	key_init(&k, "iqn.2026-01.test:t1");
 	T_CHECK(sess_rec_now(&k, -1) == NULL);
-	rec_set(r, "node.session.autoscan_en", "Yes");
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "Yes");
 	T_INTEQ(idb_open(NULL, &db), RC_OK);
 	T_INTEQ(idb_node_write(db, r), RC_OK);
-	rec_set(r, "node.session.autoscan_en", "No");  /* the "-o update" */
+	rec_set(r, K_NODE_SESSION_AUTOSCAN_EN, "No");  /* the "-o update" */
 	T_INTEQ(idb_node_write(db, r), RC_OK);
 	got = sess_rec_now(&k, -1);
 	T_CHECK(got != NULL);
 	if (got) {
-		T_INTEQ(rec_get_bool(got, "node.session.autoscan_en", &v), RC_OK);
+		T_INTEQ(rec_get_bool(got, K_NODE_SESSION_AUTOSCAN_EN, &v), RC_OK);
 		T_INTEQ(v, 0);
 		rec_free(got);
 	}
@@ -382,15 +382,15 @@ static void test_login_msg_record(void)
 	struct rec *r = node_rec(), *back = rec_new(REC_NODE);
 	struct ipc_node_id id;
 
-	rec_set(r, "node.session.auth.password", "secretsecret");
+	rec_set(r, K_NODE_SESSION_AUTH_PASSWORD, "secretsecret");
 	T_INTEQ(adm_req_login_msg(r, &req), RC_OK);
 	T_INTEQ(req.ar_cmd, IPC_CMD_LOGIN);
 	T_INTEQ(ipc_node_id(&req.ar_u.ar_session.as_rec, &id), RC_OK);
 	T_STREQ(id.ni_target, "iqn.2026-01.test:t1");
 	T_INTEQ(id.ni_port, 3341);
 	T_INTEQ(ipc_node_to_rec(&req.ar_u.ar_session.as_rec, back), RC_OK);
-	T_STREQ(rec_get(back, "node.session.auth.password"), "secretsecret");
-	T_STREQ(rec_get(back, "node.conn[0].address"), "10.0.2.2");
+	T_STREQ(rec_get(back, K_NODE_SESSION_AUTH_PASSWORD), "secretsecret");
+	T_STREQ(rec_get(back, K_NODE_CONN_0_ADDRESS), "10.0.2.2");
 	rec_free(r);
 	rec_free(back);
 }
@@ -423,7 +423,7 @@ static void test_rescan_wide_lun(void)
 	sess_fsm(&t, s, SEV_LOGIN_OK);
 	sess_fsm(&t, s, SEV_RELEASE);
 	s->s_rec = node_rec();
-	rec_set(s->s_rec, "node.session.autoscan_en", "No");
+	rec_set(s->s_rec, K_NODE_SESSION_AUTOSCAN_EN, "No");
 	for (size_t i = 0; i < 4; i++) {
 		FILE *f;
 
