@@ -314,7 +314,10 @@ static int daemon_signal_read(struct daemon *d)
  * "REPORTED LUNS DATA HAS CHANGED" to every session) the event socket rests
  * this long, so the next wake-up reads tens of events in one system call
  * instead of one each; the kernel's queue (NL_EVENT_RCVBUF) holds them, and
- * a lone event is still handled at once. Waits for Login and Logout
+ * a lone event is still handled at once. The queue must never overflow:
+ * an Asynchronous Message the kernel cannot deliver to some listener fails
+ * the session's connection (libiscsi treats a failed multicast of the PDU
+ * as a connection error), so 20 ms of a 1024-session storm must fit. Waits for Login and Logout
  * responses (kwait.h) see the same delay during a burst, nothing more. */
 #define EVENTS_REST_MS 20
 

@@ -12,7 +12,9 @@
 #include "log.h"
 #include "net.h"
 
-#define NL_EVENT_RCVBUF (4 << 20)   /* bursts of events from many sessions */
+/* Bursts of events from many sessions. Overflowing is not just lost
+ * events: the kernel fails the connection of an AEN it could not deliver. */
+#define NL_EVENT_RCVBUF (4 << 20)
 
 int nl_open(struct nl_sock *s, int groups)
 {

@@ -19,7 +19,6 @@
 
 #include "ipc.h"
 #include "ksession.h"
-#include "kfilter.h"
 #include "kwait.h"
 #include "scan_gate.h"
 #include "scan_policy.h"
@@ -28,14 +27,6 @@
 
 struct idb_match;
 struct rec;
-
-/* The event socket and the sessions its filter mutes (kfilter.h): those
- * with an AEN scan pending. */
-struct aen_mute {
-	int am_fd;                 /* -1 until the event socket opens */
-	size_t am_n;
-	uint32_t am_sids[KFILTER_MAX_SIDS];
-};
 
 /* What identifies a session to iscsiadm: one per (target, portal, iface). */
 struct sess_key {
@@ -68,7 +59,6 @@ struct sess_table {
 	char *st_ialias;           /* initiator alias, may be NULL */
 	uint32_t st_isid_next;     /* ISID qualifier of the next new session */
 	struct kroute st_route;    /* Login/Logout responses from the main loop */
-	struct aen_mute st_mute;   /* sessions whose AENs the kernel drops */
 };
 
 /* --- the table (pure, under st_lock) --- */

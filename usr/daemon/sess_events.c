@@ -62,9 +62,6 @@ struct sess_events *sess_events_open(struct sess_table *t, int quiet)
 		return NULL;
 	}
 	kroute_live(&t->st_route);
-	pthread_mutex_lock(&t->st_lock);
-	t->st_mute.am_fd = kevents_fd(&e->se_ke);
-	pthread_mutex_unlock(&t->st_lock);
 	return e;
 }
 
@@ -72,9 +69,7 @@ void sess_events_close(struct sess_events *e)
 {
 	if (!e)
 		return;
-	pthread_mutex_lock(&e->se_t->st_lock);
-	e->se_t->st_mute.am_fd = -1;
-	pthread_mutex_unlock(&e->se_t->st_lock);
+
 	kevents_close(&e->se_ke);
 	free(e);
 }
@@ -82,27 +77,6 @@ void sess_events_close(struct sess_events *e)
 int sess_events_fd(const struct sess_events *e)
 {
 	return e ? kevents_fd(&e->se_ke) : -1;
-}
-
-/* Under st_lock, after a gate changed: the kernel drops the AENs of the
- * sessions whose scan is pending (kfilter.h), and only theirs. */
-static void aen_mute_sync(struct sess_table *t)
-{
-	struct aen_mute *m = &t->st_mute;
-	uint32_t sids[KFILTER_MAX_SIDS];
-	size_t n = 0;
-
-	if (m->am_fd < 0)
-		return;
-	for (struct sess *s = t->st_head; s && n < KFILTER_MAX_SIDS; s = s->s_next)
-		if (s->s_aen_gate.g_state == SCAN_GATE_PENDING && s->s_sid >= 0)
-			sids[n++] = (uint32_t)s->s_sid;
-	if (n == m->am_n && memcmp(sids, m->am_sids, n * sizeof(sids[0])) == 0)
-		return;
-	if (kfilter_attach(m->am_fd, sids, n) != RC_OK)
-		n = 0;   /* unfiltered: every AEN reaches the gate, as before */
-	memcpy(m->am_sids, sids, n * sizeof(sids[0]));
-	m->am_n = n;
 }
 
 /* The next AEN scan of a host starts this long after the last one ended:
@@ -150,7 +124,6 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 		if (s->s_life.l_stop)
 			scan_gate_reset(&s->s_aen_gate);
 		again = scan_gate_done(&s->s_aen_gate);
-		aen_mute_sync(t);
 		pthread_mutex_unlock(&t->st_lock);
 	} while (again);
 	/* the storm's tally at the default level: one line per busy period */
@@ -188,8 +161,7 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev, i
 		else if (a == SACT_BUSY && scan_gate_busy(&s->s_aen_gate)) {
 			scan_gate_ask(&s->s_aen_gate);
 			*folded = 1;
-			aen_mute_sync(t);
-		}
+			}
 	}
 	if (a != SACT_CLAIM)
 		s = NULL;
@@ -228,7 +200,6 @@ static void event_pdu(struct sess_events *e, const struct nl_event *ev)
 	if (sess_spawn(e->se_t, s, what == SESS_AEN_SCAN ? aen_scan : sess_logout_requested)) {
 		pthread_mutex_lock(&e->se_t->st_lock);
 		scan_gate_reset(&s->s_aen_gate);
-		aen_mute_sync(e->se_t);
 		pthread_mutex_unlock(&e->se_t->st_lock);
 		sess_release(e->se_t, s);
 	}

@@ -17,7 +17,6 @@ int sess_table_init(struct sess_table *t, const char *config, const char *iname)
 	pthread_mutex_init(&t->st_lock, NULL);
 	pthread_cond_init(&t->st_cond, NULL);
 	kroute_init(&t->st_route);
-	t->st_mute.am_fd = -1;
 	t->st_config = config ? strdup(config) : NULL;
 	t->st_iname = iname ? strdup(iname) : NULL;
 	/* ISIDs must not repeat those of sessions an earlier iscsid left
