@@ -94,6 +94,13 @@ long long keys_default_num(enum key_id id)
 	return k->k_type == KT_INT && k->k_def ? strtoll(k->k_def, NULL, 10) : 0;
 }
 
+int keys_default_bool(enum key_id id)
+{
+	const struct key_def *k = &key_table[id];
+
+	return k->k_type == KT_BOOL && k->k_def && strcmp(k->k_def, "Yes") == 0;
+}
+
 /* Rows sorted by name, built once: every line of every record and of
  * iscsid.conf is looked up here, and iscsid reads both at each event
  * (a scan per AEN in a storm), so a search, not a walk of the table. */

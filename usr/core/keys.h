@@ -79,6 +79,8 @@ const char *keys_label(enum key_label id);
 /* A KT_INT row's built-in default as a number (0 for any other row): for
  * code that needs the default when a record holds no usable value. */
 long long keys_default_num(enum key_id id);
+/* A Yes/No row's default as 1/0. */
+int keys_default_bool(enum key_id id);
 /* Row of a key name, or -1 when unknown. */
 int keys_find(const char *name);
 /* Row of a key name if it belongs to a kind of record, else -1. */

@@ -21,20 +21,22 @@
 #define LOGOUT_REASON_CLOSE_SESSION 0
 #define GONE_TIMEOUT_MS             60000
 
+/* The key table's defaults (iscsid overwrites every field from the
+ * record; ksmoke and the unit tests start from these). */
 void ksess_conf_init(struct ksess_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->kc_iface, sizeof(c->kc_iface), IFACE_DEFAULT);
-	c->kc_port = ISCSI_PORT_DEFAULT;
-	c->kc_cmds_max = 128;
-	c->kc_queue_depth = 32;
-	c->kc_recovery_tmo = 120;
-	c->kc_noop_interval = 5;
-	c->kc_noop_timeout = 5;
-	c->kc_abort_tmo = 15;
-	c->kc_lu_reset_tmo = 30;
-	c->kc_tgt_reset_tmo = 30;
-	c->kc_fast_abort = 1;
+	c->kc_port = (uint16_t)keys_default_num(K_NODE_CONN_0_PORT);
+	c->kc_cmds_max = (uint16_t)keys_default_num(K_NODE_SESSION_CMDS_MAX);
+	c->kc_queue_depth = (uint16_t)keys_default_num(K_NODE_SESSION_QUEUE_DEPTH);
+	c->kc_recovery_tmo = (int)keys_default_num(K_NODE_SESSION_TIMEO_REPLACEMENT_TIMEOUT);
+	c->kc_noop_interval = (int)keys_default_num(K_NODE_CONN_0_TIMEO_NOOP_OUT_INTERVAL);
+	c->kc_noop_timeout = (int)keys_default_num(K_NODE_CONN_0_TIMEO_NOOP_OUT_TIMEOUT);
+	c->kc_abort_tmo = (int)keys_default_num(K_NODE_SESSION_ERR_TIMEO_ABORT_TIMEOUT);
+	c->kc_lu_reset_tmo = (int)keys_default_num(K_NODE_SESSION_ERR_TIMEO_LU_RESET_TIMEOUT);
+	c->kc_tgt_reset_tmo = (int)keys_default_num(K_NODE_SESSION_ERR_TIMEO_TGT_RESET_TIMEOUT);
+	c->kc_fast_abort = keys_default_bool(K_NODE_SESSION_ISCSI_FASTABORT);
 }
 
 static void ks_reset(struct ksess *ks)

@@ -107,6 +107,9 @@ static void test_default_num(void)
 	T_INTEQ(keys_default_num(K_NODE_CONN_0_TIMEO_LOGIN_TIMEOUT), 30);
 	T_INTEQ(keys_default_num(K_NODE_TPGT), -1);
 	T_INTEQ(keys_default_num(K_NODE_CONN_0_PORT), ISCSI_PORT_DEFAULT);
+	T_INTEQ(keys_default_bool(K_NODE_SESSION_ISCSI_FASTABORT), 1);
+	T_INTEQ(keys_default_bool(K_NODE_LEADING_LOGIN), 0);
+	T_INTEQ(keys_default_bool(K_NODE_SESSION_CMDS_MAX), 0);   /* not a Yes/No row */
 	T_INTEQ(keys_default_num(K_DISCOVERY_SENDTARGETS_ISCSI_MAXRECVDATASEGMENTLENGTH), 32768);
 	T_INTEQ(keys_default_num(K_NODE_NAME), 0);	/* not a number */
 }
