@@ -25,7 +25,7 @@ import (
 // median over -bench-reps runs, times with their range.
 
 var (
-	benchSessions = flag.String("bench-sessions", "64,256", "session counts of the scale rows, e.g. 64,256,1024")
+	benchSessions = flag.String("bench-sessions", "64,256,1024", "session counts of the scale rows")
 	benchStormN   = flag.String("bench-storm-sessions", "64,256", "session counts of the boot storm rows")
 	benchLoginCap = flag.Duration("bench-login-cap", 300*time.Second, "how long one -L all / -L automatic may run before it is stopped (stock needs about all of 300 s at 256)")
 )

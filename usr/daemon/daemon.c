@@ -312,14 +312,15 @@ static int daemon_signal_read(struct daemon *d)
 
 /* After a burst of kernel events (an AEN storm: a target repeating
  * "REPORTED LUNS DATA HAS CHANGED" to every session) the event socket rests
- * this long, so the next wake-up reads tens of events in one system call
- * instead of one each; the kernel's queue (NL_EVENT_RCVBUF) holds them, and
- * a lone event is still handled at once. The queue must never overflow:
- * an Asynchronous Message the kernel cannot deliver to some listener fails
- * the session's connection (libiscsi treats a failed multicast of the PDU
- * as a connection error), so 20 ms of a 1024-session storm must fit. Waits for Login and Logout
- * responses (kwait.h) see the same delay during a burst, nothing more. */
-#define EVENTS_REST_MS 20
+ * this long, so the next wake-up reads tens of events per system call
+ * instead of one each; a lone event is still handled at once. The kernel's
+ * queue (NL_EVENT_RCVBUF) must never overflow meanwhile: an Asynchronous
+ * Message it cannot deliver to any listener fails that session's
+ * connection (libiscsi treats the failed multicast as a connection error).
+ * 50 ms of 1024 sessions at 100 AENs/s is about 5000 messages, some 6 MiB.
+ * Waits for Login and Logout responses (kwait.h) see the same delay during
+ * a burst, nothing more. */
+#define EVENTS_REST_MS 50
 
 static void daemon_events(struct daemon *d)
 {

@@ -63,7 +63,7 @@ struct kevents {
 	uint8_t *ke_buf;          /* NL_BUF_MAX bytes */
 	uint8_t *ke_batch;        /* KEVENTS_BATCH slots of NL_BUF_MAX, on first use */
 };
-#define KEVENTS_BATCH 32
+#define KEVENTS_BATCH 64
 int kevents_open(struct kevents *ke);
 void kevents_close(struct kevents *ke);
 static inline int kevents_fd(const struct kevents *ke) { return ke->ke_nl.ns_fd; }

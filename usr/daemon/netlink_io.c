@@ -14,7 +14,7 @@
 
 /* Bursts of events from many sessions. Overflowing is not just lost
  * events: the kernel fails the connection of an AEN it could not deliver. */
-#define NL_EVENT_RCVBUF (4 << 20)
+#define NL_EVENT_RCVBUF (16 << 20)
 
 int nl_open(struct nl_sock *s, int groups)
 {

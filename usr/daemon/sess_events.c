@@ -11,6 +11,7 @@
 #include "idb.h"
 #include "kernel.h"
 #include "log.h"
+#include "net.h"
 #include "pdu.h"
 #include "rec.h"
 #include "sense.h"
@@ -79,21 +80,25 @@ int sess_events_fd(const struct sess_events *e)
 	return e ? kevents_fd(&e->se_ke) : -1;
 }
 
-/* The next AEN scan of a host starts this long after the last one ended:
- * a target that repeats 3F/0E 100 times a second then costs a scan every
- * 2 s per host, not scans back to back; a lone AEN is scanned at once. */
+/* The next AEN scan of a host starts this long after its last one ended,
+ * in the same busy period or a new one: a target that repeats 3F/0E 100
+ * times a second then costs a scan every 2 s per host, not scans back to
+ * back; a lone AEN is scanned at once. */
 #define AEN_SCAN_HOLDOFF_MS 2000
 
-/* Waits out the hold-off while AENs keep folding into the pending scan;
- * a logout cuts it short (the state table wakes st_cond when it sets the
- * stop flag). */
+/* Waits out what is left of the hold-off since the host's last AEN scan,
+ * while AENs fold into the gate; a logout cuts it short (the state table
+ * wakes st_cond when it sets the stop flag). */
 static void aen_holdoff(struct sess_table *t, struct sess *s)
 {
+	int64_t left = s->s_aen_scan_end_ms + AEN_SCAN_HOLDOFF_MS - net_now_ms();
 	struct timespec end;
 
+	if (s->s_aen_scan_end_ms == 0 || left <= 0)
+		return;
 	clock_gettime(CLOCK_REALTIME, &end);   /* st_cond's clock */
-	end.tv_sec += AEN_SCAN_HOLDOFF_MS / 1000;
-	end.tv_nsec += (AEN_SCAN_HOLDOFF_MS % 1000) * 1000000L;
+	end.tv_sec += left / 1000;
+	end.tv_nsec += (left % 1000) * 1000000L;
 	if (end.tv_nsec >= 1000000000L) {
 		end.tv_sec++;
 		end.tv_nsec -= 1000000000L;
@@ -105,19 +110,19 @@ static void aen_holdoff(struct sess_table *t, struct sess *s)
 	pthread_mutex_unlock(&t->st_lock);
 }
 
-/* Scans until the gate says no AEN came during the last one (scan_gate.h). */
+/* Scans until the gate says no AEN came during the last one (scan_gate.h).
+ * Runs in the thread that claimed the session, the only one to touch
+ * s_aen_scan_end_ms. */
 static void aen_scan(struct sess_table *t, struct sess *s)
 {
 	unsigned events, scans;
-	int again, pending;
+	int again;
 
 	do {
-		sess_scan(t, s, SCAN_EV_AEN, 0);
-		pthread_mutex_lock(&t->st_lock);
-		pending = scan_gate_pending(&s->s_aen_gate) && !s->s_life.l_stop;
-		pthread_mutex_unlock(&t->st_lock);
-		if (pending)
-			aen_holdoff(t, s);
+		aen_holdoff(t, s);
+		if (!sess_stopping(t, s))
+			sess_scan(t, s, SCAN_EV_AEN, 0);
+		s->s_aen_scan_end_ms = net_now_ms();
 		pthread_mutex_lock(&t->st_lock);
 		events = s->s_aen_gate.g_events;
 		scans = s->s_aen_gate.g_scans;
