@@ -10,6 +10,7 @@
 #include "host.h"
 #include "iface.h"
 #include "log.h"
+#include "net.h"
 #include "node.h"
 #include "opts.h"
 #include "print.h"
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_set_prog("iscsiadm");
+	net_raise_fd_limit();   /* "-L all" keeps a socket per record in flight */
 	adm_opts_init(&o);
 	rc = adm_opts_parse(&o, argc, argv);
 	if (rc != RC_OK)

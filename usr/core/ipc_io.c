@@ -33,24 +33,32 @@ static socklen_t ipc_addr(struct sockaddr_un *a)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
 }
 
+/* Backlog full (EAGAIN once SO_SNDTIMEO runs out): iscsid is busy, a
+ * 1024-record "-L all" say, not gone. Stock backs off 1 s, 2 s, ... 64 s
+ * and so does this; any other error returns at once. */
+#define IPC_CONNECT_BACKOFF_MAX_S 64
+
 int ipc_client_connect(void)
 {
 	/* a peer that never reads must not block a send for ever */
 	struct timeval snd = { .tv_sec = IPC_SEND_TMO_MS / 1000 };
 	struct sockaddr_un a;
 	socklen_t alen = ipc_addr(&a);
-	int fd = socket(AF_LOCAL, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
-	if (connect(fd, (struct sockaddr *)&a, alen) < 0) {
-		int e = errno;
+	for (unsigned nsec = 1;; nsec <<= 1) {
+		int fd = socket(AF_LOCAL, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
 
+		if (fd < 0)
+			return -errno;
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
+		if (connect(fd, (struct sockaddr *)&a, alen) == 0)
+			return fd;
+		e = errno;
 		close(fd);
-		return -e;
+		if (e != EAGAIN || nsec > IPC_CONNECT_BACKOFF_MAX_S)
+			return -e;
+		sleep(nsec);
 	}
-	return fd;
 }
 
 int ipc_server_listen(void)

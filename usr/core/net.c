@@ -11,12 +11,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "net.h"
 #include "err.h"
 #include "idb.h"
+
+#define NET_FD_LIMIT 16384
+
+void net_raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = NET_FD_LIMIT;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		want = rl.rlim_max;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = want;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 int64_t net_now_ms(void)
 {

@@ -10,6 +10,11 @@
 
 /* Monotonic clock in milliseconds; deadlines are absolute values of it. */
 int64_t net_now_ms(void);
+/* Raises this process's soft limit on open files towards 16384, as far as
+ * the hard limit allows: iscsid keeps a socket per session and iscsiadm
+ * one per request in flight, 1024 of them at once on a large host. Stock
+ * raises the hard limit too; an operator's hard limit is kept here. */
+void net_raise_fd_limit(void);
 
 /* Connects to host (numeric IPv4/IPv6 or a name) and port within
  * timeout_ms. Returns an enum iscsi_rc: RC_OK with *fd set (blocking mode

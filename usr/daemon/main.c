@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
 #include "notify.h"
 
 static const struct option main_longopts[] = {
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 	int ready = -1, rc;
 
 	log_set_prog("iscsid");
+	net_raise_fd_limit();   /* a socket per session: 1024 sessions and more */
 	main_parse(argc, argv, &cfg);
 	log_set_level(cfg.dc_debug);
 	if (daemon_listen_fds(getenv("LISTEN_PID"), getenv("LISTEN_FDS"), getpid()) > 0)
