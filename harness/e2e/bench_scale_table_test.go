@@ -105,12 +105,20 @@ func scaleGoals(cells map[string]scaleCell, sizes, storms []int) (misses, notes 
 			continue
 		}
 		pm, sm := p.med, s.med
+		// listings are compared per session listed: a capped stock lists
+		// fewer sessions than the project
+		perP, perS := pm["list_s"]/max(pm["list_lines"], 1), sm["list_s"]/max(sm["list_lines"], 1)
 		if n >= goalFromN {
-			check(pm["login_s"] <= goalLoginRatio*sm["login_s"] && pm["up"] == float64(n),
-				fmt.Sprintf("N=%d -L all %.2f s <= %.1f x stock %.2f s = %.2f, %0.f of %d up", n, pm["login_s"], goalLoginRatio, sm["login_s"], goalLoginRatio*sm["login_s"], pm["up"], n),
-				fmt.Sprintf("N=%d -L all", n))
-			check(pm["list_s"] <= goalListRatio*sm["list_s"],
-				fmt.Sprintf("N=%d -m session %.2f s <= %.1f x stock %.2f s = %.2f", n, pm["list_s"], goalListRatio, sm["list_s"], goalListRatio*sm["list_s"]),
+			loginOK := pm["login_s"] <= goalLoginRatio*sm["login_s"] && pm["up"] == float64(n)
+			note := fmt.Sprintf("N=%d -L all %.2f s <= %.1f x stock %.2f s = %.2f, %0.f of %d up", n, pm["login_s"], goalLoginRatio, sm["login_s"], goalLoginRatio*sm["login_s"], pm["up"], n)
+			if !loginOK && sm["login_capped"] > 0 && pm["up"] == float64(n) {
+				// stock's real time is above the cap: no verdict either way
+				note += fmt.Sprintf(" (stock stopped at the cap with %.0f up: NOT MEASURED, raise -bench-login-cap)", sm["up"])
+			}
+			check(loginOK, note, fmt.Sprintf("N=%d -L all", n))
+			check(perP <= goalListRatio*perS,
+				fmt.Sprintf("N=%d -m session %.2f ms/session (%.2f s, %.0f listed) <= %.1f x stock %.2f ms/session (%.2f s, %.0f listed)",
+					n, 1000*perP, pm["list_s"], pm["list_lines"], goalListRatio, 1000*perS, sm["list_s"], sm["list_lines"]),
 				fmt.Sprintf("N=%d -m session", n))
 		}
 		check(pm["up_rss_kb"] <= sm["up_rss_kb"],
@@ -119,8 +127,9 @@ func scaleGoals(cells map[string]scaleCell, sizes, storms []int) (misses, notes 
 		check(pm["after_threads"] == pm["idle_threads"] && pm["after_fds"] == pm["idle_fds"],
 			fmt.Sprintf("N=%d threads/fds after -U all %.0f/%.0f = idle %.0f/%.0f", n, pm["after_threads"], pm["after_fds"], pm["idle_threads"], pm["idle_fds"]),
 			fmt.Sprintf("N=%d threads/fds not back to idle", n))
-		check(pm["list_reads"] <= sm["list_reads"],
-			fmt.Sprintf("N=%d -m session read(2) calls %.0f <= stock %.0f", n, pm["list_reads"], sm["list_reads"]),
+		rp, rs := pm["list_reads"]/max(pm["list_lines"], 1), sm["list_reads"]/max(sm["list_lines"], 1)
+		check(rp <= rs,
+			fmt.Sprintf("N=%d -m session read(2) calls %.1f/session (%.0f) <= stock %.1f/session (%.0f)", n, rp, pm["list_reads"], rs, sm["list_reads"]),
 			fmt.Sprintf("N=%d -m session reads", n))
 	}
 	for _, n := range storms {
