@@ -72,40 +72,19 @@ static int wait_readable(int fd, int64_t deadline)
 	}
 }
 
-/* One datagram from the kernel; others' messages are dropped. */
+/* One datagram from the kernel (the batch read below, one at a time);
+ * others' messages are dropped. */
 static int recv_one(struct nl_sock *s, uint8_t *buf, size_t cap, struct nl_event *ev,
 		    int64_t deadline)
 {
 	for (;;) {
-		struct sockaddr_nl from;
-		struct iovec iov = { buf, cap };
-		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-				     .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n;
+		unsigned n = 0;
 		int rc = wait_readable(s->ns_fd, deadline);
 
-		if (rc != RC_OK)
+		if (rc == RC_OK)
+			rc = nl_recv_batch(s, buf, cap, ev, 1, &n);
+		if (rc != RC_OK || n == 1)
 			return rc;
-		n = recvmsg(s->ns_fd, &mh, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			if (errno == ENOBUFS) {
-				log_warn("netlink: kernel events were lost (receive buffer full)");
-				return RC_AGAIN;
-			}
-			log_error("netlink: recv: %s", strerror(errno));
-			return RC_TRANS;
-		}
-		if (from.nl_pid != 0)
-			continue;
-		if (mh.msg_flags & MSG_TRUNC) {
-			log_error("netlink: message larger than %zu bytes dropped", cap);
-			continue;
-		}
-		if (nl_decode(buf, (size_t)n, ev) == 0)
-			return RC_OK;
-		log_warn("netlink: malformed message of %zd bytes ignored", n);
 	}
 }
 

@@ -70,7 +70,6 @@ void sess_events_close(struct sess_events *e)
 {
 	if (!e)
 		return;
-
 	kevents_close(&e->se_ke);
 	free(e);
 }
@@ -166,7 +165,7 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev, i
 		else if (a == SACT_BUSY && scan_gate_busy(&s->s_aen_gate)) {
 			scan_gate_ask(&s->s_aen_gate);
 			*folded = 1;
-			}
+		}
 	}
 	if (a != SACT_CLAIM)
 		s = NULL;
