@@ -336,11 +336,16 @@ static void daemon_events(struct daemon *d)
 int daemon_run(struct daemon *d)
 {
 	for (;;) {
+		int sink_due = sess_events_tick(d->d_events);
 		int64_t now = net_now_ms();
 		int resting = d->d_events && now < d->d_events_rest;
 		int tmo = d->d_events ? (resting ? (int)(d->d_events_rest - now) : -1) :
 			  (int)(d->d_events_retry > now ? d->d_events_retry - now : 0);
-		int listening = daemon_accepting(d, &tmo);
+		int listening;
+
+		if (sink_due >= 0 && (tmo < 0 || sink_due < tmo))
+			tmo = sink_due;
+		listening = daemon_accepting(d, &tmo);
 		struct pollfd p[3] = {
 			{ .fd = listening ? d->d_listen : -1, .events = POLLIN },
 			{ .fd = d->d_sigfd, .events = POLLIN },

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aen_sink.h"
 #include "ipc.h"
 #include "ksession.h"
 #include "kwait.h"
@@ -44,6 +45,7 @@ struct sess {
 	struct sess_life s_life;   /* state and flags: sess_fsm() writes them */
 	struct scan_gate s_aen_gate; /* AEN scans: one in flight, one more pending */
 	int64_t s_aen_scan_end_ms; /* when its last AEN scan ended (0: none) */
+	int s_aen_sunk;            /* this busy period, AENs went to the sink */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */
@@ -60,6 +62,7 @@ struct sess_table {
 	char *st_ialias;           /* initiator alias, may be NULL */
 	uint32_t st_isid_next;     /* ISID qualifier of the next new session */
 	struct kroute st_route;    /* Login/Logout responses from the main loop */
+	struct aen_sink st_sink;   /* AENs folded in the kernel, under st_lock */
 };
 
 /* --- the table (pure, under st_lock) --- */
@@ -113,5 +116,9 @@ void sess_recover(struct sess_table *t, struct sess *s);
 /* Marks s not busy and wakes waiters; starts the recovery a connection
  * error asked for while it was busy. */
 void sess_release(struct sess_table *t, struct sess *s);
+/* The rest of a release whose SEV_RELEASE the caller applied itself under
+ * st_lock (sess_fsm_locked, returning a), atomically with other changes:
+ * starts the deferred logout or recovery a asks for. Without the lock. */
+void sess_release_then(struct sess_table *t, struct sess *s, enum sess_act a);
 
 #endif

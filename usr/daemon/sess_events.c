@@ -63,6 +63,9 @@ struct sess_events *sess_events_open(struct sess_table *t, int quiet)
 		return NULL;
 	}
 	kroute_live(&t->st_route);
+	pthread_mutex_lock(&t->st_lock);
+	aen_sink_main(&t->st_sink, kevents_fd(&e->se_ke));
+	pthread_mutex_unlock(&t->st_lock);
 	return e;
 }
 
@@ -70,6 +73,9 @@ void sess_events_close(struct sess_events *e)
 {
 	if (!e)
 		return;
+	pthread_mutex_lock(&e->se_t->st_lock);
+	aen_sink_main(&e->se_t->st_sink, -1);
+	pthread_mutex_unlock(&e->se_t->st_lock);
 	kevents_close(&e->se_ke);
 	free(e);
 }
@@ -114,25 +120,44 @@ static void aen_holdoff(struct sess_table *t, struct sess *s)
  * s_aen_scan_end_ms. */
 static void aen_scan(struct sess_table *t, struct sess *s)
 {
+	uint32_t sid = (uint32_t)s->s_sid;
+	enum sess_act a = SACT_NONE;
 	unsigned events, scans;
-	int again;
+	int again, sunk;
 
 	do {
 		aen_holdoff(t, s);
+		pthread_mutex_lock(&t->st_lock);
+		aen_sink_mark(&t->st_sink, sid);   /* AENs folded from now on ask for the next */
+		pthread_mutex_unlock(&t->st_lock);
 		if (!sess_stopping(t, s))
 			sess_scan(t, s, SCAN_EV_AEN, 0);
 		s->s_aen_scan_end_ms = net_now_ms();
 		pthread_mutex_lock(&t->st_lock);
+		/* folded AENs during the scan count as one more; with none the
+		 * session leaves the sink, and one that slipped in still counts */
+		if (aen_sink_arrived(&t->st_sink, sid) || aen_sink_del(&t->st_sink, sid))
+			scan_gate_ask(&s->s_aen_gate);
 		events = s->s_aen_gate.g_events;
 		scans = s->s_aen_gate.g_scans;
 		if (s->s_life.l_stop)
 			scan_gate_reset(&s->s_aen_gate);
 		again = scan_gate_done(&s->s_aen_gate);
+		sunk = s->s_aen_sunk;
+		if (!again) {
+			aen_sink_del(&t->st_sink, sid);
+			s->s_aen_sunk = 0;
+			/* the gate idle and the session free at once: an AEN
+			 * from now on claims it and is scanned, none falls
+			 * between (busy with an idle gate: not acted on) */
+			a = sess_fsm_locked(t, s, SEV_RELEASE);
+		}
 		pthread_mutex_unlock(&t->st_lock);
 	} while (again);
 	/* the storm's tally at the default level: one line per busy period */
-	log_report("session %d: %u AENs handled by %u scans", s->s_sid, events, scans);
-	sess_release(t, s);
+	log_report("session %u: %u AENs handled by %u scans%s", sid, events, scans,
+		   sunk ? " (more folded in the kernel while a scan was pending)" : "");
+	sess_release_then(t, s, a);
 }
 
 void sess_logout_requested(struct sess_table *t, struct sess *s)
@@ -165,6 +190,10 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev, i
 		else if (a == SACT_BUSY && scan_gate_busy(&s->s_aen_gate)) {
 			scan_gate_ask(&s->s_aen_gate);
 			*folded = 1;
+			/* a scan is pending: more AENs would change nothing
+			 * until the running one ends (aen_sink.h) */
+			if (aen_sink_add(&t->st_sink, sid))
+				s->s_aen_sunk = 1;
 		}
 	}
 	if (a != SACT_CLAIM)
@@ -236,6 +265,18 @@ static void event_one(struct sess_events *e, const struct nl_event *ev)
 		log_debug("kernel event %s for session %u", nl_type_name(ev->ne_type),
 			  ev->ne_sid);
 	}
+}
+
+int sess_events_tick(struct sess_events *e)
+{
+	int due;
+
+	if (!e)
+		return -1;
+	pthread_mutex_lock(&e->se_t->st_lock);
+	due = aen_sink_tick(&e->se_t->st_sink, net_now_ms());
+	pthread_mutex_unlock(&e->se_t->st_lock);
+	return due;
 }
 
 unsigned sess_events_handle(struct sess_events *e)

@@ -22,6 +22,9 @@ void sess_events_close(struct sess_events *e);
 int sess_events_fd(const struct sess_events *e);
 /* Reads and acts on every event waiting; returns how many there were. */
 unsigned sess_events_handle(struct sess_events *e);
+/* Upkeep of the AEN sink (aen_sink.h), called every turn of the main loop:
+ * ms until it is due again, -1 when nothing is waiting (also for NULL). */
+int sess_events_tick(struct sess_events *e);
 
 /* Thread body for a claimed session whose target asked for logout (also
  * run by sess_release when the request came while the session was busy). */

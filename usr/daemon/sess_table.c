@@ -17,6 +17,7 @@ int sess_table_init(struct sess_table *t, const char *config, const char *iname)
 	pthread_mutex_init(&t->st_lock, NULL);
 	pthread_cond_init(&t->st_cond, NULL);
 	kroute_init(&t->st_route);
+	aen_sink_init(&t->st_sink);
 	t->st_config = config ? strdup(config) : NULL;
 	t->st_iname = iname ? strdup(iname) : NULL;
 	/* ISIDs must not repeat those of sessions an earlier iscsid left
@@ -44,6 +45,7 @@ void sess_table_fini(struct sess_table *t)
 	pthread_mutex_destroy(&t->st_lock);
 	pthread_cond_destroy(&t->st_cond);
 	kroute_fini(&t->st_route);
+	aen_sink_main(&t->st_sink, -1);
 }
 
 int sess_key_from_rec(const struct rec *r, struct sess_key *k)
@@ -127,7 +129,12 @@ void sess_unlink(struct sess_table *t, struct sess *s)
 
 void sess_release(struct sess_table *t, struct sess *s)
 {
-	switch (sess_fsm(t, s, SEV_RELEASE)) {
+	sess_release_then(t, s, sess_fsm(t, s, SEV_RELEASE));
+}
+
+void sess_release_then(struct sess_table *t, struct sess *s, enum sess_act a)
+{
+	switch (a) {
 	case SACT_SPAWN_LOGOUT:
 		if (sess_spawn(t, s, sess_logout_requested) != RC_OK)
 			sess_release(t, s);
