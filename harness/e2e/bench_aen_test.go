@@ -215,7 +215,8 @@ var (
 )
 
 // aenLogTally reads the project's log: AEN scans decided (log_scans),
-// AENs received and scans per busy period (log_aens, log_tally_scans),
+// AENs read and scans per busy period (log_aens, log_tally_scans; AENs
+// folded in the kernel are not read and not counted),
 // and the periods that break the rule (one scan for one AEN, else two or
 // more but never more than AENs: rule_broken).
 func aenLogTally(log string) scaleRun {

@@ -186,6 +186,11 @@ void aen_sink_mark(struct aen_sink *k, uint32_t sid)
 	f->f_arrived = fill < 0;
 }
 
+int aen_sink_folded(const struct aen_sink *k, uint32_t sid)
+{
+	return find(k, sid) != NULL;
+}
+
 int aen_sink_arrived(const struct aen_sink *k, uint32_t sid)
 {
 	const struct aen_fold *f = find(k, sid);

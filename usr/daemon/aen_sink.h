@@ -57,6 +57,9 @@ void aen_sink_main(struct aen_sink *k, int fd);
 int aen_sink_add(struct aen_sink *k, uint32_t sid);
 /* A scan of a folded sid begins: AENs from now on count for the next. */
 void aen_sink_mark(struct aen_sink *k, uint32_t sid);
+/* Whether sid is folded (also after folding was turned off, until its
+ * owed scan ended). */
+int aen_sink_folded(const struct aen_sink *k, uint32_t sid);
 /* Whether AENs of a folded sid came since its mark (0 when not folded). */
 int aen_sink_arrived(const struct aen_sink *k, uint32_t sid);
 /* sid's AENs reach the event socket again; returns whether any came to its

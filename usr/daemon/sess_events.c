@@ -123,7 +123,7 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 	uint32_t sid = (uint32_t)s->s_sid;
 	enum sess_act a = SACT_NONE;
 	unsigned events, scans;
-	int again, sunk;
+	int again, sunk, folded;
 
 	do {
 		aen_holdoff(t, s);
@@ -133,9 +133,18 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 		if (!sess_stopping(t, s))
 			sess_scan(t, s, SCAN_EV_AEN, 0);
 		s->s_aen_scan_end_ms = net_now_ms();
+		/* a folded session stays so through the hold-off: AENs during
+		 * it ask for the next scan as they would through the gate, and
+		 * in a storm the session does not leave and rejoin its sink
+		 * between two scans */
 		pthread_mutex_lock(&t->st_lock);
-		/* folded AENs during the scan count as one more; with none the
-		 * session leaves the sink, and one that slipped in still counts */
+		folded = aen_sink_folded(&t->st_sink, sid);
+		pthread_mutex_unlock(&t->st_lock);
+		if (folded)
+			aen_holdoff(t, s);
+		pthread_mutex_lock(&t->st_lock);
+		/* folded AENs since the scan began count as one more; with none
+		 * the session leaves the sink, and one that slipped in counts */
 		if (aen_sink_arrived(&t->st_sink, sid) || aen_sink_del(&t->st_sink, sid))
 			scan_gate_ask(&s->s_aen_gate);
 		events = s->s_aen_gate.g_events;
