@@ -141,6 +141,12 @@ static struct aen_fold *find(const struct aen_sink *k, uint32_t sid)
 	return NULL;
 }
 
+/* Whether AENs came to f's sink fd since its mark. */
+static int came(const struct aen_fold *f, int fd)
+{
+	return f->f_arrived || (fd >= 0 && sink_fill(fd, NULL, NULL) > f->f_mark);
+}
+
 int aen_sink_add(struct aen_sink *k, uint32_t sid)
 {
 	struct aen_fold *f;
@@ -195,7 +201,7 @@ int aen_sink_arrived(const struct aen_sink *k, uint32_t sid)
 {
 	const struct aen_fold *f = find(k, sid);
 
-	return f && (f->f_arrived || sink_fill(f->f_fd, NULL, NULL) > f->f_mark);
+	return f && came(f, f->f_fd);
 }
 
 int aen_sink_del(struct aen_sink *k, uint32_t sid)
@@ -214,7 +220,7 @@ int aen_sink_del(struct aen_sink *k, uint32_t sid)
 		fold_off(k, "event socket filter");
 		fd = -1;
 	}
-	arrived = f->f_arrived || (fd >= 0 && sink_fill(fd, NULL, NULL) > f->f_mark);
+	arrived = came(f, fd);
 	if (fd >= 0)
 		close(fd);
 	*f = k->k_fold[--k->k_n];
@@ -257,8 +263,7 @@ int aen_sink_tick(struct aen_sink *k, int64_t now_ms)
 			fold_off(k, "no new sink socket");
 			break;
 		}
-		if (sink_fill(f->f_fd, NULL, NULL) > f->f_mark)
-			f->f_arrived = 1;
+		f->f_arrived = came(f, f->f_fd);
 		close(f->f_fd);
 		f->f_fd = fd;
 		f->f_mark = 0;

@@ -45,7 +45,6 @@ struct sess {
 	struct sess_life s_life;   /* state and flags: sess_fsm() writes them */
 	struct scan_gate s_aen_gate; /* AEN scans: one in flight, one more pending */
 	int64_t s_aen_scan_end_ms; /* when its last AEN scan ended (0: none) */
-	int s_aen_sunk;            /* this busy period, AENs went to the sink */
 	int64_t s_recovered_ms;    /* when the last recovery succeeded */
 	int s_flaps;               /* recoveries in quick succession */
 	struct rec *s_rec;         /* the node record it logged in with */

@@ -123,7 +123,7 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 	uint32_t sid = (uint32_t)s->s_sid;
 	enum sess_act a = SACT_NONE;
 	unsigned events, scans;
-	int again, sunk, folded;
+	int again, sunk = 0, folded;
 
 	do {
 		aen_holdoff(t, s);
@@ -138,7 +138,10 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 		 * in a storm the session does not leave and rejoin its sink
 		 * between two scans */
 		pthread_mutex_lock(&t->st_lock);
+		/* a session joins its sink only while a scan runs and leaves
+		 * at the end of one: folded here if it was during this one */
 		folded = aen_sink_folded(&t->st_sink, sid);
+		sunk |= folded;
 		pthread_mutex_unlock(&t->st_lock);
 		if (folded)
 			aen_holdoff(t, s);
@@ -152,10 +155,8 @@ static void aen_scan(struct sess_table *t, struct sess *s)
 		if (s->s_life.l_stop)
 			scan_gate_reset(&s->s_aen_gate);
 		again = scan_gate_done(&s->s_aen_gate);
-		sunk = s->s_aen_sunk;
 		if (!again) {
 			aen_sink_del(&t->st_sink, sid);
-			s->s_aen_sunk = 0;
 			/* the gate idle and the session free at once: an AEN
 			 * from now on claims it and is scanned, none falls
 			 * between (busy with an idle gate: not acted on) */
@@ -201,8 +202,7 @@ static struct sess *claim(struct sess_table *t, uint32_t sid, enum sess_ev ev, i
 			*folded = 1;
 			/* a scan is pending: more AENs would change nothing
 			 * until the running one ends (aen_sink.h) */
-			if (aen_sink_add(&t->st_sink, sid))
-				s->s_aen_sunk = 1;
+			(void)aen_sink_add(&t->st_sink, sid);
 		}
 	}
 	if (a != SACT_CLAIM)
